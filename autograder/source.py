@@ -1,0 +1,185 @@
+"""Reading the single source of truth: lesson templates and the reference answers' code.
+
+A lesson template, ``solutions/lessons/NN_topic.md``, is Markdown whose fenced blocks become code cells:
+
+* a ``python`` block is a code cell (the grader does not run it);
+* a ``python setup`` block is a code cell the grader runs too (imports and the params cell: keep it light);
+* an ``exercise NAME`` block (empty) is an exercise: the answer cell, whose code is the reference answer's source
+  from ``solutions`` (a stub in the student version), followed by its check cell;
+* inside a code block, a line ``%include module:name`` is replaced by that function's or class's source.
+
+Markdown between blocks becomes markdown cells; a line ``+++`` starts a new markdown cell.
+
+Answer code: the whole body after a function's docstring is the answer (for a class, each method's body),
+unless the code marks the answer with ``### BEGIN SOLUTION`` / ``### END SOLUTION`` lines, in which case only the
+marked lines are, and the rest is given to the learner as scaffolding.
+"""
+
+import ast
+import dataclasses
+import importlib
+import inspect
+import pathlib
+import re
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+LESSONS_DIR = pathlib.Path(__file__).resolve().parent.parent / "solutions" / "lessons"
+_FENCE = re.compile(r"^```(.*)$")
+_INCLUDE = re.compile(r"^%include\s+([\w.]+:[\w.]+)\s*$")
+
+
+class TemplateError(ValueError):
+    """A lesson template is malformed; the message names the file and line."""
+
+
+@dataclasses.dataclass
+class Cell:
+    kind: str  # "markdown", "code", "setup" or "exercise"
+    source: str = ""
+    exercise: str = None
+
+
+def parse_template(path):
+    """Parse a lesson template into a list of :class:`Cell`."""
+    path = pathlib.Path(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells, markdown, index = [], [], 0
+
+    def flush_markdown():
+        text = "\n".join(markdown).strip("\n")
+        if text.strip():
+            cells.append(Cell("markdown", text))
+        markdown.clear()
+
+    while index < len(lines):
+        line = lines[index]
+        fence = _FENCE.match(line)
+        if line.strip() == "+++":
+            flush_markdown()
+        elif fence and fence.group(1).strip():
+            flush_markdown()
+            info = fence.group(1).split()
+            start, body = index + 1, []
+            index += 1
+            while index < len(lines) and lines[index].rstrip() != "```":
+                body.append(lines[index])
+                index += 1
+            if index == len(lines):
+                raise TemplateError(f"{path}:{start}: code block ``` {' '.join(info)} is never closed")
+            cells.append(_code_cell(path, start, info, body))
+        else:
+            markdown.append(line)
+        index += 1
+    flush_markdown()
+    return cells
+
+
+def _code_cell(path, line_number, info, body):
+    if info[0] == "exercise":
+        if len(info) != 2 or any(line.strip() for line in body):
+            raise TemplateError(f"{path}:{line_number}: write an exercise as an empty block ```exercise NAME")
+        return Cell("exercise", exercise=info[1])
+    if info[0] != "python" or info[1:] not in ([], ["setup"]):
+        raise TemplateError(f"{path}:{line_number}: unknown block ```{' '.join(info)} "
+                            "(use ```python, ```python setup or ```exercise NAME)")
+    expanded = []
+    for offset, line in enumerate(body):
+        include = _INCLUDE.match(line)
+        if include:
+            try:
+                expanded.append(answer_source(include.group(1), "reference"))
+            except (ImportError, AttributeError, ValueError) as error:
+                raise TemplateError(f"{path}:{line_number + offset + 1}: cannot include {include.group(1)}: {error}")
+        else:
+            expanded.append(line)
+    return Cell("setup" if info[1:] == ["setup"] else "code", "\n".join(expanded).strip("\n"))
+
+
+def _definition(target):
+    module_name, qualname = target.split(":")
+    module = importlib.import_module(module_name)
+    source = inspect.getsource(module)
+    tree = ast.parse(source)
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == qualname:
+            return source.splitlines(), node
+    raise ValueError(f"{module_name} has no top-level function or class {qualname!r}")
+
+
+def _body_after_docstring(node):
+    """(first line, last line) of a function's body after its docstring, 1-based and inclusive."""
+    first = node.body[0]
+    has_docstring = isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant) \
+        and isinstance(first.value.value, str)
+    if has_docstring:
+        if len(node.body) == 1:
+            raise ValueError(f"{node.name} has only a docstring")
+        return first.end_lineno + 1, node.end_lineno
+    return node.body[0].lineno, node.end_lineno
+
+
+def answer_source(target, version):
+    """The source of the function or class ``module:name`` as one of three versions.
+
+    ``reference``: the answer as written (markers removed); ``student``: answers replaced by the nbgrader stub;
+    ``nbgrader``: answers kept between ``### BEGIN SOLUTION`` and ``### END SOLUTION``.
+    """
+    if version not in ("reference", "student", "nbgrader"):
+        raise ValueError(f"unknown version {version!r}")
+    lines, node = _definition(target)
+    start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+    block = lines[start - 1:node.end_lineno]
+    if any(line.strip() == BEGIN for line in block):
+        regions = _marked_regions(block, target)
+    else:
+        bodies = [node] if isinstance(node, ast.FunctionDef) else [
+            child for child in node.body if isinstance(child, ast.FunctionDef)]
+        regions = [(a - start, b - start) for a, b in map(_body_after_docstring, bodies)]
+    return "\n".join(_render(block, regions, version)).rstrip() + "\n"
+
+
+def _marked_regions(block, target):
+    """0-based inclusive (first, last) ranges of answer lines between marker lines (markers excluded)."""
+    regions, opened = [], None
+    for number, line in enumerate(block):
+        if line.strip() == BEGIN:
+            if opened is not None:
+                raise ValueError(f"{target}: nested {BEGIN}")
+            opened = number
+        elif line.strip() == END:
+            if opened is None:
+                raise ValueError(f"{target}: {END} without {BEGIN}")
+            regions.append((opened + 1, number - 1))
+            opened = None
+    if opened is not None:
+        raise ValueError(f"{target}: {BEGIN} is never closed")
+    return regions
+
+
+def _render(block, regions, version):
+    marked = any(line.strip() == BEGIN for line in block)
+    out, index = [], 0
+    for first, last in regions:
+        body = block[first:last + 1]
+        indent = _indent(next((line for line in body if line.strip()), block[first - 1]))
+        head = block[index:first - 1 if marked else first]
+        out.extend(line for line in head if line.strip() not in (BEGIN, END))
+        if version == "reference":
+            out.extend(body)
+        elif version == "student":
+            out.extend(indent + line for line in STUB)
+        else:
+            out.extend([indent + BEGIN, *body, indent + END])
+        index = last + 2 if marked else last + 1
+    out.extend(line for line in block[index:] if line.strip() not in (BEGIN, END))
+    return out
+
+
+def _indent(line):
+    return line[:len(line) - len(line.lstrip())]
+
+
+def template_paths():
+    """``{lesson id: template path}`` for every ``solutions/lessons/NN_topic.md``."""
+    return {path.stem: path for path in sorted(LESSONS_DIR.glob("[0-9][0-9]_*.md"))}
