@@ -37,7 +37,8 @@ KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3
 
 
 def _relative(path):
-    return pathlib.Path(path).resolve().relative_to(ROOT).as_posix()
+    path = pathlib.Path(path).resolve()
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
 
 
 def sources_of(lesson):

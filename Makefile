@@ -1,0 +1,31 @@
+# Two commands for a fresh machine: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: install demo test build check-build bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## demo: grade the bundled example submissions of lesson 01 and print the gradebook
+demo: install
+	$(PY) -m autograder grade examples/submissions --out build/demo-grades
+
+## test: drift check, unit tests, the reference notebooks in fast mode (nbval) and the student notebooks up to their stubs
+test: install
+	$(PY) -m autograder build --check
+	COURSE_FAST=1 MPLBACKEND=Agg $(PY) -m pytest -q --nbval-lax --nbval-cell-timeout=900 tests solutions/notebooks
+
+## build: regenerate lessons, reference notebooks, nbgrader sources, expected outputs and demo submissions
+build: install
+	$(PY) -m autograder build
+
+clean:
+	rm -rf build .pytest_cache
