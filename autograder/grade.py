@@ -53,10 +53,15 @@ def discover(paths):
         if path.is_file():
             found.append((path.resolve().parent.name, path))
         elif path.is_dir():
-            notebooks = sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+            notebooks = _notebooks_in(path)
             if not notebooks:
                 found.append((path.resolve().name, path))  # an empty folder still gets a row
-            found.extend((notebook.resolve().parent.name, notebook) for notebook in notebooks)
+                continue
+            entries = [(notebook.resolve().parent.name, notebook) for notebook in notebooks]
+            # a student's folder with nothing in it gets a row too, so nobody silently disappears
+            entries += [(sub.name, sub) for sub in path.iterdir() if sub.is_dir() and not sub.name.startswith(".")
+                        and not _notebooks_in(sub)]
+            found.extend(sorted(entries, key=lambda entry: (entry[0], str(entry[1]))))
         else:
             raise FileNotFoundError(f"{raw}: no such file or folder")
     return found
@@ -316,3 +321,7 @@ def main(paths, out, seed=None, cell_timeout=120.0, quiet=False):
         print(gradebook_table(rows))
         print(f"\nWrote {pathlib.Path(out) / 'grades.csv'}, grades.json and feedback/ (probe seed {seed}).")
     return 0
+
+
+def _notebooks_in(folder):
+    return sorted(p for p in pathlib.Path(folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
