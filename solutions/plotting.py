@@ -1,4 +1,8 @@
-"""Plotting helpers shared by the lessons: image rows and grids, 2-D codings, learning curves."""
+"""Plotting helpers shared by the lessons: image rows and grids, 2-D codings, learning curves.
+
+Each helper draws and shows its figure and returns None, so that a call at the end of a notebook cell does not
+display the figure a second time.
+"""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -35,7 +39,6 @@ def plot_image_rows(rows, n_images=8, title=None, value_range=(0.0, 1.0)):
         fig.suptitle(title)
     fig.tight_layout()
     plt.show()
-    return fig
 
 
 def plot_image_grid(images, n_cols=8, titles=None, value_range=(0.0, 1.0)):
@@ -51,7 +54,6 @@ def plot_image_grid(images, n_cols=8, titles=None, value_range=(0.0, 1.0)):
                 ax.set_title(titles[index], fontsize=8)
     fig.tight_layout()
     plt.show()
-    return fig
 
 
 def plot_codings_2d(codings, labels=None, class_names=None, title=None, ax=None):
@@ -70,7 +72,6 @@ def plot_codings_2d(codings, labels=None, class_names=None, title=None, ax=None)
     if title:
         ax.set_title(title)
     plt.show()
-    return ax
 
 
 def plot_learning_curves(history, keys=("loss", "val_loss"), title=None):
@@ -86,4 +87,3 @@ def plot_learning_curves(history, keys=("loss", "val_loss"), title=None):
     if title:
         ax.set_title(title)
     plt.show()
-    return fig
