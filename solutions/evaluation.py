@@ -360,6 +360,8 @@ def kernel_inception_distance(features_a, features_b, num_subsets=100, subset_si
     if num_subsets < 1 or subset_size < 2:
         raise ValueError(f"need num_subsets >= 1 and subset_size >= 2, got {num_subsets} and {subset_size}")
     m = min(subset_size, len(a), len(b))
+    if m == len(a) == len(b):
+        num_subsets = 1  # every "subset" is the whole of both sets, and the estimate ignores order
     rng = np.random.default_rng(seed)
     estimates = []
     for _ in range(num_subsets):

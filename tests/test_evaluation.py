@@ -193,9 +193,9 @@ def fast_classifier(tmp_path_factory):
 
 
 def test_calibration_real_beats_noisy_beats_five_classes(fast_classifier):
-    scores = evaluation.calibrate(n=2000, classifier=fast_classifier)
+    scores = evaluation.calibrate(n=1000, classifier=fast_classifier)
     real, noisy, five = scores.values()
-    assert all(s["n"] == 2000 for s in scores.values())
+    assert all(s["n"] == 1000 for s in scores.values())
     assert real["fid"] < noisy["fid"] < five["fid"]
     assert real["kid"] < noisy["kid"] < five["kid"]
     assert real["fid"] < 0.1 * five["fid"]
