@@ -8,6 +8,8 @@ import keras
 import numpy as np
 from sklearn.decomposition import PCA
 
+from solutions.benchmarking import Recipe
+
 
 def generate_3d_data(num_points=60, seed=42, noise=0.1):
     """A noisy, slightly tilted 3-D arc that lies close to a plane: the toy data of lesson 01.
@@ -81,3 +83,34 @@ def principal_angles(A, B):
     Q_b, _ = np.linalg.qr(np.asarray(B, dtype=np.float64).T)
     cosines = np.linalg.svd(Q_a.T @ Q_b, compute_uv=False)
     return np.sort(np.degrees(np.arccos(np.clip(cosines, -1.0, 1.0))))
+
+
+def _benchmark_run(epochs, fast, callbacks):
+    """Lesson 01's reference run for ``python -m solutions.bench``: 784-30-784, Adam 1e-3, as in the lesson."""
+    from solutions.data import load_fashion_mnist
+    from solutions.evaluation import pca_bound
+
+    codings_size = 30
+    fashion = load_fashion_mnist()
+    X_train = fashion.X_train[: 5_000 if fast else None].reshape(-1, 28 * 28)
+    X_valid = fashion.X_valid.reshape(-1, 28 * 28)
+    keras.utils.set_random_seed(42)
+    _, _, autoencoder = build_linear_autoencoder(input_size=28 * 28, codings_size=codings_size)
+    autoencoder.compile(loss="mse", optimizer=keras.optimizers.Adam(learning_rate=1e-3))
+    history = autoencoder.fit(X_train, X_train, epochs=epochs, batch_size=32 if fast else 256,
+                              validation_data=(X_valid, X_valid), callbacks=callbacks, verbose=0)
+    train_mse = float(autoencoder.evaluate(X_train, X_train, batch_size=2048, verbose=0))
+    bound = pca_bound(X_train, codings_size)
+    return {
+        "val_loss": float(history.history["val_loss"][-1]),
+        "history": history.history,
+        "metrics": {"train_mse": train_mse, f"pca{codings_size}_mse": bound, "train_mse/pca_bound": train_mse / bound},
+    }
+
+
+# The book has no linear Fashion-MNIST model, so there is no book recipe and no book figure; the figure to watch
+# is the training MSE over PCA-30's (1 is the optimum).
+BENCHMARKS = [
+    Recipe(model="linear", recipe="course", lesson="01_linear_pca", epochs=20, fast_epochs=3, run=_benchmark_run,
+           metric="validation MSE"),
+]

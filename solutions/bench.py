@@ -1,0 +1,392 @@
+"""The course benchmark: train every reference model and report its figures beside the book's.
+
+Usage::
+
+    python -m solutions.bench                  # full run, for the README's figures (hours on 2 CPU cores)
+    python -m solutions.bench --fast           # every model in a few minutes: CI's smoke test
+    python -m solutions.bench --only stacked   # one model (both of its recipes); repeat or comma-separate for more
+
+It imports every module of the ``solutions`` package and collects the :class:`~solutions.benchmarking.Recipe`
+objects listed in their ``BENCHMARKS``; nothing is registered by hand. For each recipe it reports the epochs, the
+validation loss and any other metrics the run returns, the seconds per epoch and in total on this machine (whose CPU
+is recorded), and for generative models (the run returns ``"generate"``) the domain FID, KID and class coverage of
+N generated images against the test set (:mod:`solutions.evaluation`; N = 10,000, 1,000 with ``--fast``).
+Beside each figure stands the book's where one exists.
+
+When a model has a "book" and a "course" recipe, both run, and the report gives the training time each needs to
+reach the book's quality: the first epoch whose validation loss is at most the book's figure (or, when the book
+gives none, the book recipe's final validation loss in this run), timed by summing the epoch times that a
+callback passed to ``fit`` records (data loading and evaluation are not counted).
+
+Results go to a JSON file and a Markdown table (printed, and written to a file); by default both in
+``build/bench/``. The exit code is 1 when any recipe failed.
+"""
+
+import argparse
+import datetime
+import importlib
+import json
+import math
+import os
+import pathlib
+import platform
+import pkgutil
+import sys
+import time
+import traceback
+import warnings
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+from solutions import config  # noqa: E402
+from solutions.benchmarking import Recipe  # noqa: E402
+
+SKIPPED_MODULES = {"bench"}
+RECIPE_ORDER = {"book": 0, "course": 1}
+EVAL_N = 10_000
+FAST_EVAL_N = 1_000
+
+
+# ---------------------------------------------------------------------------------------------------- discovery
+
+def discover_benchmarks(package="solutions"):
+    """Every Recipe listed in a ``BENCHMARKS`` list of a module of ``package``, ordered by lesson, model, recipe.
+
+    Returns:
+        (recipes, errors): a list of Recipe, and a list of ``(module name, message)`` for modules that failed to
+        import or whose BENCHMARKS is malformed.
+    """
+    root = importlib.import_module(package)
+    recipes, errors = [], []
+    for info in pkgutil.iter_modules(root.__path__):
+        if info.name.startswith("_") or info.name in SKIPPED_MODULES:
+            continue
+        name = f"{package}.{info.name}"
+        try:
+            module = importlib.import_module(name)
+        except Exception as error:  # one broken module must not hide the others' figures
+            errors.append((name, f"import failed: {type(error).__name__}: {error}"))
+            continue
+        listed = getattr(module, "BENCHMARKS", None)
+        if listed is None:
+            continue
+        if not isinstance(listed, (list, tuple)) or not all(isinstance(r, Recipe) for r in listed):
+            errors.append((name, "BENCHMARKS must be a list of solutions.benchmarking.Recipe objects"))
+            continue
+        recipes.extend(listed)
+    recipes.sort(key=lambda r: (r.lesson, r.model, RECIPE_ORDER.get(r.recipe, 2), r.recipe))
+    return recipes, errors
+
+
+def select(recipes, only):
+    """The recipes whose model (or lesson) is named in ``only`` (names, each possibly comma-separated)."""
+    if not only:
+        return list(recipes)
+    wanted = {name.strip() for item in only for name in item.split(",") if name.strip()}
+    chosen = [r for r in recipes if r.model in wanted or r.lesson in wanted]
+    unknown = wanted - {r.model for r in chosen} - {r.lesson for r in chosen}
+    if unknown:
+        known = ", ".join(sorted({r.model for r in recipes})) or "none"
+        raise ValueError(f"no benchmark named {', '.join(sorted(unknown))}; known models: {known}")
+    return chosen
+
+
+# ------------------------------------------------------------------------------------------ timing and progress
+
+class EpochTimer(keras.callbacks.Callback):
+    """Records each epoch's wall time and validation loss, and prints one progress line per epoch.
+
+    Attributes:
+        epoch_seconds: [seconds of epoch 1, of epoch 2, ...] (time inside ``fit``'s epochs only).
+        val_losses: the ``val_loss`` Keras logged at the end of each epoch (None when absent).
+    """
+
+    def __init__(self, label, stream=None):
+        super().__init__()
+        self.label = label
+        self.stream = stream or sys.stdout
+        self.epoch_seconds = []
+        self.val_losses = []
+        self._start = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+        total = (self.params or {}).get("epochs", "?")
+        print(f"{self.label} epoch {epoch + 1}/{total}", file=self.stream, flush=True)
+
+    def on_epoch_end(self, epoch, logs=None):
+        seconds = time.perf_counter() - (self._start if self._start is not None else time.perf_counter())
+        self.epoch_seconds.append(seconds)
+        logs = logs or {}
+        val_loss = logs.get("val_loss")
+        self.val_losses.append(None if val_loss is None else float(val_loss))
+        total = (self.params or {}).get("epochs", "?")
+        shown = ", ".join(f"{k} {float(v):.4g}" for k, v in logs.items() if np.ndim(v) == 0)
+        print(f"{self.label} epoch {epoch + 1}/{total} done in {seconds:.1f} s: {shown}", file=self.stream, flush=True)
+
+
+def time_to_quality(val_losses, epoch_seconds, target):
+    """First epoch whose validation loss is <= ``target``, and the training seconds summed up to its end.
+
+    Returns:
+        ``{"epoch": int, "seconds": float or None}``, or None when no epoch reached the target.
+    """
+    if target is None:
+        return None
+    for index, value in enumerate(val_losses):
+        if value is not None and math.isfinite(value) and value <= target:
+            seconds = float(sum(epoch_seconds[: index + 1])) if index < len(epoch_seconds) else None
+            return {"epoch": index + 1, "seconds": seconds}
+    return None
+
+
+# ------------------------------------------------------------------------------------------------------ running
+
+def machine_info():
+    """The CPU, core count, load and library versions, recorded with every run."""
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
+        model = names[0] if names else model
+    except OSError:
+        pass
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    import tensorflow as tf
+
+    return {
+        "cpu_model": model, "cpu_count": os.cpu_count(), "usable_cpus": usable,
+        "load_average_at_start": [round(x, 2) for x in load] if load else None,
+        "gpus": len(tf.config.list_physical_devices("GPU")),
+        "platform": platform.platform(), "python": platform.python_version(),
+        "tensorflow": tf.__version__, "keras": keras.__version__,
+    }
+
+
+def _floats(mapping):
+    out = {}
+    for key, value in (mapping or {}).items():
+        try:
+            out[key] = [float(v) for v in value] if np.ndim(value) == 1 else float(value)
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def run_recipe(recipe, fast, label, eval_n, stream=None):
+    """Train one recipe and measure it: a JSON-ready dict (``"error"`` holds the traceback when it failed)."""
+    epochs = recipe.fast_epochs if fast else recipe.epochs
+    row = {
+        "model": recipe.model, "recipe": recipe.recipe, "lesson": recipe.lesson, "metric": recipe.metric,
+        "book_value": recipe.book_value, "epochs": epochs, "val_loss": None, "history": {}, "metrics": {},
+        "epoch_seconds": [], "seconds_per_epoch": None, "train_seconds": None, "total_seconds": None,
+        "time_to_book_value": None, "evaluation": None, "error": None,
+    }
+    timer = EpochTimer(label, stream=stream)
+    keras.utils.clear_session()
+    start = time.perf_counter()
+    try:
+        result = recipe.run(epochs, fast, [timer])
+        if not isinstance(result, dict) or "val_loss" not in result:
+            raise TypeError(f"run() must return a dict with 'val_loss', got {type(result).__name__}")
+        row["val_loss"] = float(result["val_loss"])
+        row["history"] = _floats(result.get("history"))
+        row["metrics"] = _floats(result.get("metrics"))
+        if callable(result.get("generate")):
+            from solutions import evaluation
+
+            print(f"{label} scoring {eval_n} generated images", file=stream or sys.stdout, flush=True)
+            images = np.asarray(result["generate"](eval_n, 0))
+            scores = evaluation.evaluate_images(images, reference="test", n=eval_n)
+            row["evaluation"] = {key: scores[key] for key in ("fid", "kid", "coverage", "kl_uniform",
+                                                              "inception_score", "histogram", "n")}
+    except Exception:  # report it and go on with the next model
+        row["error"] = traceback.format_exc()
+        print(f"{label} FAILED:\n{row['error']}", file=stream or sys.stdout, flush=True)
+    row["total_seconds"] = time.perf_counter() - start
+    row["epoch_seconds"] = timer.epoch_seconds
+    if timer.epoch_seconds:
+        row["train_seconds"] = float(sum(timer.epoch_seconds))
+        row["seconds_per_epoch"] = row["train_seconds"] / len(timer.epoch_seconds)
+    val_losses = row["history"].get("val_loss") or timer.val_losses
+    row["val_losses"] = list(val_losses)
+    row["time_to_book_value"] = time_to_quality(val_losses, timer.epoch_seconds, recipe.book_value)
+    return row
+
+
+def compare_recipes(rows):
+    """For each model with a "book" and a "course" row: the time each took to reach the book's quality.
+
+    The target is the book's figure (``book_value``) when one exists, else the book recipe's final validation
+    loss in this run.
+    """
+    comparisons = []
+    for model in dict.fromkeys(row["model"] for row in rows):
+        mine = {row["recipe"]: row for row in rows if row["model"] == model and row["error"] is None}
+        if "book" not in mine or "course" not in mine:
+            continue
+        book_value = mine["book"]["book_value"] if mine["book"]["book_value"] is not None \
+            else mine["course"]["book_value"]
+        target, source = (book_value, "book's figure") if book_value is not None \
+            else (mine["book"]["val_loss"], "book recipe's final val_loss in this run")
+        entry = {"model": model, "target": target, "target_source": source}
+        for name in ("book", "course"):
+            entry[name] = time_to_quality(mine[name]["val_losses"], mine[name]["epoch_seconds"], target)
+        comparisons.append(entry)
+    return comparisons
+
+
+def run_all(recipes, fast, eval_n=None, stream=None):
+    """Run ``recipes`` in order with a progress display; the full JSON-ready report."""
+    eval_n = eval_n or (FAST_EVAL_N if fast else EVAL_N)
+    report = {
+        "mode": "fast" if fast else "full",
+        "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine_info(), "eval_n": eval_n, "results": [], "comparisons": [], "errors": [],
+    }
+    previous = config._override
+    config.set_fast(fast)  # the lessons' helpers (and the evaluation classifier) follow the benchmark's mode
+    try:
+        for index, recipe in enumerate(recipes, start=1):
+            label = f"[{index}/{len(recipes)}] {recipe.model} ({recipe.recipe})"
+            report["results"].append(run_recipe(recipe, fast, label, eval_n, stream=stream))
+    finally:
+        config.set_fast(previous)
+    report["comparisons"] = compare_recipes(report["results"])
+    report["finished"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    return report
+
+
+# ------------------------------------------------------------------------------------------------------ reports
+
+def _number(value, digits=4):
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.{digits}g}"
+
+
+def _seconds(value):
+    if value is None:
+        return "–"
+    return f"{value:.1f} s" if value < 120 else f"{value / 60:.1f} min"
+
+
+def _reached(entry):
+    if entry is None:
+        return "not reached"
+    return f"epoch {entry['epoch']}, {_seconds(entry['seconds'])}"
+
+
+def markdown(report):
+    """The report as Markdown: machine line, one row per recipe, then the book-versus-course table."""
+    machine = report["machine"]
+    load = machine.get("load_average_at_start")
+    lines = [
+        f"Benchmark ({report['mode']} run, {report['started']}) on {machine['cpu_model']}, "
+        f"{machine['usable_cpus']} of {machine['cpu_count']} CPUs, {machine['gpus']} GPU; load average at start "
+        f"{load[0] if load else '?'}; TensorFlow {machine['tensorflow']}, Keras {machine['keras']}. "
+        f"Generated images are scored against the test set with N = {report['eval_n']}.",
+        "",
+        "| lesson | model | recipe | epochs | validation metric | val_loss | book | other metrics | s/epoch | "
+        "total | book value reached | FID | KID | coverage |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in report["results"]:
+        if row["error"]:
+            error = row["error"].strip().splitlines()[-1].replace("|", "/")
+            lines.append(f"| {row['lesson']} | {row['model']} | {row['recipe']} | {row['epochs']} | "
+                         f"{row['metric']} | FAILED: {error} | | | | | | | | |")
+            continue
+        metrics = ", ".join(f"{k} {_number(v)}" for k, v in row["metrics"].items() if not isinstance(v, list))
+        scores = row["evaluation"] or {}
+        reached = "–" if row["book_value"] is None else _reached(row["time_to_book_value"])
+        lines.append(
+            f"| {row['lesson']} | {row['model']} | {row['recipe']} | {row['epochs']} | {row['metric']} | "
+            f"{_number(row['val_loss'])} | {_number(row['book_value'])} | {metrics or '–'} | "
+            f"{_seconds(row['seconds_per_epoch'])} | {_seconds(row['total_seconds'])} | {reached} | "
+            f"{_number(scores.get('fid'))} | {_number(scores.get('kid'), 3)} | "
+            f"{_number(scores.get('coverage'))} |")
+    if report["comparisons"]:
+        lines += ["", "Time to reach the book's quality (training time only, summed over epochs):", "",
+                  "| model | target val_loss | from | book recipe | course recipe |", "|---|---|---|---|---|"]
+        for entry in report["comparisons"]:
+            lines.append(f"| {entry['model']} | {_number(entry['target'])} | {entry['target_source']} | "
+                         f"{_reached(entry['book'])} | {_reached(entry['course'])} |")
+    if report["errors"]:
+        lines += ["", "Modules skipped: " + "; ".join(f"{name} ({message})" for name, message in report["errors"])]
+    return "\n".join(lines) + "\n"
+
+
+def _json_ready(value):
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------------- CLI
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="python -m solutions.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fast", action="store_true", help="smoke run: small subsets and few epochs (CI)")
+    parser.add_argument("--only", action="append", metavar="NAME",
+                        help="only this model or lesson (repeatable, or comma-separated)")
+    parser.add_argument("--json", metavar="FILE", help="JSON report (default build/bench/bench-<mode>.json)")
+    parser.add_argument("--markdown", metavar="FILE", help="Markdown table (default build/bench/bench-<mode>.md)")
+    parser.add_argument("--eval-n", type=int, default=None,
+                        help=f"generated images scored per model (default {EVAL_N}, {FAST_EVAL_N} with --fast)")
+    parser.add_argument("--list", action="store_true", help="list the discovered recipes and exit")
+    parser.add_argument("--package", default="solutions", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    recipes, errors = discover_benchmarks(args.package)
+    for name, message in errors:
+        warnings.warn(f"{name}: {message}", RuntimeWarning)
+    try:
+        recipes = select(recipes, args.only)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.list or not recipes:
+        for r in recipes:
+            print(f"{r.lesson:16s} {r.model:14s} {r.recipe:7s} {r.epochs:4d} epochs ({r.fast_epochs} fast)  "
+                  f"{r.metric}" + ("" if r.book_value is None else f", book {r.book_value}"))
+        if not recipes:
+            print("no benchmarks found", file=sys.stderr)
+        return 0 if recipes else 1
+    mode = "fast" if args.fast else "full"
+    report = run_all(recipes, fast=args.fast, eval_n=args.eval_n)
+    report["errors"] = [list(e) for e in errors]
+    table = markdown(report)
+    json_path = pathlib.Path(args.json or f"build/bench/bench-{mode}.json")
+    markdown_path = pathlib.Path(args.markdown or f"build/bench/bench-{mode}.md")
+    for path in (json_path, markdown_path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(_json_ready(report), indent=2) + "\n")
+    markdown_path.write_text(table)
+    print()
+    print(table)
+    print(f"wrote {json_path} and {markdown_path}")
+    failed = [row for row in report["results"] if row["error"]]
+    return 1 if failed or errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
