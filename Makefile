@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: install demo test build check-build bench clean
+.PHONY: install demo test build bench bench-fast clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ test: install
 ## build: regenerate lessons, reference notebooks, nbgrader sources, expected outputs and demo submissions
 build: install
 	$(PY) -m autograder build
+
+## bench: train every reference model (the README's figures); bench-fast: a few-minute smoke run
+bench: install
+	$(PY) -m solutions.bench
+
+bench-fast: install
+	$(PY) -m solutions.bench --fast
 
 clean:
 	rm -rf build .pytest_cache
