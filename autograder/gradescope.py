@@ -54,7 +54,7 @@ python3 -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -c "import keras, autograder.grade, autograder.gradescope; print('grader ready')"
 """
 
-DATA_LINES = r"""# The lessons read Fashion-MNIST; grading probes answers on small synthetic inputs, so a missing package is no error.
+DATA_LINES = r"""# The lessons read Fashion-MNIST. Grading probes answers on small synthetic inputs, so this one may fail.
 apt-get install -y --no-install-recommends dataset-fashion-mnist \
   || echo "dataset-fashion-mnist is not in this image's apt sources; lessons would download the data with Keras"
 """
