@@ -54,7 +54,7 @@ python3 -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -c "import keras, autograder.grade, autograder.gradescope; print('grader ready')"
 """
 
-DATA_LINES = r"""# The lessons read Fashion-MNIST. Grading probes answers on small synthetic inputs, so this one may fail.
+DATA_LINES = r"""# Lessons read Fashion-MNIST; grading only probes answers on small synthetic inputs, so this may fail.
 apt-get install -y --no-install-recommends dataset-fashion-mnist \
   || echo "dataset-fashion-mnist is not in this image's apt sources; lessons would download the data with Keras"
 """
@@ -148,30 +148,37 @@ def _test(row, lesson, number):
 
 
 def results(rows, seed, submitted, lessons=None, elapsed=0.0):
-    """The results.json payload for the gradebook ``rows`` of one submission."""
-    tests, notes, by_lesson = [], [], {}
+    """The results.json payload for the gradebook ``rows`` of one submission.
+
+    One test per exercise of each lesson graded (all lessons submitted, or the pinned ``lessons``); when a lesson
+    comes in several notebooks, the one named after the lesson counts, else the best-scoring one.
+    """
+    tests, notes, groups = [], [], {}
     for row in rows:
-        by_lesson.setdefault(_lesson_of_row(row), []).append(row)
-    wanted = list(lessons) if lessons else [lesson for lesson in by_lesson if lesson]
+        groups.setdefault(_lesson_of_row(row), {}).setdefault(row.notebook, []).append(row)
+    wanted = list(lessons) if lessons else [lesson for lesson in groups if lesson]
     for index, lesson in enumerate(wanted, 1):
-        lesson_rows = by_lesson.get(lesson, [])
-        if not lesson_rows:
+        notebooks = groups.get(lesson, {})
+        if notebooks:
+            chosen = max(notebooks, key=lambda name: (name == f"{lesson}.ipynb",
+                                                      sum(row.score for row in notebooks[name])))
+            lesson_rows = notebooks[chosen]
+            notes += [f"{name}: another copy of {lesson}, not counted (only {chosen} is)"
+                      for name in notebooks if name != chosen]
+        else:
             notes.append(f"{lesson}: no notebook of this lesson in the submission (upload {lesson}.ipynb)")
             lesson_rows = [_missing_row(exercise) for exercise in checks.exercises(lesson)]
-        for position, row in enumerate(lesson_rows, 1):
-            tests.append(_test(row, lesson, f"{index}.{position}"))
+        tests += [_test(row, lesson, f"{index}.{position}") for position, row in enumerate(lesson_rows, 1)]
         notes.append(f"{lesson}: {sum(r.score for r in lesson_rows):g} / {sum(r.max_score for r in lesson_rows):g}")
-    for position, row in enumerate(by_lesson.get(None, []), 1):  # files that are no lesson: shown, worth nothing
-        tests.append(_test(row, None, f"{len(wanted) + 1}.{position}"))
-    for lesson in by_lesson:
-        if lesson and lesson not in wanted:
-            notes.append(f"{lesson}: not graded in this assignment (it grades {', '.join(wanted)})")
+    others = [row for notebook_rows in groups.get(None, {}).values() for row in notebook_rows]
+    tests += [_test(row, None, f"{len(wanted) + 1}.{position}") for position, row in enumerate(others, 1)]
+    notes += [f"{lesson}: not graded in this assignment (it grades {', '.join(wanted)})"
+              for lesson in groups if lesson and lesson not in wanted]
     if not submitted:
         notes.insert(0, "No .ipynb file in the submission: upload the lesson notebook itself, e.g. "
                         f"{(wanted or checks.lessons())[0]}.ipynb.")
-    problems = sorted({row.message for row in rows if row.status in ("malformed-notebook", "unknown-lesson",
-                                                                        "no-notebook")})
-    notes.extend(problems)
+    notes += sorted({f"{row.notebook}: {row.message}" for row in rows
+                     if row.status in ("malformed-notebook", "unknown-lesson", "no-notebook")})
     notes.append(f"(probe seed {seed})")
     return {"score": sum(test["score"] for test in tests), "execution_time": round(elapsed),
             "output": "\n".join(dict.fromkeys(notes)), "output_format": "text", "visibility": VISIBILITY,

@@ -144,3 +144,16 @@ def test_missing_root_submission_folder_still_writes_results(tmp_path):
     root = tmp_path / "autograder"
     assert cli.main(["gradescope-run", "--root", str(root)]) == 0
     assert json.loads((root / "results" / "results.json").read_text())["score"] == 0
+
+
+def test_a_second_copy_of_a_lesson_does_not_count_twice():
+    from autograder.grade import Row
+
+    exact = [Row("submission", f"{LESSON}.ipynb", name, 0, points, "failed", "wrong") for name, points in POINTS.items()]
+    copy = [Row("submission", "copy.ipynb", name, points, points, "passed", "") for name, points in POINTS.items()]
+    results = gradescope.results(copy + exact, seed=1, submitted=["a", "b"])
+    assert len(results["tests"]) == len(POINTS) and results["score"] == 0  # the file named after the lesson counts
+    assert "copy.ipynb: another copy of 01_linear_pca, not counted" in results["output"]
+    results = gradescope.results(copy + [Row("submission", "old.ipynb", name, 0, points, "failed", "")
+                                         for name, points in POINTS.items()], seed=1, submitted=["a", "b"])
+    assert results["score"] == sum(POINTS.values())  # else the best-scoring copy
