@@ -118,6 +118,16 @@ def test_release_does_not_overwrite_a_folder_it_did_not_write(tmp_path, release_
     assert (other / "chapter1.tex").read_text() == "precious"
 
 
+def test_release_replaces_an_earlier_release(tmp_path, monkeypatch):
+    monkeypatch.setattr(release, "plan", lambda lessons=None: {"lessons/new.txt": "new"})
+    folder = tmp_path / "course"
+    (folder / "lessons").mkdir(parents=True)
+    (folder / "lessons" / "old.txt").write_text("old")
+    (folder / release.MARKER).write_text("{}")
+    release.write(folder)
+    assert _files(folder) == [release.MARKER, "lessons/new.txt"]
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # end to end: pip install the release into a clean environment, run a lesson in a kernel there
 
