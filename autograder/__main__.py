@@ -22,7 +22,50 @@ def _parser():
                        help="seed of the probe inputs (default: a fresh one per run, recorded in grades.json)")
     grade.add_argument("--cell-timeout", type=float, default=120.0, help="seconds one cell may run (default 120)")
     grade.add_argument("--quiet", action="store_true", help="do not print the gradebook")
+    _add_route_commands(commands)
     return parser
+
+
+def _add_route_commands(commands):
+    """The instructor routes: student release, nbgrader course, Gradescope autograder."""
+    release = commands.add_parser("release", help="write the student release (lessons + self-checks, no answers)")
+    release.add_argument("dir", help="folder to write (new, empty, or an earlier release, which is replaced)")
+    release.add_argument("--lesson", action="append", help="only this lesson (repeatable); default: all")
+
+    course = commands.add_parser("nbgrader-course", help="lay out an nbgrader course folder for the lessons")
+    course.add_argument("dir", help="the course folder (created, or updated in place)")
+    course.add_argument("--course-id", default="genlearn-course", help="nbgrader course id (default genlearn-course)")
+    course.add_argument("--lesson", action="append", help="only this lesson (repeatable); default: all")
+
+    gradescope = commands.add_parser("gradescope", help="build the Gradescope autograder zip")
+    gradescope.add_argument("--out", required=True, help="the zip to write, e.g. autograder.zip")
+    gradescope.add_argument("--lesson", action="append",
+                            help="grade only this lesson (repeatable); a submission without it scores 0")
+    gradescope.add_argument("--cell-timeout", type=float, default=None, help="seconds one cell may run (default 120)")
+
+    run = commands.add_parser("gradescope-run", help="what run_autograder calls inside Gradescope's container")
+    run.add_argument("--root", default=os.environ.get("AUTOGRADER_ROOT", "/autograder"),
+                     help="the autograder root holding submission/ and results/ (default $AUTOGRADER_ROOT or "
+                          "/autograder)")
+    run.add_argument("--lesson", action="append", help="grade only this lesson (repeatable)")
+    run.add_argument("--seed", type=int, default=None, help="seed of the probe inputs (default: a fresh one)")
+    run.add_argument("--cell-timeout", type=float, default=120.0, help="seconds one cell may run (default 120)")
+
+
+def _run_route(args):
+    if args.command == "release":
+        from autograder import release
+
+        return release.main(args.dir, lessons=args.lesson)
+    if args.command == "nbgrader-course":
+        from autograder import nbgrader_course
+
+        return nbgrader_course.main(args.dir, course_id=args.course_id, lessons=args.lesson)
+    from autograder import gradescope
+
+    if args.command == "gradescope":
+        return gradescope.main_build(args.out, lessons=args.lesson, cell_timeout=args.cell_timeout)
+    return gradescope.main_run(args.root, lessons=args.lesson, seed=args.seed, cell_timeout=args.cell_timeout)
 
 
 def main(argv=None):
@@ -31,6 +74,8 @@ def main(argv=None):
         from autograder import build
 
         return build.main(check=args.check, lessons=args.lesson)
+    if args.command in ("release", "nbgrader-course", "gradescope", "gradescope-run"):
+        return _run_route(args)
     from autograder import grade
 
     return grade.main(args.paths, args.out, seed=args.seed, cell_timeout=args.cell_timeout, quiet=args.quiet)
