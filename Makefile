@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: install demo test build bench bench-fast clean
+.PHONY: install demo test build bench bench-fast release gradescope clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ bench: install
 
 bench-fast: install
 	$(PY) -m solutions.bench --fast
+
+## release: the student release (lessons and self-checks, no answers); gradescope: the Gradescope autograder zip
+release: install
+	$(PY) -m autograder release build/release
+
+gradescope: install
+	$(PY) -m autograder gradescope --out build/autograder.zip
 
 clean:
 	rm -rf build .pytest_cache
