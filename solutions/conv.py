@@ -10,10 +10,6 @@ import numpy as np
 
 from solutions.benchmarking import Recipe
 
-IMAGE_SHAPE = (28, 28)
-CODINGS_SHAPE = (3, 3, 64)
-
-
 def build_conv_autoencoder():
     """Build the convolutional autoencoder of lesson 04 (not compiled).
 
@@ -27,24 +23,24 @@ def build_conv_autoencoder():
         encoder maps (batch, 28, 28) images -> (batch, 3, 3, 64) codings, decoder maps them back to
         (batch, 28, 28) pixel values in (0, 1), and autoencoder(x) == decoder(encoder(x)).
     """
-    conv = dict(kernel_size=3, padding="same", activation="selu")
+    same_selu = dict(kernel_size=3, padding="same", activation="selu")
     encoder = keras.Sequential([
-        keras.Input(shape=IMAGE_SHAPE),
+        keras.Input(shape=(28, 28)),
         keras.layers.Reshape((28, 28, 1)),
-        keras.layers.Conv2D(16, **conv),
+        keras.layers.Conv2D(16, **same_selu),
         keras.layers.MaxPool2D(pool_size=2),  # 28 -> 14
-        keras.layers.Conv2D(32, **conv),
+        keras.layers.Conv2D(32, **same_selu),
         keras.layers.MaxPool2D(pool_size=2),  # 14 -> 7
-        keras.layers.Conv2D(64, **conv),
+        keras.layers.Conv2D(64, **same_selu),
         keras.layers.MaxPool2D(pool_size=2),  # 7 -> 3 (the "valid" pooling drops the last row and column)
     ], name="conv_encoder")
     decoder = keras.Sequential([
-        keras.Input(shape=CODINGS_SHAPE),
+        keras.Input(shape=(3, 3, 64)),
         # "valid" with stride 2 and a 3x3 kernel gives (3 - 1) * 2 + 3 = 7, undoing the 7 -> 3 pooling
         keras.layers.Conv2DTranspose(32, kernel_size=3, strides=2, padding="valid", activation="selu"),
         keras.layers.Conv2DTranspose(16, kernel_size=3, strides=2, padding="same", activation="selu"),
         keras.layers.Conv2DTranspose(1, kernel_size=3, strides=2, padding="same", activation="sigmoid"),
-        keras.layers.Reshape(IMAGE_SHAPE),
+        keras.layers.Reshape((28, 28)),
     ], name="conv_decoder")
     autoencoder = keras.Sequential([encoder, decoder], name="conv_autoencoder")
     return encoder, decoder, autoencoder
@@ -66,7 +62,7 @@ def build_recurrent_autoencoder(codings_size=30):
         and autoencoder(x) == decoder(encoder(x)).
     """
     encoder = keras.Sequential([
-        keras.Input(shape=IMAGE_SHAPE),
+        keras.Input(shape=(28, 28)),
         keras.layers.LSTM(100, return_sequences=True),  # (batch, 28, 100): one output per row
         keras.layers.LSTM(codings_size),  # (batch, codings_size): the last output only
     ], name="recurrent_encoder")
@@ -90,7 +86,7 @@ def build_dense_autoencoder(hidden_size=100, codings_size=30):
         back to (batch, 28, 28) in (0, 1).
     """
     encoder = keras.Sequential([
-        keras.Input(shape=IMAGE_SHAPE),
+        keras.Input(shape=(28, 28)),
         keras.layers.Flatten(),
         keras.layers.Dense(hidden_size, activation="selu"),
         keras.layers.Dense(codings_size, activation="selu"),
@@ -99,7 +95,7 @@ def build_dense_autoencoder(hidden_size=100, codings_size=30):
         keras.Input(shape=(codings_size,)),
         keras.layers.Dense(hidden_size, activation="selu"),
         keras.layers.Dense(28 * 28, activation="sigmoid"),
-        keras.layers.Reshape(IMAGE_SHAPE),
+        keras.layers.Reshape((28, 28)),
     ], name="dense_decoder")
     autoencoder = keras.Sequential([encoder, decoder], name="dense_autoencoder")
     return encoder, decoder, autoencoder

@@ -61,6 +61,7 @@ def _conv(decoder_padding=("valid", "same", "same"), conv_padding="same", pool_p
     (_conv(pools=0, decoder_input=(28, 28, 64), reshape=False), "MaxPool2D(pool_size=2) after each"),
     (_conv(filters=(16, 32, 32)), "64 filters"),
     (_conv(input_reshape=False), "Reshape([28, 28, 1])"),
+    (_conv(decoder_input=(3, 3, 32)), "keras.Input(shape=(3, 3, 64))"),
     (_conv(pooling=layers.AveragePooling2D), "max pooling"),
     (_conv(activation="relu"), "activation=\"selu\""),
     (_conv(filters=(32, 32, 64)), "filters 16, 32, 64"),

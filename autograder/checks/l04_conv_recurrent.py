@@ -47,7 +47,7 @@ def _layer_summary(model):
 
 
 def _probe_autoencoder(build, rng, explain_error, kwargs):
-    """Plain data about the learner's (encoder, decoder, autoencoder); ``explain_error`` turns Keras errors into Fail."""
+    """Plain data about the learner's three models; ``explain_error`` turns a Keras error message into a Fail."""
     import keras
 
     def attempt(function, *args):
@@ -71,9 +71,15 @@ def _probe_autoencoder(build, rng, explain_error, kwargs):
     x = rng.uniform(0, 1, size=(2, 28, 28)).astype("float32")
     codings = np.asarray(attempt(encoder, x))
     data = {"codings_shape": list(codings.shape[1:]), "encoder_layers": _layer_summary(encoder)}
-    decoded = np.asarray(attempt(decoder, codings))
-    data["decoder_shape"] = list(decoded.shape[1:])
     data["decoder_layers"] = _layer_summary(decoder)
+    try:
+        decoded = np.asarray(attempt(decoder, codings))
+    except Exception as error:  # noqa: BLE001 - often a consequence of wrong codings, which verify reports first
+        if isinstance(error, Fail):
+            raise
+        data["decoder_error"] = f"{type(error).__name__}: {error}"[:300]
+        return data
+    data["decoder_shape"] = list(decoded.shape[1:])
     if data["decoder_shape"] != [28, 28]:
         return data  # verify stops at the shapes
     _seeded_weights(encoder, rng)
@@ -90,6 +96,12 @@ def _probe_autoencoder(build, rng, explain_error, kwargs):
         "weight_shapes": [list(variable.shape) for model in (encoder, decoder) for variable in model.weights],
     })
     return data
+
+
+def _fail_decoder_error(got, hint):
+    if "decoder_error" in got:
+        raise Fail("the decoder applied to the encoder's codings", "(batch, 28, 28) images",
+                   got["decoder_error"], hint)
 
 
 def _fail_outputs_and_composition(got, expected, sigmoid_hint, compose_hint):
@@ -143,6 +155,7 @@ def _conv_decoder_shape_hint(shape):
             "1 \"same\" with a sigmoid), then Reshape([28, 28])")
 
 
+_DECODER_INPUT_ERROR = re.compile(r"expected shape=\(None, ([\d, ]+)\), found shape=\(None, 3, 3, 64\)")
 _MISMATCH_ERROR = re.compile(r"expected shape=\(None, 3, 3, 64\), found shape=\(None, ([\d, ]+)\)")
 
 
@@ -152,6 +165,10 @@ def _conv_error(message):
         shape = _shape(reshape.group(1))
         return Fail("the image size before the decoder's final Reshape", "(28, 28, 1)", tuple(shape),
                     _conv_decoder_shape_hint(shape))
+    decoder_input = _DECODER_INPUT_ERROR.search(message)
+    if decoder_input:
+        return Fail("the decoder's input shape", (3, 3, 64), tuple(_shape(decoder_input.group(1))),
+                    "start the decoder with keras.Input(shape=(3, 3, 64)): it reads the encoder's codings")
     mismatch = _MISMATCH_ERROR.search(message)
     if mismatch:
         codings = _shape(mismatch.group(1))
@@ -179,6 +196,7 @@ class ConvAutoencoder(Exercise):
         if codings != expected["codings_shape"]:
             raise Fail("encoder codings shape (without the batch axis)", tuple(expected["codings_shape"]),
                        tuple(codings), _conv_codings_hint(codings, sum("Pool" in name for name in names)))
+        _fail_decoder_error(got, "the decoder starts from keras.Input(shape=(3, 3, 64)), the encoder's output")
         if got["decoder_shape"] != expected["decoder_shape"]:
             raise Fail("decoder output shape (without the batch axis)", tuple(expected["decoder_shape"]),
                        tuple(got["decoder_shape"]), _conv_decoder_shape_hint(got["decoder_shape"]))
@@ -261,6 +279,7 @@ class RecurrentAutoencoder(Exercise):
                 hint = "end the encoder with LSTM(codings_size): use the argument, not a fixed 30"
             raise Fail("encoder codings shape (without the batch axis)", tuple(expected["codings_shape"]),
                        tuple(codings), hint)
+        _fail_decoder_error(got, "the decoder starts from keras.Input(shape=(codings_size,)), the encoder's output")
         shape = got["decoder_shape"]
         if shape != expected["decoder_shape"]:
             if len(shape) == 2 and shape[0] != 28:
