@@ -143,3 +143,22 @@ def test_make_optimizer_rejects_an_unknown_recipe():
     assert isinstance(conv.make_optimizer("course"), keras.optimizers.Adam)
     with pytest.raises(ValueError, match="unknown recipe"):
         conv.make_optimizer("fast")
+
+
+def test_grader_gives_the_reference_full_marks_and_the_stubs_zero(tmp_path):
+    import nbformat
+
+    from autograder import build, grade
+
+    lesson = "04_conv_recurrent"
+    for student, version in (("reference", "reference"), ("untouched", "student")):
+        (tmp_path / student).mkdir()
+        nbformat.write(build.build_notebook(lesson, version), tmp_path / student / f"{lesson}.ipynb")
+    rows, _ = grade.grade([tmp_path], seed=2024)
+    by_student = {}
+    for row in rows:
+        by_student.setdefault(row.student, []).append(row)
+    assert [(row.exercise, row.status, row.score) for row in by_student["reference"]] == [
+        ("conv_autoencoder", "passed", 3), ("recurrent_autoencoder", "passed", 2)]
+    assert [(row.exercise, row.status, row.score) for row in by_student["untouched"]] == [
+        ("conv_autoencoder", "not-implemented", 0), ("recurrent_autoencoder", "not-implemented", 0)]
