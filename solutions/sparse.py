@@ -89,13 +89,16 @@ class KLDivergenceRegularizer(keras.regularizers.Regularizer):
 # helpers of the lesson (not exercises)
 
 
-def coding_activations(encoder, images, batch_size=1024):
+def coding_activations(encoder, images, batch_size=2048):
     """The codings of ``images`` and each coding unit's mean activation over them (lesson 06).
+
+    Calls the encoder eagerly, batch by batch, in inference mode (no traced function to retrace per model).
 
     Returns:
         (codings, mean_activations): (num_images, codings_size) and (codings_size,) float32 arrays.
     """
-    codings = encoder.predict(images, batch_size=batch_size, verbose=0)
+    codings = np.concatenate([keras.ops.convert_to_numpy(encoder(images[start:start + batch_size], training=False))
+                              for start in range(0, len(images), batch_size)])
     return codings, codings.mean(axis=0)
 
 
