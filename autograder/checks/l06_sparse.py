@@ -1,0 +1,299 @@
+"""Checks for lesson 06, sparse autoencoders. Reference answers: ``solutions/sparse.py``."""
+
+import numpy as np
+
+from autograder.exercise import Exercise, Fail, expect_close, expect_equal
+
+LESSON = "06_sparse"
+REGISTERED_NAME = "course>KLDivergenceRegularizer"
+
+
+def _numpy(value):
+    import keras
+
+    return np.asarray(keras.ops.convert_to_numpy(value), dtype=np.float64)
+
+
+def _models(build, **kwargs):
+    import keras
+
+    models = build(**kwargs)
+    if not isinstance(models, (tuple, list)) or len(models) != 3:
+        raise Fail("return value", "a tuple (encoder, decoder, autoencoder)", type(models).__name__,
+                   "end the function with `return encoder, decoder, autoencoder`")
+    for label, model in zip(("encoder", "decoder", "autoencoder"), models):
+        if not isinstance(model, keras.Model):
+            raise Fail(f"the {label}", "a keras.Model", type(model).__name__,
+                       "wrap the layers in keras.Sequential([...]) to make a model")
+    return models
+
+
+def _spy_regularizer():
+    """A regularizer that records every concrete tensor it penalises (0.01 x their sum)."""
+    import keras
+
+    class Spy(keras.regularizers.Regularizer):
+        def __init__(self):
+            self.seen = []
+
+        def __call__(self, x):
+            try:
+                self.seen.append(_numpy(x))
+            except Exception:  # a symbolic tensor while Keras builds the model: nothing to record
+                pass
+            return 0.01 * keras.ops.sum(x)
+
+    return Spy()
+
+
+class SparseAutoencoder(Exercise):
+    name = "sparse_autoencoder"
+    title = "autoencoder with sigmoid codings and an activity regularizer"
+    answer = "solutions.sparse:build_sparse_autoencoder"
+    points = 2
+    codings_size = 9
+
+    def probe(self, build, rng):
+        x = rng.uniform(0.0, 1.0, size=(8, 28, 28)).astype("float32")
+        encoder, decoder, autoencoder = _models(build, codings_size=self.codings_size, activity_regularizer=None)
+        codings = _numpy(encoder(x))
+        output = _numpy(autoencoder(x))
+        composed = _numpy(decoder(encoder(x)))
+        plain_losses = len(autoencoder.losses)
+
+        spy = _spy_regularizer()
+        spied_encoder, _, spied = _models(build, codings_size=self.codings_size, activity_regularizer=spy)
+        spy.seen.clear()
+        spied_codings = _numpy(spied_encoder(x))
+        matches = [seen.shape == spied_codings.shape and np.allclose(seen, spied_codings, atol=1e-6)
+                   for seen in spy.seen]
+        spied(x)
+        penalty = float(sum(_numpy(loss) for loss in spied.losses)) if spied.losses else 0.0
+        return {
+            "codings_shape": list(codings.shape), "output_shape": list(output.shape),
+            "codings_range": [float(codings.min()), float(codings.max())],
+            "output_range": [float(output.min()), float(output.max())],
+            "compose_error": float(np.max(np.abs(output - composed))) if composed.shape == output.shape else 1.0,
+            "num_params": int(autoencoder.count_params()),
+            "losses_without_regularizer": plain_losses,
+            "regularized_shapes": [list(seen.shape) for seen in spy.seen],
+            "regularizer_saw_codings": bool(any(matches)),
+            # Keras divides an activity penalty by the batch size
+            "penalty_ratio": penalty / (0.01 * float(spied_codings.sum()) / len(x)),
+        }
+
+    def verify(self, got, expected):
+        expect_equal("encoder output shape (batch, codings_size)", got["codings_shape"], expected["codings_shape"],
+                     "the coding layer is Dense(codings_size, activation='sigmoid')")
+        expect_equal("autoencoder output shape", got["output_shape"], expected["output_shape"],
+                     "end the decoder with keras.layers.Reshape((28, 28))")
+        low, high = got["codings_range"]
+        if low <= 0 or high >= 1:
+            raise Fail("the codings are sigmoid outputs", "values strictly between 0 and 1",
+                       f"values from {low:.3g} to {high:.3g}",
+                       "give the coding layer activation='sigmoid': a mean activation is then a firing rate, which "
+                       "the sparsity penalties compare with a target")
+        if got["compose_error"] > 1e-5:
+            raise Fail("autoencoder(x) == decoder(encoder(x))", "0 difference", f"{got['compose_error']:.3g}",
+                       "build the autoencoder as keras.Sequential([encoder, decoder])")
+        low, high = got["output_range"]
+        if low < 0 or high > 1:
+            raise Fail("outputs in [0, 1]", "pixel intensities", f"values from {low:.3g} to {high:.3g}",
+                       "end the decoder with Dense(784, activation='sigmoid')")
+        if got["losses_without_regularizer"]:
+            raise Fail("penalties with activity_regularizer=None", "none",
+                       f"{got['losses_without_regularizer']} penalty term(s)",
+                       "use the activity_regularizer argument instead of a fixed regularizer")
+        if not got["regularizer_saw_codings"]:
+            shapes = got["regularized_shapes"]
+            if not shapes:
+                hint = "pass activity_regularizer=activity_regularizer to the coding layer"
+            elif all(len(shape) == 2 and shape[0] != expected["codings_shape"][0] for shape in shapes) or \
+                    any(len(shape) == 1 for shape in shapes):
+                hint = ("that penalises the layer's weights (kernel_regularizer); sparsity is about the codings: "
+                        "use activity_regularizer=")
+            else:
+                hint = "put the activity regularizer on the coding layer (the encoder's last Dense layer)"
+            raise Fail("what the regularizer penalises", f"the codings, shape {expected['codings_shape']}",
+                       f"tensors of shape {shapes or 'none'}", hint)
+        if abs(got["penalty_ratio"] - 1) > 1e-3:
+            raise Fail("the penalty added to the loss", "the regularizer applied once to the codings",
+                       f"{got['penalty_ratio']:.3g} times that",
+                       "attach the regularizer to the coding layer only, once")
+        expect_equal("number of parameters", got["num_params"], expected["num_params"],
+                     "encoder: Flatten, Dense(100, relu), Dense(codings_size, sigmoid); decoder: Dense(100, relu), "
+                     "Dense(784, sigmoid), Reshape((28, 28))")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the KL divergence regularizer
+
+
+def _kl(p, q):
+    return p * np.log(p / q) + (1 - p) * np.log((1 - p) / (1 - q))
+
+
+def _value_and_gradient(regularizer, activations):
+    """``(value, gradient or None)``: the regularizer's value and its gradient w.r.t. the activations."""
+    import tensorflow as tf
+
+    inputs = tf.constant(activations)
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        value = regularizer(inputs)
+    try:
+        gradient = tape.gradient(value, inputs)
+    except Exception:  # e.g. a numpy value: nothing to differentiate
+        gradient = None
+    return _plain_number(_numpy(value)), None if gradient is None else _numpy(gradient)
+
+
+def _plain_number(array):
+    """A 0-d array as a float (plain data keeps no 0-d arrays), anything else unchanged."""
+    return float(array) if array.shape == () else array
+
+
+class KLDivergence(Exercise):
+    name = "kl_regularizer"
+    title = "KLDivergenceRegularizer"
+    answer = "solutions.sparse:KLDivergenceRegularizer"
+    points = 4
+    cases = ((0.05, 0.1), (0.4, 0.2))  # the book's, then others, so hard-coded numbers show
+
+    def probe(self, regularizer_class, rng):
+        import keras
+
+        offsets = np.linspace(-2.5, 2.5, 6)  # unit means from about 0.1 to 0.9
+        activations = (1 / (1 + np.exp(-(rng.normal(size=(16, 6)) + offsets)))).astype("float32")
+        # unit 0 never fires, unit 1 always fires at 1, unit 2 is ordinary
+        edge = np.zeros((8, 3), dtype="float32")
+        edge[:, 1] = 1.0
+        edge[:, 2] = rng.uniform(0.2, 0.6, size=8)
+        data = {"activations": activations, "cases": []}
+        for weight, target in self.cases:
+            regularizer = regularizer_class(weight, target)
+            value, gradient = _value_and_gradient(regularizer, activations)
+            edge_value, edge_gradient = _value_and_gradient(regularizer, edge)
+            data["cases"].append({"weight": weight, "target": target, "value": value, "gradient": gradient,
+                                  "edge_value": edge_value, "edge_gradient": edge_gradient})
+        regularizer = regularizer_class(*self.cases[1])
+        data["is_regularizer"] = isinstance(regularizer, keras.regularizers.Regularizer)
+        data["overrides_get_config"] = type(regularizer).get_config is not keras.regularizers.Regularizer.get_config
+        data["registered_name"] = keras.saving.get_registered_name(type(regularizer))
+        data["config"], data["from_config_value"], data["deserialized_value"] = None, None, None
+        if data["overrides_get_config"]:
+            config = regularizer.get_config()
+            data["config"] = {str(key): _plain_scalar(item) for key, item in dict(config).items()}
+            try:
+                data["from_config_value"] = _value_and_gradient(type(regularizer).from_config(config), activations)[0]
+            except Exception as error:
+                data["from_config_error"] = f"{type(error).__name__}: {error}"[:300]
+            try:
+                clone = keras.regularizers.deserialize(keras.regularizers.serialize(regularizer))
+                data["deserialized_value"] = _value_and_gradient(clone, activations)[0]
+            except Exception as error:
+                data["deserialize_error"] = f"{type(error).__name__}: {error}"[:300]
+        return data
+
+    def verify(self, got, expected):
+        activations = np.asarray(expected["activations"], dtype=np.float64)
+        for case, exp in zip(got["cases"], expected["cases"]):
+            self._verify_value(case, exp, activations)
+        for case, exp in zip(got["cases"], expected["cases"]):
+            self._verify_gradient(case, exp)
+        for case in got["cases"]:
+            label = f"KLDivergenceRegularizer({case['weight']}, {case['target']})"
+            values = [np.asarray(case["edge_value"])] + ([] if case["edge_gradient"] is None
+                                                         else [np.asarray(case["edge_gradient"])])
+            if not all(np.all(np.isfinite(value)) for value in values):
+                raise Fail(f"{label} on a unit that is always 0 and one that is always 1",
+                           "a finite penalty and gradient", "NaN or infinity",
+                           "clip the mean activations to [epsilon, 1 - epsilon] (keras.ops.clip, epsilon = "
+                           "keras.config.epsilon()) before taking logs: log(0) is -infinity")
+        self._verify_serialization(got, expected)
+
+    @staticmethod
+    def _verify_value(case, exp, activations):
+        weight, target = exp["weight"], exp["target"]
+        label = f"KLDivergenceRegularizer({weight}, {target}) on random activations"
+        value = np.asarray(case["value"], dtype=np.float64)
+        if value.shape != ():
+            raise Fail(f"{label}: shape of the penalty", "a scalar ()", value.shape,
+                       "sum the per-unit KL divergences into one number (keras.ops.sum)")
+        q = activations.mean(axis=0)
+        candidates = [
+            (weight * np.sum(_kl(q, target)), "the KL terms are swapped: KL(p || q) = p log(p / q) + "
+                                              "(1 - p) log((1 - p) / (1 - q)), with p the target and q the mean "
+                                              "activation"),
+            (weight * np.sum(_kl(target, activations.mean(axis=1))), "the mean is over the wrong axis: average "
+                                                                       "each unit over the batch, axis=0"),
+            (np.sum(_kl(target, q)), "the weight is missing: multiply the sum by self.weight"),
+            (weight * np.sum(target * np.log(target / q)), "the (1 - p) log((1 - p) / (1 - q)) term is missing: "
+                                                           "a unit's activity is a Bernoulli variable, so both "
+                                                           "outcomes count"),
+            (weight * np.mean(_kl(target, q)), "sum the KL divergences over the units, do not average them"),
+            (-weight * np.sum(_kl(target, q)), "the sign is flipped: log(p / q), not log(q / p)"),
+        ]
+        if target != 0.1:
+            candidates.append((weight * np.sum(_kl(0.1, q)), "use self.target, not a fixed 0.1"))
+        if weight != 0.05:
+            candidates.append((0.05 * np.sum(_kl(target, q)), "use self.weight, not a fixed 0.05"))
+        if np.isclose(value, exp["value"], rtol=1e-4, atol=1e-7):
+            return
+        for candidate, hint in candidates:
+            if np.isclose(value, candidate, rtol=1e-3, atol=1e-7):
+                raise Fail(label, f"{float(exp['value']):.6g}", f"{float(value):.6g}", hint)
+        expect_close(label, value, exp["value"], rtol=1e-4, atol=1e-7,
+                     hint="weight x the sum over units of KL(p || q), q = each unit's mean activation over the batch")
+
+    @staticmethod
+    def _verify_gradient(case, exp):
+        label = f"gradient of KLDivergenceRegularizer({exp['weight']}, {exp['target']}) w.r.t. the activations"
+        if case["gradient"] is None:
+            raise Fail(label, "a gradient", "none (the penalty is not differentiable)",
+                       "the penalty is cut off from the activations: write it with keras.ops on the input tensor, "
+                       "not numpy, and do not stop gradients; training needs its gradient")
+        expect_close(label, case["gradient"], exp["gradient"], rtol=1e-3, atol=1e-7,
+                     hint="the value is right but its gradient is not: do not stop gradients or convert to numpy "
+                          "inside __call__")
+
+    @staticmethod
+    def _verify_serialization(got, expected):
+        if not got["is_regularizer"]:
+            raise Fail("the class", "a subclass of keras.regularizers.Regularizer", "another class",
+                       "declare it as class KLDivergenceRegularizer(keras.regularizers.Regularizer)")
+        if not got["overrides_get_config"] or got["config"] is None:
+            raise Fail("get_config", "a method returning the constructor's arguments", "get_config missing",
+                       "define get_config(self) returning {'weight': self.weight, 'target': self.target}, so a "
+                       "model using the regularizer can be saved and loaded")
+        config, wanted = got["config"], expected["config"]
+        if {key: config.get(key) for key in wanted} != wanted or "from_config_error" in got:
+            raise Fail("get_config()", wanted, config,
+                       "return the constructor's arguments by name, {'weight': self.weight, 'target': self.target}, "
+                       "so that KLDivergenceRegularizer(**config) rebuilds the same regularizer")
+        expect_close("the value of a regularizer rebuilt by from_config", got["from_config_value"],
+                     expected["from_config_value"], rtol=1e-4, atol=1e-7,
+                     hint="get_config must hold every argument of __init__")
+        if got["registered_name"] != REGISTERED_NAME:
+            raise Fail("the registered name", REGISTERED_NAME, got["registered_name"],
+                       "decorate the class with @keras.saving.register_keras_serializable(package=\"course\") so "
+                       "that Keras finds it when it loads a saved model")
+        if "deserialize_error" in got or got["deserialized_value"] is None:
+            raise Fail("keras.regularizers.deserialize(keras.regularizers.serialize(regularizer))",
+                       "the same regularizer", got.get("deserialize_error", "nothing"),
+                       "register the class and make get_config return the constructor's arguments")
+        expect_close("the value of a serialized and deserialized regularizer", got["deserialized_value"],
+                     expected["deserialized_value"], rtol=1e-4, atol=1e-7,
+                     hint="register the class and make get_config return the constructor's arguments")
+
+
+def _plain_scalar(value):
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return repr(value)[:100]
+
+
+EXERCISES = [SparseAutoencoder(), KLDivergence()]
