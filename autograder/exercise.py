@@ -134,7 +134,7 @@ def to_plain(value):
         array = np.asarray(value)
         if array.dtype.name not in _ALLOWED_DTYPES:
             raise TypeError(f"arrays of dtype {array.dtype} are not plain data")
-        array = np.ascontiguousarray(array)
+        array = np.array(array, order="C", copy=True)  # not ascontiguousarray: it turns 0-d into 1-d
         return {ARRAY_KEY: {"dtype": array.dtype.name, "shape": list(array.shape),
                             "data": base64.b64encode(array.tobytes()).decode("ascii")}}
     if isinstance(value, (list, tuple)):

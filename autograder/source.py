@@ -129,7 +129,7 @@ def answer_source(target, version):
         raise ValueError(f"unknown version {version!r}")
     lines, node = _definition(target)
     start = min([node.lineno] + [d.lineno for d in node.decorator_list])
-    block = lines[start - 1:node.end_lineno]
+    block = lines[start - 1:_end_with_trailing_comments(lines, node)]
     if any(line.strip() == BEGIN for line in block):
         regions = _marked_regions(block, target)
     else:
@@ -137,6 +137,21 @@ def answer_source(target, version):
             child for child in node.body if isinstance(child, ast.FunctionDef)]
         regions = [(a - start, b - start) for a, b in map(_body_after_docstring, bodies)]
     return "\n".join(_render(block, regions, version)).rstrip() + "\n"
+
+
+def _end_with_trailing_comments(lines, node):
+    """The definition's last line, counting comment lines indented under it (ast stops at the last statement,
+    so a closing ``### END SOLUTION`` would otherwise be cut off)."""
+    indent = len(lines[node.lineno - 1]) - len(lines[node.lineno - 1].lstrip())
+    end = last = node.end_lineno
+    while end < len(lines):
+        line = lines[end]
+        if line.strip() and not (line.lstrip().startswith("#") and len(line) - len(line.lstrip()) > indent):
+            break
+        end += 1
+        if line.strip():
+            last = end
+    return last
 
 
 def _marked_regions(block, target):

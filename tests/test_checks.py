@@ -117,3 +117,9 @@ def test_plain_data_round_trip_and_refusals():
     short = ex.dumps(np.zeros(4)).replace('"shape": [4]', '"shape": [5]')
     with pytest.raises(ValueError, match="does not match"):
         ex.loads(short)
+
+
+def test_zero_dimensional_arrays_keep_their_shape():
+    back = ex.loads(ex.dumps({"scalar": np.array(3.5), "matrix": np.ones((2, 2)).T}))
+    assert back["scalar"].shape == () and back["scalar"] == 3.5
+    assert back["matrix"].shape == (2, 2)

@@ -98,3 +98,15 @@ def test_malformed_templates_name_the_line(tmp_path, text, error):
     with pytest.raises(source.TemplateError, match=error) as info:
         source.parse_template(template)
     assert "99_bad.md:2" in str(info.value)
+
+
+def test_end_marker_on_the_last_line_of_a_definition(tmp_path, monkeypatch):
+    (tmp_path / "fake_tail.py").write_text(
+        "class Tail:\n    def call(self, x):\n        y = 0\n        ### BEGIN SOLUTION\n        y = x + 1\n"
+        "        ### END SOLUTION\n\n\ndef after():\n    return 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    student = source.answer_source("fake_tail:Tail", "student")
+    assert "x + 1" not in student and "raise NotImplementedError()" in student and "y = 0" in student
+    assert "def after" not in student
+    assert "### END SOLUTION" in source.answer_source("fake_tail:Tail", "nbgrader")
+    sys.modules.pop("fake_tail", None)
