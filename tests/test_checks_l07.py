@@ -73,6 +73,8 @@ def test_the_sampling_helper_is_right_by_default():
      "gradients flow"),
     (lambda layer, m, v: ops.exp(v / 2) * keras.random.normal(ops.shape(v), seed=layer.seed_generator),
      "centred on codings_mean"),
+    (lambda layer, m, v: ops.sum(m + ops.exp(v / 2) * keras.random.normal(ops.shape(v), seed=layer.seed_generator),
+                                 axis=-1), "shaped like codings_mean"),
 ])
 def test_sampling_mistakes(noise, hint):
     _fails_with("vae_sampling", _sampling(noise), hint)
