@@ -43,10 +43,14 @@ class Limits:
             again without that cell.
         notebook_timeout: seconds of wall time for the whole notebook, every rerun included.
         setup_timeout: seconds for one of the lesson's own setup cells (imports; slow on a loaded machine).
-        memory_mb: address-space limit of the kernel process (RLIMIT_AS), in MiB.
+        memory_mb: memory limit of the kernel process in MiB: RLIMIT_DATA (heap and private writable mappings,
+            which is what allocations use). Not RLIMIT_AS: a TensorFlow kernel reserves about 2.4 GB of address
+            space it never touches, so an address-space limit would have to be far above the memory it guards.
         output_bytes: output kept per cell (the rest is dropped, with a note).
         total_output_bytes: output kept per notebook.
-        message_bytes: the largest single message accepted from the kernel (larger ones are dropped by ZeroMQ).
+        message_bytes: the largest single message accepted from the kernel. A larger one makes ZeroMQ drop the
+            output connection for the rest of that run: a safety net for the grader's memory against deliberate
+            floods (the kernel side already caps and chunks printed output; errors are read from the replies).
         file_bytes: the largest file the kernel may write (RLIMIT_FSIZE).
         tmp_mb: size of the kernel's private /tmp, in MiB.
         isolation: ``auto`` (the best available; a warning when it is only rlimits), ``require`` (refuse to grade
@@ -132,6 +136,7 @@ class Sandbox:
             if module not in self.forbidden:
                 self._copy(source, self.lib / "solutions" / source.name)
         self._copy(BOOT, self.lib / BOOT.name)
+        self.font_cache = _matplotlib_font_cache()
         for folder in [self.lib, *(p for p in self.lib.rglob("*") if p.is_dir())]:
             os.chmod(folder, 0o755)
 
@@ -162,8 +167,11 @@ class Sandbox:
         for folder in (workdir, workdir / "results", workdir / "home", control, control / "root"):
             folder.mkdir(parents=True)
         os.chmod(control, 0o700)
+        if self.font_cache is not None:  # saves each kernel rebuilding matplotlib's font list
+            (workdir / "home" / ".matplotlib").mkdir()
+            shutil.copyfile(self.font_cache, workdir / "home" / ".matplotlib" / self.font_cache.name)
         if self.drop_to_nobody:
-            for folder in (workdir, workdir / "results", workdir / "home"):
+            for folder in [workdir, *workdir.rglob("*")]:
                 os.chown(folder, NOBODY, NOBODY)
         return Run(workdir, control, workdir / "results", workdir / "imports.log")
 
@@ -177,6 +185,7 @@ class Sandbox:
             "COURSE_FAST": "1", "COURSE_GRADING": "1", "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "3",
             "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "LANG": "C.UTF-8",
             "COURSE_FORBIDDEN_MODULES": ",".join(self.forbidden), "COURSE_IMPORT_LOG": str(run.import_log),
+            "COURSE_OUTPUT_LIMIT": str(self.limits.output_bytes),
         }
         if self.extra_paths:
             env["PYTHONPATH"] = os.pathsep.join(self.extra_paths)
@@ -214,6 +223,17 @@ class Sandbox:
             return ""
 
 
+def _matplotlib_font_cache():
+    """The grader's own matplotlib font list (same installation, same fonts), or None."""
+    try:
+        import matplotlib
+
+        found = sorted(pathlib.Path(matplotlib.get_cachedir()).glob("fontlist-v*.json"))
+    except Exception:  # noqa: BLE001 - an optimisation only
+        return None
+    return found[-1] if found else None
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Jupyter classes (built lazily: jupyter_client is only needed when grading)
 
@@ -228,7 +248,6 @@ def _kernel_manager_class():
     from jupyter_client.connect import channel_socket_types
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import AsyncKernelManager
-    from traitlets import DottedObjectName
 
     class CappedKernelClient(AsyncKernelClient):
         """A kernel client whose sockets refuse messages larger than the manager's ``max_message_bytes``."""
@@ -251,23 +270,15 @@ def _kernel_manager_class():
     class SandboxKernelManager(AsyncKernelManager):
         """Starts the kernel through ``sandbox_launcher.py`` with the given command line."""
 
-        client_class = DottedObjectName("autograder.sandbox.CappedKernelClient")
-
         def __init__(self, argv, max_message_bytes, **kwargs):
             super().__init__(**kwargs)
+            self.client_factory = CappedKernelClient
             self.max_message_bytes = max_message_bytes
             self._kernel_spec = KernelSpec(argv=argv, display_name="course grading sandbox", language="python",
                                            interrupt_mode="signal")
 
     _CLASSES.update(manager=SandboxKernelManager, client=CappedKernelClient)
     return SandboxKernelManager
-
-
-def __getattr__(name):  # lets jupyter_client import the client class by its dotted name
-    if name == "CappedKernelClient":
-        _kernel_manager_class()
-        return _CLASSES["client"]
-    raise AttributeError(name)
 
 
 def _grading_client_class():
@@ -320,6 +331,14 @@ def _grading_client_class():
                     modules.append("(an unreadable record)")
             return sorted(set(modules))
 
+        async def _check_raise_for_error(self, cell, cell_index, exec_reply):
+            # the reply on the shell channel says whether the cell raised, even when IOPub output was lost
+            content = (exec_reply or {}).get("content", {})
+            if content.get("status") == "error":
+                cell.metadata["reply_error"] = [str(content.get("ename", "Error"))[:200],
+                                                str(content.get("evalue", ""))[:1000]]
+            return await super()._check_raise_for_error(cell, cell_index, exec_reply)
+
         def output(self, outs, msg, display_id, cell_index):
             size = _message_size(msg)
             if msg["msg_type"] == "error":  # keep errors (the grader reads them), trimmed
@@ -328,7 +347,11 @@ def _grading_client_class():
                 content["evalue"] = str(content.get("evalue", ""))[:2000]
                 return super().output(outs, msg, display_id, cell_index)
             kept = self.kept.get(cell_index, 0)
-            if kept + size > self.limits.output_bytes or self.kept_total + size > self.limits.total_output_bytes:
+            room = min(self.limits.output_bytes - kept, self.limits.total_output_bytes - self.kept_total)
+            if msg["msg_type"] == "stream" and 0 < room < size:  # keep the beginning of a long stream
+                msg["content"]["text"] = str(msg["content"].get("text", ""))[:room]
+                size = room
+            if size > room:
                 if cell_index not in self.truncated:
                     self.truncated.add(cell_index)
                     outs.append(output_from_msg({"header": {"msg_type": "stream"}, "msg_type": "stream",
@@ -381,7 +404,7 @@ def execute(sandbox, notebook, run, deadline):
 
     client = _grading_client_class()(
         notebook, km=sandbox.kernel_manager(run, deadline), timeout_func=timeout_of, allow_errors=True,
-        interrupt_on_timeout=False, shutdown_kernel="immediate", startup_timeout=180, iopub_timeout=10,
+        interrupt_on_timeout=False, shutdown_kernel="immediate", startup_timeout=180, iopub_timeout=3,
         resources={"metadata": {"path": str(run.workdir)}}, limits=limits, import_log=run.import_log,
     )
     result = Execution()

@@ -7,7 +7,10 @@ live, is first on ``sys.path``. Before any learner code runs it
 * puts :class:`ForbiddenImportGuard` first on ``sys.meta_path``: importing a reference answer module
   (``COURSE_FORBIDDEN_MODULES``, comma separated) raises ModuleNotFoundError and appends a line to
   ``COURSE_IMPORT_LOG``, which the grader reads after every cell;
-* removes the finders of an editable install of the course, which would map ``solutions`` to the repository.
+* removes the finders of an editable install of the course, which would map ``solutions`` to the repository;
+* caps printed output per cell (``COURSE_OUTPUT_LIMIT`` characters) and sends it in small messages, so that
+  ordinary heavy printing never reaches the grader's hard limit on message size (which, when a message exceeds it,
+  costs the rest of the notebook its printed output).
 
 The guard is a tripwire, not the wall: learner code can remove it, but the answer modules are not in the copied
 library and, in the sandbox, the repository is not in the kernel's file system at all.
@@ -21,6 +24,8 @@ import time
 
 FORBIDDEN = tuple(name for name in os.environ.get("COURSE_FORBIDDEN_MODULES", "").split(",") if name)
 IMPORT_LOG = os.environ.get("COURSE_IMPORT_LOG", "")
+OUTPUT_LIMIT = int(os.environ.get("COURSE_OUTPUT_LIMIT", "0") or 0)
+CHUNK = 256 * 1024
 
 
 class ForbiddenImportGuard(importlib.abc.MetaPathFinder):
@@ -59,9 +64,34 @@ def _without_editable_install():
     sys.path_importer_cache.clear()
 
 
+def _cap_stream_output(limit):
+    """Keep at most ``limit`` characters of stdout and stderr per executed cell, sent in chunks."""
+    from ipykernel import iostream
+
+    flush_buffers = iostream.OutStream._flush_buffers
+    sent = {}
+
+    def capped(self):
+        for parent, data in flush_buffers(self):
+            key = parent.get("msg_id") if isinstance(parent, dict) else None
+            used = sent.get(key, 0)
+            if used > limit:
+                continue
+            kept = data[:limit - used]
+            sent[key] = used + len(kept) + (len(kept) < len(data))
+            for start in range(0, len(kept), CHUNK):
+                yield parent, kept[start:start + CHUNK]
+            if len(kept) < len(data):
+                yield parent, "\n[output truncated while grading]\n"
+
+    iostream.OutStream._flush_buffers = capped
+
+
 def main():
     _without_editable_install()
     sys.meta_path.insert(0, ForbiddenImportGuard())
+    if OUTPUT_LIMIT > 0:
+        _cap_stream_output(OUTPUT_LIMIT)
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()

@@ -10,7 +10,7 @@ Run by path, never imported by the kernel: ``python -s sandbox_launcher.py CONFI
   bind mounts of what a Python kernel needs (system folders, the interpreter, the venv, a copy of the allowed course
   modules) plus a writable work folder and a private /tmp, pivots into it, and reaps processes; when it exits, the
   kernel's forgotten children die with the namespace;
-* the **kernel**: resource limits (address space, file size, no core files, process count), no new privileges,
+* the **kernel**: resource limits (memory, file size, no core files, process count), no new privileges,
   the unprivileged user ``nobody`` when the grader runs as root, a clean environment, then ``exec`` of the boot
   script, which installs the import guard and starts ipykernel.
 
@@ -157,7 +157,9 @@ def exec_kernel(config, connection_file, drop_to_nobody, log_fd):
     """In the kernel process: limits, no privileges, clean environment, then exec the boot script."""
     os.dup2(log_fd, 1)
     os.dup2(log_fd, 2)
-    _limit(resource.RLIMIT_AS, config["memory_bytes"])
+    # RLIMIT_DATA (heap and private writable mappings), not RLIMIT_AS: TensorFlow reserves about 2.4 GB of address
+    # space it never touches, so an address-space limit low enough to matter would stop the lesson's own imports
+    _limit(resource.RLIMIT_DATA, config["memory_bytes"])
     _limit(resource.RLIMIT_FSIZE, config["file_bytes"])
     _limit(resource.RLIMIT_CORE, 0)
     if drop_to_nobody:

@@ -215,7 +215,7 @@ def _angles_or_error(angles, first, second):
     """The learner's angles as a float array, or ``{"error": ...}`` when this one call raised."""
     try:
         return np.asarray(angles(first, second), dtype=np.float64)
-    except NotImplementedError:
+    except (NotImplementedError, MemoryError):
         raise
     except Exception as error:  # one failing case costs only its part of the credit
         return {"error": f"{type(error).__name__}: {str(error)[:200]}"}
