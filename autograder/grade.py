@@ -345,7 +345,9 @@ class _NotebookRuns:
             execution = execute(self.sandbox, notebook, run, deadline)
             self.isolation.add(execution.status.get("isolation", "unknown"))
             self._collect(notebook, execution, run, pending)
-            if execution.fatal is None or not self._handle_fatal(notebook, execution, run, pending):
+            again = execution.fatal is not None and self._handle_fatal(notebook, execution, run, pending)
+            self.sandbox.discard(run)
+            if not again:
                 for exercise in pending:  # everything ran: an exercise without a result gets a reason
                     if exercise.name not in self.results and exercise.name not in self.final:
                         self.final[exercise.name] = ("error", "no result came back from the probe")
@@ -399,13 +401,13 @@ class _NotebookRuns:
             self.setup_problem = ("grader-error", f"the lesson's setup cells failed in the grader ({what})")
             return False
         name = cell.metadata["exercise"]
-        where = "the answer cell" if role == "answer" else "calling your answer (the grader's probe)"
+        where = "the answer cell" if role == "answer" else "the grader's call of your answer"
         if kind == "timeout":
             self.final[name] = ("timeout", f"{where} ran longer than {self.limits.cell_timeout:g} s (the cell time "
                                            "limit); it was stopped and the rest of the notebook graded without it")
         else:
-            self.final[name] = ("crashed", f"{describe_exit(execution.status)} while running {where}; the rest of "
-                                           "the notebook was graded without it")
+            self.final[name] = ("crashed", f"{describe_exit(execution.status)} during {where}; the rest of the "
+                                           "notebook was graded without it")
         if role == "answer":  # the answer cell itself is the fault: leave it out of the next run
             self.excluded.add(name)
         self.notes.append(f"the kernel was restarted after {name}'s {role} cell "
@@ -591,18 +593,8 @@ def grade(paths, seed=None, cell_timeout=120.0, progress=None, *, limits=None, w
             futures = [pool.submit(one, index, student, path, sandbox)
                        for index, (student, path) in enumerate(submissions, 1)]
             rows = [row for future in futures for row in future.result()]
-        report["isolation"] = sorted(report["isolation"] | _isolation_levels(sandbox))
+        report["isolation"] = sorted(report["isolation"] | sandbox.isolation_seen)
     return rows, seed
-
-
-def _isolation_levels(sandbox):
-    levels = set()
-    for status in sandbox.dir.glob("control-*/status.json"):
-        try:
-            levels.add(json.loads(status.read_text()).get("isolation", "unknown"))
-        except (OSError, ValueError):
-            pass
-    return levels
 
 
 # ---------------------------------------------------------------------------------------------------------------

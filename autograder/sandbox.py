@@ -108,6 +108,8 @@ class Sandbox:
         self._copy_library()
         self.readonly, self.hide, self.extra_paths = self._file_system()
         self._runs = 0
+        self._lock = __import__("threading").Lock()
+        self.isolation_seen = set()  # the isolation levels the launcher reached, over every run
         # a root grader runs kernels as nobody (in user namespaces the kernel keeps the grader's uid, unprivileged)
         self.drop_to_nobody = os.geteuid() == 0 and self.limits.isolation in ("auto", "require")
 
@@ -161,9 +163,11 @@ class Sandbox:
     # -- kernel runs ------------------------------------------------------------------------------------------------
 
     def new_run(self):
-        self._runs += 1
-        workdir = self.dir / f"run-{self._runs:04d}"
-        control = self.dir / f"control-{self._runs:04d}"
+        with self._lock:
+            self._runs += 1
+            number = self._runs
+        workdir = self.dir / f"run-{number:04d}"
+        control = self.dir / f"control-{number:04d}"
         for folder in (workdir, workdir / "results", workdir / "home", control, control / "root"):
             folder.mkdir(parents=True)
         os.chmod(control, 0o700)
@@ -206,6 +210,11 @@ class Sandbox:
         config_path.write_text(json.dumps(config, indent=1))
         argv = [sys.executable, "-s", str(LAUNCHER), str(config_path), "{connection_file}"]
         return _kernel_manager_class()(argv=argv, max_message_bytes=limits.message_bytes)
+
+    def discard(self, run):
+        """Remove a finished run's folders (its results have been read)."""
+        shutil.rmtree(run.workdir, ignore_errors=True)
+        shutil.rmtree(run.control, ignore_errors=True)
 
     @staticmethod
     def status(run):
@@ -428,6 +437,8 @@ def execute(sandbox, notebook, run, deadline):
         result.status = Sandbox.status(run)
     if result.status.get("error") and (result.fatal is None or result.fatal[1] in ("died", "start")):
         result.fatal, result.message = (None, "start"), result.status["error"]
+    if result.status.get("isolation"):
+        sandbox.isolation_seen.add(result.status["isolation"])
     result.imports_by_cell = client.imports_by_cell
     result.truncated = client.truncated
     result.seconds = time.monotonic() - started
