@@ -248,10 +248,14 @@ def _integrity_notes(notebook, lesson):
         code = [i for i in ids if kinds[i] != "markdown" and kinds[i] != "header"]
         text = [i for i in ids if i not in code]
         if code:
-            notes.append(f"instructor cells {verb} in the submission and restored for grading: {', '.join(code)}")
+            notes.append(f"instructor cells {verb} in the submission and restored for grading: {_some(code)}")
         if text:
-            notes.append(f"text cells {verb} in the submission (ignored): {', '.join(text)}")
+            notes.append(f"text cells {verb} in the submission (ignored): {_some(text)}")
     return notes
+
+
+def _some(ids, shown=12):
+    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
 
 
 def _normalise(source):
@@ -370,7 +374,9 @@ class _NotebookRuns:
                 self.answer_errors[name] = error
             elif role == "probe" and cell.get("execution_count") is not None:
                 target = run.results / f"{name}.json"
-                if target.exists():
+                if target.exists() and target.stat().st_size > MAX_RESULT_BYTES:
+                    self.final[name] = ("error", f"the probe's result is larger than {MAX_RESULT_BYTES} bytes")
+                elif target.exists():
                     self.results[name] = parse_probe_result(target.read_text("utf-8", "replace"),
                                                             MAX_RESULT_BYTES)
                 elif error:
@@ -581,18 +587,29 @@ def grade(paths, seed=None, cell_timeout=120.0, progress=None, *, limits=None, w
         if progress:
             progress(f"[{index}/{len(submissions)}] grading {label}")
         started = time.monotonic()
-        rows = grade_notebook(student, path, seed, expected=expected, limits=limits, sandbox=sandbox)
+        try:
+            rows = grade_notebook(student, path, seed, expected=expected, limits=limits, sandbox=sandbox)
+        except Exception as error:  # a fault of the grader itself: this notebook gets rows, the batch goes on
+            if progress:
+                progress(f"[{index}/{len(submissions)}] {label}: grader error {type(error).__name__}: {error}")
+            rows = _rows_for_all(student, pathlib.Path(path).name, _lesson_of(None, path)[0], "grader-error",
+                                 f"the grader failed on this notebook ({type(error).__name__}: {str(error)[:300]})")
         with lock:
             report["seconds"][label] = round(time.monotonic() - started, 1)
-        if state is not None:
-            state.save(student, path, key, rows)
+        if state is not None and not any(row.status == "grader-error" for row in rows):
+            state.save(student, path, key, rows)  # grader errors are retried when the batch runs again
         return rows
 
     with Sandbox(limits) as sandbox:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, int(workers))) as pool:
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, int(workers)))
+        try:
             futures = [pool.submit(one, index, student, path, sandbox)
                        for index, (student, path) in enumerate(submissions, 1)]
             rows = [row for future in futures for row in future.result()]
+        except BaseException:  # e.g. Ctrl-C: start nothing new; what was graded is kept in out/.grading
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         report["isolation"] = sorted(report["isolation"] | sandbox.isolation_seen)
     return rows, seed
 

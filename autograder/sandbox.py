@@ -430,11 +430,13 @@ def execute(sandbox, notebook, run, deadline):
     finally:
         _stop(client)
     result.status = Sandbox.status(run)
-    if result.status.get("deadline_hit"):
-        result.fatal = (client.current_index, "deadline")
-    elif result.fatal and result.fatal[1] == "died" and "exit_code" not in result.status:
-        time.sleep(0.5)  # the launcher writes its report as it exits
+    for _ in range(20):  # the launcher writes its final report as it exits, just after the kernel
+        if not (result.fatal and result.fatal[1] == "died") or "exit_code" in result.status:
+            break
+        time.sleep(0.1)
         result.status = Sandbox.status(run)
+    if result.fatal and (result.status.get("deadline_hit") or time.time() >= deadline):
+        result.fatal = (client.current_index, "deadline")
     if result.status.get("error") and (result.fatal is None or result.fatal[1] in ("died", "start")):
         result.fatal, result.message = (None, "start"), result.status["error"]
     if result.status.get("isolation"):
