@@ -8,8 +8,8 @@ notebook's notes. Then one probe cell per exercise calls the learner's answer on
 (and, for hidden checks, a second seed) and writes plain data (JSON; arrays as base64 bytes) to a file.
 
 The grading notebook runs in a sandboxed kernel (:mod:`autograder.sandbox`): its own process with time, memory,
-output and file-size limits, a file system without the reference answers, an import guard, and ``nobody`` as the
-user when the grader is root. A cell that times out or kills the kernel costs only its exercise: the notebook runs
+output and file-size limits, a read-only file system without the reference answers, no network, an import guard,
+and ``nobody`` as the user when the grader is root. A cell that times out or kills the kernel costs only its exercise: the notebook runs
 again without it. Back in this process the reference answers are probed with the same seeds and
 :meth:`Exercise.assess` compares the plain data. Expected values never enter the learner's kernel, and nothing the
 kernel sends can award points by itself: only the grader's verify can.

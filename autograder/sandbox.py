@@ -4,7 +4,8 @@ One :class:`Sandbox` per batch prepares a library folder holding *copies* of wha
 ``autograder`` package's code and every ``solutions`` module that is not a reference answer) and the boot script.
 Each kernel run gets a fresh work folder; :func:`execute` runs a grading notebook there through
 ``sandbox_launcher.py`` (namespaces, resource limits, the unprivileged user ``nobody`` when the grader is root) and
-``sandbox_boot.py`` (import guard, then ipykernel), and returns what the grader needs to judge: which cell was
+``sandbox_boot.py`` (import guard, then ipykernel; Jupyter's messages go over Unix sockets in the work folder,
+since the kernel has no network), and returns what the grader needs to judge: which cell was
 running when a cell timed out or the kernel died, which reference modules each cell tried to import, the
 launcher's report. Outputs are capped on the grader's side (per cell, per notebook, per message), so a notebook
 that prints gigabytes cannot exhaust the grader's memory.
@@ -209,7 +210,9 @@ class Sandbox:
         config_path = run.control / "launcher.json"
         config_path.write_text(json.dumps(config, indent=1))
         argv = [sys.executable, "-s", str(LAUNCHER), str(config_path), "{connection_file}"]
-        return _kernel_manager_class()(argv=argv, max_message_bytes=limits.message_bytes)
+        # ZeroMQ over Unix sockets in the work folder: the kernel has no network namespace to reach the grader by
+        return _kernel_manager_class()(argv=argv, max_message_bytes=limits.message_bytes, transport="ipc",
+                                       ip=str(run.workdir / "kernel"))
 
     def discard(self, run):
         """Remove a finished run's folders (its results have been read)."""

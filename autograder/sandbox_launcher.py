@@ -6,7 +6,8 @@ Run by path, never imported by the kernel: ``python -s sandbox_launcher.py CONFI
 * the **launcher** (this process, started by jupyter_client): makes the namespaces, enforces the notebook's wall
   time, and writes what happened (isolation reached, exit code or signal, deadline hit) to ``status.json`` in a
   control folder the kernel never sees;
-* an **init** process (PID 1 of a new PID namespace when available): builds a file system made of read-only
+* an **init** process (PID 1 of a new PID namespace when available; new mount, IPC and network namespaces, so no
+  network at all: Jupyter's messages go over Unix sockets in the work folder): builds a file system made of read-only
   bind mounts of what a Python kernel needs (system folders, the interpreter, the venv, a copy of the allowed course
   modules) plus a writable work folder and a private /tmp, pivots into it, and reaps processes; when it exits, the
   kernel's forgotten children die with the namespace;
@@ -29,6 +30,7 @@ import sys
 import time
 
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID = 0x00020000, 0x08000000, 0x10000000, 0x20000000
+CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 1024, 2048, 1 << 21
@@ -99,7 +101,8 @@ def _bind(source, root, writable=False):
 def build_root(config, notes):
     """Build the kernel's file system in ``config['root']`` and pivot into it (we are PID 1 of the new namespace)."""
     root = config["root"].rstrip("/")
-    _call("unshare", ctypes.c_int(CLONE_NEWNS | CLONE_NEWIPC))
+    # no network either: the kernel talks to the grader over Unix sockets in its work folder (ZeroMQ ipc)
+    _call("unshare", ctypes.c_int(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET))
     mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing we mount leaks out to the host
     mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0755")
     # private /tmp first: the work and library folders usually live under /tmp and are bound on top

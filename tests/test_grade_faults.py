@@ -292,7 +292,7 @@ def _outputs(cell):
 
 @linux_only
 @pytest.mark.parametrize("isolation", ["auto", "userns"])
-def test_the_kernel_sees_no_answers_and_cannot_write_or_linger(isolation):
+def test_the_kernel_sees_no_answers_no_network_and_cannot_write_or_linger(isolation):
     import time
 
     with Sandbox(Limits(cell_timeout=20, isolation=isolation)) as sandbox:
@@ -302,7 +302,9 @@ def test_the_kernel_sees_no_answers_and_cannot_write_or_linger(isolation):
             % (str(ANSWER_FILE), str(build.ROOT / "solutions" / "notebooks")),
             "try:\n    open('/usr/lib/planted', 'w')\nexcept OSError as error:\n    print('refused', error.errno)",
             "import solutions.config\ntry:\n    import solutions.linear\nexcept ImportError:\n    print('blocked')",
-            "subprocess.Popen(['sleep', '613.25'], start_new_session=True); print('spawned')")
+            "subprocess.Popen(['sleep', '613.25'], start_new_session=True); print('spawned')",
+            "import socket\ntry:\n    socket.create_connection(('127.0.0.1', 22), timeout=3)\n    print('connected')\n"
+            "except OSError as error:\n    print('no network', error.errno)")
         execution = execute(sandbox, notebook, run, time.time() + 120)
         if execution.status.get("isolation") == "none":
             pytest.skip("this machine allows no namespaces: " + "; ".join(execution.status.get("notes", [])))
@@ -313,6 +315,7 @@ def test_the_kernel_sees_no_answers_and_cannot_write_or_linger(isolation):
         assert uid == "65534"  # nobody
     assert _outputs(notebook.cells[1]).startswith("refused 30")  # read-only file system
     assert _outputs(notebook.cells[2]).strip() == "blocked" and execution.imports_by_cell == {2: ["solutions.linear"]}
+    assert _outputs(notebook.cells[4]).startswith("no network")  # loopback is down in the empty namespace
     time.sleep(1)
     lingering = [p for p in pathlib.Path("/proc").iterdir() if p.name.isdigit()
                  and b"613.25" in _read(p / "cmdline")]
