@@ -16,12 +16,9 @@ def _parser():
     build.add_argument("--lesson", action="append", help="only this lesson (repeatable); default: all")
 
     grade = commands.add_parser("grade", help="grade notebooks or folders laid out as <student>/<NN_topic>.ipynb")
-    grade.add_argument("paths", nargs="+", help="notebook files or folders")
-    grade.add_argument("--out", required=True, help="folder for grades.csv, grades.json and feedback/")
-    grade.add_argument("--seed", type=int, default=None,
-                       help="seed of the probe inputs (default: a fresh one per run, recorded in grades.json)")
-    grade.add_argument("--cell-timeout", type=float, default=120.0, help="seconds one cell may run (default 120)")
-    grade.add_argument("--quiet", action="store_true", help="do not print the gradebook")
+    from autograder.grade import add_arguments
+
+    add_arguments(grade)
     _add_route_commands(commands)
     return parser
 
@@ -78,7 +75,7 @@ def main(argv=None):
         return _run_route(args)
     from autograder import grade
 
-    return grade.main(args.paths, args.out, seed=args.seed, cell_timeout=args.cell_timeout, quiet=args.quiet)
+    return grade.run(args)
 
 
 if __name__ == "__main__":

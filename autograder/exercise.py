@@ -9,11 +9,23 @@ An :class:`Exercise` has two halves that never share a process when grading:
   learner's code, against reference outputs computed at build time). It compares the learner's plain data with the
   reference's and raises :class:`Fail` naming the mistake it recognised.
 
+Two optional extensions, both judged in the grader only:
+
+* **partial credit**: an exercise that lists ``parts`` (names of equally weighted sub-checks) implements
+  ``verify_part(part, got, expected)``; it earns the fraction of its points whose parts pass. Without ``parts`` an
+  exercise is all-or-nothing, which is the honest choice when one mistake breaks everything.
+* **hidden checks**: an exercise that sets ``hidden_title`` implements ``hidden_probe(obj, rng)`` (run beside the
+  learner's code with a second per-run seed, never by the visible check in the lesson) and
+  ``hidden_verify(got, expected)``. Feedback names the hidden check and its hint but never shows expected or
+  observed numbers. A hidden check is one more part of a partial-credit exercise, and a condition of passing for
+  an all-or-nothing one.
+
 Plain data crosses process boundaries as JSON (arrays as base64 of their raw bytes with dtype and shape): no pickle,
 nothing whose methods could run in the grader.
 """
 
 import base64
+import dataclasses
 import json
 import math
 import traceback
@@ -24,6 +36,8 @@ ARRAY_KEY = "__ndarray__"
 _ALLOWED_DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
                    "float16", "float32", "float64"}
 MAX_MESSAGE = 2_000
+# What a probe running beside the learner's code may report; anything else coming back is treated as an error.
+KERNEL_STATUSES = ("ok", "missing", "not-implemented", "failed", "error", "memory-limit")
 
 
 class Fail(Exception):
@@ -56,6 +70,8 @@ class Exercise:
     title = None
     answer = None
     points = 1
+    parts = None  # names of equally weighted sub-checks (partial credit); None: all-or-nothing
+    hidden_title = None  # what the hidden check tests, e.g. "other sizes"; None: no hidden check
 
     @property
     def symbol(self):
@@ -71,38 +87,138 @@ class Exercise:
     def probe(self, obj, rng):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def verify(self, got, expected):  # pragma: no cover - abstract
+    def verify(self, got, expected):
+        """Raise :class:`Fail` for the first mistake; exercises with ``parts`` get this from ``verify_part``."""
+        if not self.parts:  # pragma: no cover - abstract
+            raise NotImplementedError
+        for part in self.parts:
+            self.verify_part(part, got, expected)
+
+    def verify_part(self, part, got, expected):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def run_probe(self, obj, seed):
-        """Run the probe safely: ``{"status": "ok", "data": ...}`` or a status saying why there is no data."""
+    def hidden_probe(self, obj, rng):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def hidden_verify(self, got, expected):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def run_probe(self, obj, seed, hidden=False):
+        """Run the probe (or the hidden probe) safely: ``{"status": "ok", "data": ...}`` or why there is no data."""
         import keras
 
         if obj is None:
             return {"status": "missing", "message": f"`{self.symbol}` is not defined: run the cell that defines it."}
         keras.utils.set_random_seed(seed)
         try:
-            data = self.probe(obj, np.random.default_rng(seed))
+            data = (self.hidden_probe if hidden else self.probe)(obj, np.random.default_rng(seed))
         except NotImplementedError:
             return {"status": "not-implemented",
                     "message": f"`{self.symbol}` still raises NotImplementedError: replace the stub with your code."}
         except Fail as failure:
             return {"status": "failed", "message": failure.message()}
+        except MemoryError as error:
+            return {"status": "memory-limit", "message": f"your code ran out of memory ({_describe_exception(error)})"}
         except Exception as error:  # the learner's code raised: report it, do not crash
             return {"status": "error", "message": _describe_exception(error)}
         return {"status": "ok", "data": data}
 
     def judge(self, result, expected):
-        """Turn a probe result and the expected data into ``(status, message)``."""
+        """``(status, message)`` of a visible probe result against the expected data (the lesson's check)."""
+        verdict = self.assess(result, expected)
+        return verdict.status, verdict.message
+
+    def assess(self, result, expected, hidden_result=None, hidden_expected=None):
+        """The :class:`Verdict` of a probe result (and, when grading, the hidden probe's) against the reference."""
         if result.get("status") != "ok":
-            return result.get("status", "error"), result.get("message", "")
+            return Verdict(result.get("status", "error"), result.get("message", ""), 0.0)
+        outcomes = [(part, self._try(self.verify_part, part, result["data"], expected)) for part in self.parts] \
+            if self.parts else [(None, self._try(self.verify, result["data"], expected))]
+        if self.hidden_title and hidden_expected is not None:
+            outcomes.append(("hidden", self._hidden_outcome(hidden_result or {}, hidden_expected)))
+        failures = [message for _, message in outcomes if message is not None]
+        if self.parts:
+            fraction = round(1 - len(failures) / len(outcomes), 6)
+        else:
+            fraction = 0.0 if failures else 1.0
+        status = "passed" if fraction == 1 else "partial" if fraction > 0 else "failed"
+        return Verdict(status, "; ".join(failures), fraction,
+                       tuple((part or "all", message is None) for part, message in outcomes))
+
+    def _try(self, verify, *args):
+        """``None`` when ``verify(*args)`` passes, else the failure's message (with the part's name)."""
         try:
-            self.verify(result["data"], expected)
+            verify(*args)
         except Fail as failure:
-            return "failed", failure.message()
+            return (f"[{args[0]}] " if self.parts and verify == self.verify_part else "") + failure.message()
         except Exception as error:  # malformed data from the learner's side
-            return "failed", f"the answer produced data of an unexpected form ({_describe_exception(error)})"
-        return "passed", ""
+            return f"the answer produced data of an unexpected form ({_describe_exception(error)})"
+        return None
+
+    def _hidden_outcome(self, result, expected):
+        """Like :meth:`_try` for the hidden check; the message never holds expected or observed values."""
+        label = f"hidden check ({self.hidden_title})"
+        status = result.get("status")
+        if status != "ok":
+            reason = {"not-implemented": "the code still raises NotImplementedError",
+                      "memory-limit": "the code ran out of memory",
+                      "missing": "the answer is not defined"}.get(status)
+            first_line = str(result.get("message", "")).split("\n")[0][:200]
+            return f"{label} failed: {reason or first_line or 'no result'}"
+        try:
+            self.hidden_verify(result["data"], expected)
+        except Fail as failure:
+            return f"{label} failed: {failure.what}" + (f". Hint: {failure.hint}" if failure.hint else "")
+        except Exception as error:
+            return f"{label} failed: the answer produced data of an unexpected form ({type(error).__name__})"
+        return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    """A judged exercise: ``status`` (passed, partial, failed, or why there was nothing to judge), a message for
+    the learner, the ``fraction`` of the points earned and, per sub-check, ``(part, passed)``."""
+
+    status: str
+    message: str
+    fraction: float
+    parts: tuple = ()
+
+
+def parse_probe_result(text, max_bytes=None):
+    """What a probe wrote (JSON text from the learner's process), validated: ``{"visible": ..., "hidden": ...}``.
+
+    Every result is ``{"status": one of KERNEL_STATUSES, "message": str, "data": plain data}``; anything else (a
+    forged ``"passed"``, an unknown key, malformed arrays, too many bytes) becomes an ``error`` result, so no string
+    from the learner's process can award points: only the grader's verify can.
+    """
+    def bad(why):
+        return {"status": "error", "message": f"the probe's result could not be used ({why})"}
+
+    if max_bytes is not None and len(text) > max_bytes:
+        return {"visible": bad(f"more than {max_bytes} bytes"), "hidden": None}
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        return {"visible": bad(f"not JSON: {type(error).__name__}"), "hidden": None}
+    if not isinstance(raw, dict) or "visible" not in raw:
+        return {"visible": bad("unexpected layout"), "hidden": None}
+
+    def one(value):
+        if value is None:
+            return None
+        if not isinstance(value, dict) or value.get("status") not in KERNEL_STATUSES \
+                or set(value) - {"status", "message", "data"}:
+            return bad("unexpected status or keys")
+        message = value.get("message", "")
+        if value["status"] != "ok":
+            return {"status": value["status"], "message": str(message)[:MAX_MESSAGE]}
+        try:
+            return {"status": "ok", "message": "", "data": from_plain(value.get("data"))}
+        except (ValueError, KeyError, TypeError, RecursionError, OverflowError) as error:
+            return bad(f"malformed data: {type(error).__name__}: {str(error)[:200]}")
+
+    return {"visible": one(raw["visible"]) or bad("no visible result"), "hidden": one(raw.get("hidden"))}
 
 
 def _describe_exception(error):

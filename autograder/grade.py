@@ -1,33 +1,70 @@
 """``python -m autograder grade PATH... --out DIR``: grade notebooks outside the learner's kernel.
 
-For each submitted notebook the grader builds a *grading notebook*: the lesson's setup cells taken from the
-instructor's version (imports and params), the learner's answer cells (matched by nbgrader ``grade_id``), then one
-probe cell per exercise. A fresh Jupyter kernel runs it in fast mode; each probe calls the learner's answer on
-inputs made from this run's seed and writes plain data (JSON; arrays as base64 bytes) to a file. Back in this
-process, the reference answers are probed with the same seed and :meth:`Exercise.judge` compares the two. Expected
-values never enter the learner's kernel.
+For each submitted notebook the grader builds a *grading notebook* from two sources, matched by nbgrader
+``grade_id``: **every cell the grader runs except the answers comes from the instructor's version** (the lesson's
+setup cells: imports and params), and **only the answer cells come from the learner**. Check cells, locked cells and
+anything else the learner edited, deleted, moved or added are never run; each such edit is listed in the
+notebook's notes. Then one probe cell per exercise calls the learner's answer on inputs made from this run's seed
+(and, for hidden checks, a second seed) and writes plain data (JSON; arrays as base64 bytes) to a file.
 
-Writes ``DIR/grades.csv``, ``DIR/grades.json`` and ``DIR/feedback/<student>.md``.
+The grading notebook runs in a sandboxed kernel (:mod:`autograder.sandbox`): its own process with time, memory,
+output and file-size limits, a read-only file system without the reference answers, no network, an import guard,
+and ``nobody`` as the user when the grader is root. A cell that times out or kills the kernel costs only its exercise: the notebook runs
+again without it. Back in this process the reference answers are probed with the same seeds and
+:meth:`Exercise.assess` compares the plain data. Expected values never enter the learner's kernel, and nothing the
+kernel sends can award points by itself: only the grader's verify can.
+
+Writes ``DIR/grades.csv``, ``DIR/grades.json`` and ``DIR/feedback/<student>.md`` and ``.html``. Each graded
+notebook's rows are also kept in ``DIR/.grading/`` so that a batch stopped midway resumes where it stopped (same
+seed, no row lost or repeated); ``fresh=True`` (``--fresh``) starts over.
 """
 
+import concurrent.futures
 import csv
 import dataclasses
+import functools
+import hashlib
+import html
 import io
 import json
 import os
 import pathlib
 import random
+import re
+import shutil
 import sys
-import tempfile
+import threading
+import time
 
 import nbformat
 
 from autograder import build, checks
-from autograder.exercise import loads
+from autograder.exercise import dumps, loads, parse_probe_result
+from autograder.sandbox import Limits, Sandbox, describe_exit, execute
 
 COLUMNS = ["student", "notebook", "exercise", "score", "max_score", "status", "message"]
 MAX_RESULT_BYTES = 10_000_000
-GRADER_ENV = {"COURSE_FAST": "1", "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0"}
+MAX_NOTEBOOK_BYTES = 200_000_000
+GRADER_VERSION = "2"  # bump when a change to the grader can change a grade: cached results are then not reused
+STATE_DIR = ".grading"
+STATUSES = {
+    "passed": "every check passed: full points",
+    "partial": "some of the exercise's sub-checks passed: that fraction of the points",
+    "failed": "a check failed; the message names the mistake and a hint",
+    "not-implemented": "the stub was left as is",
+    "error": "the answer cell or the call raised an exception",
+    "timeout": "a cell ran longer than the cell time limit, or the notebook longer than its time limit",
+    "memory-limit": "the code ran out of memory under the kernel's memory limit",
+    "crashed": "the kernel process died (os._exit, a signal, a crash) while running this exercise",
+    "forbidden-import": "the code tried to import a reference answer module: 0 points for the exercise",
+    "missing": "the answer cell was deleted or its grade_id changed",
+    "malformed-notebook": "the file is not a readable notebook",
+    "wrong-lesson": "the notebook is a different lesson saved under this lesson's file name",
+    "unknown-lesson": "the file name is not one of the course's lessons",
+    "no-notebook": "the folder holds no notebook",
+    "grader-error": "the lesson's own setup failed in the grader: not the learner's fault; regrade after fixing",
+}
+_LESSON_ID = re.compile(r"^\d\d_\w+$")
 
 
 @dataclasses.dataclass
@@ -39,6 +76,7 @@ class Row:
     max_score: float
     status: str
     message: str
+    notes: tuple = ()  # notes about the whole notebook (restored cells, truncated output, reruns); same per row
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -67,31 +105,69 @@ def discover(paths):
     return found
 
 
+def _notebooks_in(folder):
+    return sorted(p for p in pathlib.Path(folder).rglob("*.ipynb")
+                  if ".ipynb_checkpoints" not in p.parts and STATE_DIR not in p.parts)
+
+
 # ---------------------------------------------------------------------------------------------------------------
-# one notebook
+# reference outputs (computed here, in the trusted process)
+
+
+def hidden_seed(seed):
+    """The second per-run seed, for hidden checks: derived from ``seed``, different from it."""
+    return int(hashlib.sha256(f"hidden checks of run {seed}".encode()).hexdigest()[:8], 16) % (2**31 - 1) + 1
+
+
+def reference_outputs(lesson, seed):
+    """``{exercise: {"visible": data, "hidden": data or None}}`` of the reference answers for this run's seeds."""
+    outputs = {}
+    for exercise in checks.exercises(lesson):
+        reference = exercise.load_reference()
+        probes = {"visible": exercise.run_probe(reference, seed)}
+        probes["hidden"] = exercise.run_probe(reference, hidden_seed(seed), hidden=True) \
+            if exercise.hidden_title else None
+        for kind, result in probes.items():
+            if result is not None and result["status"] != "ok":
+                raise RuntimeError(f"the reference answer of {exercise.name} does not pass its own {kind} probe: "
+                                   f"{result}")
+        outputs[exercise.name] = {kind: None if result is None else loads(dumps(result["data"]))
+                                  for kind, result in probes.items()}
+    return outputs
 
 
 class _Expected:
-    """Reference probe outputs per (lesson, seed), computed once in this (trusted) process."""
+    """Reference outputs per (lesson, seed), computed once and shared by the worker threads."""
 
     def __init__(self):
         self._cache = {}
+        self._lock = threading.Lock()
 
     def __call__(self, lesson, seed):
-        if (lesson, seed) not in self._cache:
-            self._cache[lesson, seed] = build.expected_outputs(lesson, seed)
-        return self._cache[lesson, seed]
+        with self._lock:
+            if (lesson, seed) not in self._cache:
+                self._cache[lesson, seed] = reference_outputs(lesson, seed)
+            return self._cache[lesson, seed]
 
 
-def _rows_for_all(student, notebook, lesson, status, message):
+# ---------------------------------------------------------------------------------------------------------------
+# reading a submission
+
+
+def _rows_for_all(student, notebook, lesson, status, message, notes=()):
     if lesson is None:
-        return [Row(student, notebook, "", 0, 0, status, message)]
-    return [Row(student, notebook, ex.name, 0, ex.points, status, message) for ex in checks.exercises(lesson)]
+        return [Row(student, notebook, "", 0, 0, status, message, tuple(notes))]
+    return [Row(student, notebook, ex.name, 0, ex.points, status, message, tuple(notes))
+            for ex in checks.exercises(lesson)]
 
 
 def _read_submission(path):
     """``(notebook, None)`` or ``(None, message)`` for a file that is not a readable notebook."""
     try:
+        size = pathlib.Path(path).stat().st_size
+        if size > MAX_NOTEBOOK_BYTES:
+            return None, (f"the file is {size / 1e6:.0f} MB, more than the {MAX_NOTEBOOK_BYTES / 1e6:.0f} MB a "
+                          "notebook may have; clear the outputs (Edit > Clear outputs of all cells) and submit again")
         text = pathlib.Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return None, f"the file cannot be read as text ({error}); submit the .ipynb file itself"
@@ -100,42 +176,127 @@ def _read_submission(path):
     except Exception as error:  # nbformat raises several types for bad JSON and bad structure
         return None, (f"not a valid notebook ({type(error).__name__}: {str(error)[:200]}); open it in Jupyter, "
                       "save it, and submit it again")
-    if not isinstance(notebook.get("cells"), list):
+    if not isinstance(notebook.get("cells"), list) or not all(isinstance(c, dict) for c in notebook.cells):
         return None, "not a valid notebook (no list of cells)"
     return notebook, None
 
 
 def _lesson_of(notebook, path):
+    """``(lesson, declared)``: the lesson to grade (by file name first) and the lesson the metadata declares."""
     known = checks.lessons()
-    declared = notebook.metadata.get("course", {}).get("lesson") if notebook is not None else None
-    for candidate in (declared, pathlib.Path(path).stem):
-        if candidate in known:
-            return candidate
-    return None
+    course = notebook.metadata.get("course", {}) if notebook is not None else {}
+    declared = course.get("lesson") if isinstance(course, dict) else None
+    declared = declared if isinstance(declared, str) else None
+    stem = pathlib.Path(path).stem
+    if stem in known:
+        return stem, declared
+    return (declared if declared in known else None), declared
 
 
-def _answer_cells(notebook):
-    answers = {}
+@functools.lru_cache(maxsize=None)
+def _instructor_notebook(lesson):
+    return build.build_notebook(lesson, "student")
+
+
+def _grade_id(cell):
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta.get("grade_id") if isinstance(meta, dict) and isinstance(meta.get("grade_id"), str) else None
+
+
+def _answer_cells(notebook, lesson=None):
+    """``({exercise: source}, notes)``: the learner's answer cells, by grade_id (the first of duplicates)."""
+    answers, notes, seen = {}, [], {}
     for cell in notebook.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.get("cell_type") == "code" and meta.get("solution") and meta.get("grade_id"):
-            answers.setdefault(meta["grade_id"], cell.source)
-    return answers
+        grade_id = _grade_id(cell)
+        if cell.get("cell_type") == "code" and isinstance(meta, dict) and meta.get("solution") and grade_id:
+            seen[grade_id] = seen.get(grade_id, 0) + 1
+            answers.setdefault(grade_id, cell.get("source", ""))
+    for grade_id, count in seen.items():
+        if count > 1:
+            notes.append(f"{count} cells have the answer id {grade_id!r}; the first one was graded")
+    return answers, notes
 
 
-def _grading_notebook(lesson, answers, seed, results_dir):
-    instructor = build.build_notebook(lesson, "student")
+def _integrity_notes(notebook, lesson):
+    """Notes naming the instructor's cells (check, setup, locked) that the learner edited, deleted or moved.
+
+    None of them is run from the learner's copy: the grader restores them from the instructor's version, which is
+    what this note tells the learner and the instructor.
+    """
+    instructor = [cell for cell in _instructor_notebook(lesson).cells if cell.metadata["course"]["role"] != "answer"]
+    theirs = {}
+    for cell in notebook.cells:
+        grade_id = _grade_id(cell)
+        if grade_id and grade_id not in theirs:
+            theirs[grade_id] = cell
+    edited, deleted, kinds = [], [], {}
+    for cell in instructor:
+        grade_id = cell.metadata["nbgrader"]["grade_id"]
+        kinds[grade_id] = cell.metadata["course"]["role"]
+        if grade_id not in theirs:
+            deleted.append(grade_id)
+        elif _normalise(theirs[grade_id].get("source", "")) != _normalise(cell.source) \
+                or theirs[grade_id].get("cell_type") != cell.cell_type:
+            edited.append(grade_id)
+    order = [grade_id for grade_id in (_grade_id(cell) for cell in notebook.cells) if grade_id in kinds]
+    expected_order = [cell.metadata["nbgrader"]["grade_id"] for cell in instructor]
+    moved = _out_of_order([expected_order.index(grade_id) for grade_id in dict.fromkeys(order)],
+                          list(dict.fromkeys(order)))
+    notes = []
+    for verb, ids in (("edited", edited), ("deleted", deleted), ("moved", moved)):
+        code = [i for i in ids if kinds[i] != "markdown" and kinds[i] != "header"]
+        text = [i for i in ids if i not in code]
+        if code:
+            notes.append(f"instructor cells {verb} in the submission and restored for grading: {_some(code)}")
+        if text:
+            notes.append(f"text cells {verb} in the submission (ignored): {_some(text)}")
+    return notes
+
+
+def _some(ids, shown=12):
+    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
+
+
+def _normalise(source):
+    source = "".join(source) if isinstance(source, list) else str(source)
+    return "\n".join(line.rstrip() for line in source.strip().splitlines())
+
+
+def _out_of_order(positions, ids):
+    """The ids not on a longest increasing run of ``positions``: the cells that were moved."""
+    if not positions:
+        return []
+    best = [1] * len(positions)
+    previous = [-1] * len(positions)
+    for i in range(len(positions)):
+        for j in range(i):
+            if positions[j] < positions[i] and best[j] + 1 > best[i]:
+                best[i], previous[i] = best[j] + 1, j
+    keep, index = set(), max(range(len(positions)), key=best.__getitem__)
+    while index != -1:
+        keep.add(index)
+        index = previous[index]
+    return [ids[i] for i in range(len(ids)) if i not in keep]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the grading notebook
+
+
+def _grading_notebook(lesson, answers, probes, seed, results_dir):
+    """Setup cells from the instructor's version, the learner's ``answers``, then a probe cell per exercise."""
     cells = [nbformat.v4.new_code_cell(cell.source, metadata={"role": "setup"})
-             for cell in instructor.cells if cell.metadata["course"]["role"] == "setup"]
+             for cell in _instructor_notebook(lesson).cells if cell.metadata["course"]["role"] == "setup"]
     for exercise in checks.exercises(lesson):
         if exercise.name in answers:
             cells.append(nbformat.v4.new_code_cell(answers[exercise.name],
                                                    metadata={"role": "answer", "exercise": exercise.name}))
-    for exercise in checks.exercises(lesson):
-        target = results_dir / f"{exercise.name}.json"
+    for exercise in probes:
+        target = pathlib.Path(results_dir) / f"{exercise.name}.json"
         code = ("from autograder.runtime import probe_to_file\n"
                 f"probe_to_file({exercise.name!r}, globals().get({exercise.symbol!r}), seed={seed}, "
-                f"path={str(target)!r})")
+                f"hidden_seed={hidden_seed(seed)}, path={str(target)!r})")
         cells.append(nbformat.v4.new_code_cell(code, metadata={"role": "probe", "exercise": exercise.name}))
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = build.KERNELSPEC
@@ -143,104 +304,322 @@ def _grading_notebook(lesson, answers, seed, results_dir):
 
 
 def _error_of(cell):
+    """``(ename, evalue)`` when the cell raised (from the kernel's reply, else its outputs), else None."""
+    reply = cell.get("metadata", {}).get("reply_error")
+    if reply:
+        return tuple(reply)
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
-            return output.get("ename", "Error"), output.get("evalue", "")
+            return str(output.get("ename", "Error"))[:200], str(output.get("evalue", ""))[:1000]
     return None
 
 
-def _execute(notebook, workdir, cell_timeout):
-    """Run the grading notebook in a fresh kernel; returns a message when the kernel died, else None."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
-
-    client = NotebookClient(
-        notebook, timeout=cell_timeout, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
-        error_on_timeout={"ename": "TimeoutError", "evalue": f"the cell ran longer than {cell_timeout:g} s"},
-        resources={"metadata": {"path": str(workdir)}},
-    )
-    env = {**os.environ, **GRADER_ENV}
-    try:
-        client.execute(env=env, cwd=str(workdir))
-    except DeadKernelError:
-        return "the kernel died (the code crashed its process or ran out of memory)"
-    return None
+def _answer_error_status(error):
+    ename, evalue = error
+    if ename == "NotImplementedError":
+        return "not-implemented", "the answer cell still raises NotImplementedError"
+    if ename == "MemoryError":
+        return "memory-limit", "the answer cell ran out of memory (the kernel's memory limit)"
+    return "error", f"the answer cell raised {ename}: {evalue}"[:500]
 
 
-def grade_notebook(student, path, seed, cell_timeout, expected):
-    """The gradebook rows of one submitted notebook (one per exercise, or one explaining why there are none)."""
+class _NotebookRuns:
+    """Runs one grading notebook in the sandbox until every exercise has a result or a reason it has none."""
+
+    def __init__(self, lesson, answers, seed, sandbox):
+        self.lesson, self.answers, self.seed, self.sandbox = lesson, answers, seed, sandbox
+        self.limits = sandbox.limits
+        self.exercises = checks.exercises(lesson)
+        self.results, self.final, self.answer_errors, self.forbidden = {}, {}, {}, {}
+        self.excluded = set()
+        self.setup_problem = None
+        self.notes, self.isolation, self.runs = [], set(), 0
+
+    def run(self):
+        deadline = time.time() + self.limits.notebook_timeout
+        while True:
+            pending = [ex for ex in self.exercises if ex.name in self.answers and ex.name not in self.results
+                       and ex.name not in self.final]
+            if not pending or self.setup_problem:
+                return self
+            self.runs += 1
+            run = self.sandbox.new_run()
+            answers = {name: source for name, source in self.answers.items() if name not in self.excluded}
+            notebook = _grading_notebook(self.lesson, answers, pending, self.seed, run.results)
+            execution = execute(self.sandbox, notebook, run, deadline)
+            self.isolation.add(execution.status.get("isolation", "unknown"))
+            self._collect(notebook, execution, run, pending)
+            again = execution.fatal is not None and self._handle_fatal(notebook, execution, run, pending)
+            self.sandbox.discard(run)
+            if not again:
+                for exercise in pending:  # everything ran: an exercise without a result gets a reason
+                    if exercise.name not in self.results and exercise.name not in self.final:
+                        self.final[exercise.name] = ("error", "no result came back from the probe")
+                return self
+
+    def _collect(self, notebook, execution, run, pending):
+        for index, modules in execution.imports_by_cell.items():
+            meta = notebook.cells[index].metadata
+            if meta.get("role") == "setup":
+                self.setup_problem = ("grader-error", f"the lesson's setup cells import {', '.join(modules)}, a "
+                                                      "reference answer module: fix the lesson")
+            else:
+                self.forbidden.setdefault(meta["exercise"], set()).update(modules)
+        for cell in notebook.cells:
+            role, name, error = cell.metadata.get("role"), cell.metadata.get("exercise"), _error_of(cell)
+            if role == "setup" and error and not self.setup_problem:
+                self.setup_problem = ("grader-error", f"the lesson's setup cells failed in the grader ({error[0]}: "
+                                                      f"{error[1][:300]})")
+            elif role == "answer" and error:
+                self.answer_errors[name] = error
+            elif role == "probe" and cell.get("execution_count") is not None:
+                target = run.results / f"{name}.json"
+                if target.exists() and target.stat().st_size > MAX_RESULT_BYTES:
+                    self.final[name] = ("error", f"the probe's result is larger than {MAX_RESULT_BYTES} bytes")
+                elif target.exists():
+                    self.results[name] = parse_probe_result(target.read_text("utf-8", "replace"),
+                                                            MAX_RESULT_BYTES)
+                elif error:
+                    self.final[name] = ("error", f"the probe of your answer raised {error[0]}: {error[1]}"[:500])
+        if execution.truncated:
+            self.notes.append(f"output above {self.limits.output_bytes // 1024} KiB per cell "
+                              f"(or {self.limits.total_output_bytes // 1024} KiB per notebook) was dropped")
+
+    def _handle_fatal(self, notebook, execution, run, pending):
+        """Record why the kernel stopped; True when the notebook should run again without the faulty cell."""
+        index, kind = execution.fatal
+        unfinished = [ex.name for ex in pending if ex.name not in self.results and ex.name not in self.final]
+        if kind == "start":
+            detail = self.sandbox.kernel_log(run, 500).strip().splitlines()[-1:] or [""]
+            for name in unfinished:
+                self.final[name] = ("grader-error", f"{execution.message or 'the kernel did not start'} "
+                                                    f"{detail[0]}".strip()[:500])
+            return False
+        if kind == "deadline":
+            for name in unfinished:
+                self.final[name] = ("timeout", f"grading this notebook took longer than its time limit "
+                                               f"({self.limits.notebook_timeout:g} s); this exercise was not reached")
+            return False
+        cell = notebook.cells[index] if index is not None else None
+        role = cell.metadata.get("role") if cell is not None else None
+        if role in (None, "setup"):
+            what = "timed out" if kind == "timeout" else describe_exit(execution.status)
+            self.setup_problem = ("grader-error", f"the lesson's setup cells failed in the grader ({what})")
+            return False
+        name = cell.metadata["exercise"]
+        where = "the answer cell" if role == "answer" else "the grader's call of your answer"
+        if kind == "timeout":
+            self.final[name] = ("timeout", f"{where} ran longer than {self.limits.cell_timeout:g} s (the cell time "
+                                           "limit); it was stopped and the rest of the notebook graded without it")
+        else:
+            self.final[name] = ("crashed", f"{describe_exit(execution.status)} during {where}; the rest of the "
+                                           "notebook was graded without it")
+        if role == "answer":  # the answer cell itself is the fault: leave it out of the next run
+            self.excluded.add(name)
+        self.notes.append(f"the kernel was restarted after {name}'s {role} cell "
+                          f"{'timed out' if kind == 'timeout' else 'killed it'}")
+        return self.runs <= len(self.exercises) + 1
+
+
+def grade_notebook(student, path, seed, cell_timeout=120.0, expected=None, *, limits=None, sandbox=None):
+    """The gradebook rows of one submitted notebook (one per exercise, or one explaining why there are none).
+
+    ``limits`` (a :class:`autograder.sandbox.Limits`) overrides ``cell_timeout``; ``sandbox`` shares one batch's
+    sandbox (one is made, and removed, for this call otherwise); ``expected`` shares reference outputs.
+    """
     name = pathlib.Path(path).name
     if pathlib.Path(path).is_dir():
         return [Row(student, name, "", 0, 0, "no-notebook", "the folder holds no .ipynb file")]
     notebook, problem = _read_submission(path)
-    lesson = _lesson_of(notebook, path)
+    lesson, declared = _lesson_of(notebook, path)
     if problem:
         return _rows_for_all(student, name, lesson, "malformed-notebook", problem)
     if lesson is None:
         return _rows_for_all(student, name, None, "unknown-lesson",
                              f"{name} is not one of the course's lessons ({', '.join(checks.lessons())}); "
                              "keep the lesson's file name, e.g. 01_linear_pca.ipynb")
-    answers = _answer_cells(notebook)
-    with tempfile.TemporaryDirectory(prefix="grade-") as workdir:
-        workdir = pathlib.Path(workdir)
-        results_dir = workdir / "results"
-        results_dir.mkdir()
-        grading = _grading_notebook(lesson, answers, seed, results_dir)
-        died = _execute(grading, workdir, cell_timeout)
-        cell_errors = {cell.metadata.get("exercise"): (cell.metadata["role"], _error_of(cell))
-                       for cell in grading.cells if cell.metadata.get("role") in ("answer", "probe")
-                       and _error_of(cell)}
-        setup_error = next((_error_of(c) for c in grading.cells if c.metadata.get("role") == "setup"
-                            and _error_of(c)), None)
-        results = {}
-        for exercise in checks.exercises(lesson):
-            target = results_dir / f"{exercise.name}.json"
-            if target.exists() and target.stat().st_size <= MAX_RESULT_BYTES:
-                try:
-                    results[exercise.name] = loads(target.read_text(encoding="utf-8"))
-                except (ValueError, KeyError, TypeError) as error:
-                    results[exercise.name] = {"status": "error", "message": f"unreadable probe result ({error})"}
-    rows = []
+    if declared and _LESSON_ID.match(declared) and declared != lesson:
+        return _rows_for_all(student, name, lesson, "wrong-lesson",
+                             f"this file is named {name} but holds lesson {declared}: submit lesson {lesson} under "
+                             "this name", [f"the notebook's metadata says it is lesson {declared}"])
+    answers, notes = _answer_cells(notebook, lesson)
+    notes += _integrity_notes(notebook, lesson)
+    limits = limits or Limits(cell_timeout=cell_timeout)
+    expected = expected or _Expected()
     reference = expected(lesson, seed)
+    own_sandbox = sandbox is None
+    sandbox = sandbox or Sandbox(limits)
+    try:
+        runs = _NotebookRuns(lesson, answers, seed, sandbox).run()
+    finally:
+        if own_sandbox:
+            sandbox.close()
+    notes += runs.notes
+    rows = []
     for exercise in checks.exercises(lesson):
-        status, message = _status(exercise, answers, cell_errors, setup_error, died, results)
-        if status is None:
-            status, message = exercise.judge(results[exercise.name], reference[exercise.name])
-        score = exercise.points if status == "passed" else 0
-        rows.append(Row(student, name, exercise.name, score, exercise.points, status, message))
+        status, message, fraction = _verdict(exercise, answers, runs, reference[exercise.name])
+        rows.append(Row(student, name, exercise.name, round(exercise.points * fraction, 4), exercise.points,
+                        status, message, tuple(notes)))
     return rows
 
 
-def _status(exercise, answers, cell_errors, setup_error, died, results):
-    """``(status, message)`` when the exercise cannot be judged on data, else ``(None, None)``."""
-    if exercise.name not in answers:
-        return "missing", f"no answer cell with grade_id {exercise.name!r}: do not delete or retag the answer cell"
-    role, error = cell_errors.get(exercise.name, (None, None))
-    if role == "answer":
-        ename, evalue = error
-        if ename == "NotImplementedError":
-            return "not-implemented", "the answer cell still raises NotImplementedError"
-        if ename == "TimeoutError":
-            return "timeout", f"the answer cell did not finish: {evalue}"
-        return "error", f"the answer cell raised {ename}: {evalue}"[:500]
-    if role == "probe" and error[0] == "TimeoutError":
-        return "timeout", f"calling your answer did not finish: {error[1]}"
-    if exercise.name in results:
-        return None, None
-    if setup_error:
-        return "grader-error", f"the lesson's setup cells failed in the grader ({setup_error[0]}: {setup_error[1]})"
-    if died:
-        return "crashed", died
-    if error:
-        return "error", f"{error[0]}: {error[1]}"[:500]
-    return "error", "no result came back from the probe"
+def _verdict(exercise, answers, runs, reference):
+    """``(status, message, fraction of the points)`` of one exercise after the runs."""
+    name = exercise.name
+    if name not in answers:
+        return "missing", f"no answer cell with grade_id {name!r}: do not delete or retag the answer cell", 0.0
+    if name in runs.forbidden:
+        modules = ", ".join(sorted(runs.forbidden[name]))
+        return "forbidden-import", (f"your code tried to import {modules}, a reference answer module; that is not "
+                                    "allowed while grading and this exercise scores 0"), 0.0
+    if runs.setup_problem:
+        return (*runs.setup_problem, 0.0)
+    if name in runs.final:
+        return (*runs.final[name], 0.0)
+    result = runs.results.get(name)
+    if result is None:
+        return "error", "no result came back from the probe", 0.0
+    visible = result["visible"]
+    cell_error = runs.answer_errors.get(name)
+    if cell_error and visible["status"] != "ok":
+        return (*_answer_error_status(cell_error), 0.0)
+    verdict = exercise.assess(visible, reference["visible"], result.get("hidden"), reference["hidden"])
+    message = verdict.message
+    if cell_error:
+        message = (f"{message} " if message else "") + \
+            f"(the answer cell also raised {cell_error[0]}; the definition it made was graded)"
+    return verdict.status, message, verdict.fraction
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# a batch: workers, and per-notebook results kept so that a stopped batch resumes
+
+
+class _BatchState:
+    """``OUT/.grading/``: the batch's seed and one result file per graded notebook (written atomically)."""
+
+    def __init__(self, out, fresh):
+        self.dir = pathlib.Path(out) / STATE_DIR
+        if fresh and self.dir.exists():
+            shutil.rmtree(self.dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+
+    def stored_seed(self):
+        try:
+            return int(json.loads((self.dir / "batch.json").read_text())["seed"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def start(self, seed):
+        _atomic_write(self.dir / "batch.json", json.dumps({"seed": seed}) + "\n")
+
+    def _path(self, student, path):
+        return self.dir / (hashlib.sha256(f"{student}\0{path}".encode()).hexdigest()[:32] + ".json")
+
+    def load(self, student, path, key):
+        try:
+            payload = json.loads(self._path(student, path).read_text())
+        except (OSError, ValueError):
+            return None
+        if payload.get("key") != key:
+            return None
+        try:
+            return [Row(**{**row, "notes": tuple(row.get("notes", ()))}) for row in payload["rows"]]
+        except (KeyError, TypeError):
+            return None
+
+    def save(self, student, path, key, rows):
+        payload = {"key": key, "student": student, "path": str(path),
+                   "rows": [dataclasses.asdict(row) for row in rows]}
+        _atomic_write(self._path(student, path), json.dumps(payload) + "\n")
+
+
+@functools.lru_cache(maxsize=None)
+def _course_fingerprint():
+    """A hash of everything that decides a grade: checks, reference answers, lesson templates, the grader."""
+    digest = hashlib.sha256(GRADER_VERSION.encode())
+    for lesson in checks.lessons():
+        for source in build.sources_of(lesson):
+            path = build.ROOT / source
+            digest.update(path.read_bytes() if path.exists() else source.encode())
+    return digest.hexdigest()
+
+
+def _submission_key(path, seed, limits):
+    path = pathlib.Path(path)
+    content = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "folder"
+    material = json.dumps([content, seed, limits.fingerprint(), _course_fingerprint()], sort_keys=True)
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def grade(paths, seed=None, cell_timeout=120.0, progress=None, *, limits=None, workers=1, out=None, fresh=False,
+          report=None):
+    """Grade every notebook under ``paths``; returns ``(rows, seed)``.
+
+    ``workers`` notebooks are graded at once. With ``out``, each notebook's rows are kept in ``out/.grading`` and
+    reused by a later call with the same submission, seed and limits (unless ``fresh``); a call without ``seed``
+    then continues with the stored seed, so a stopped batch resumes. ``report``, a dict, receives the isolation
+    levels reached, the limits, and per-notebook timings.
+    """
+    limits = limits or Limits(cell_timeout=cell_timeout)
+    state = _BatchState(out, fresh) if out is not None else None
+    if seed is None and state is not None:
+        seed = state.stored_seed()
+    seed = random.SystemRandom().randrange(1, 2**31) if seed is None else int(seed)
+    if state is not None:
+        state.start(seed)
+    submissions = discover(paths)
+    expected = _Expected()
+    report = {} if report is None else report
+    report.update(limits=dataclasses.asdict(limits), isolation=set(), reused=0, seconds={})
+    lock = threading.Lock()
+
+    def one(index, student, path, sandbox):
+        label = f"{student}/{pathlib.Path(path).name}"
+        key = _submission_key(path, seed, limits) if state is not None else None
+        cached = state.load(student, path, key) if state is not None else None
+        if cached is not None:
+            with lock:
+                report["reused"] += 1
+            if progress:
+                progress(f"[{index}/{len(submissions)}] {label}: graded earlier in this batch, reused")
+            return cached
+        if progress:
+            progress(f"[{index}/{len(submissions)}] grading {label}")
+        started = time.monotonic()
+        try:
+            rows = grade_notebook(student, path, seed, expected=expected, limits=limits, sandbox=sandbox)
+        except Exception as error:  # a fault of the grader itself: this notebook gets rows, the batch goes on
+            if progress:
+                progress(f"[{index}/{len(submissions)}] {label}: grader error {type(error).__name__}: {error}")
+            rows = _rows_for_all(student, pathlib.Path(path).name, _lesson_of(None, path)[0], "grader-error",
+                                 f"the grader failed on this notebook ({type(error).__name__}: {str(error)[:300]})")
+        with lock:
+            report["seconds"][label] = round(time.monotonic() - started, 1)
+        if state is not None and not any(row.status == "grader-error" for row in rows):
+            state.save(student, path, key, rows)  # grader errors are retried when the batch runs again
+        return rows
+
+    with Sandbox(limits) as sandbox:
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, int(workers)))
+        try:
+            futures = [pool.submit(one, index, student, path, sandbox)
+                       for index, (student, path) in enumerate(submissions, 1)]
+            rows = [row for future in futures for row in future.result()]
+        except BaseException:  # e.g. Ctrl-C: start nothing new; what was graded is kept in out/.grading
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        report["isolation"] = sorted(report["isolation"] | sandbox.isolation_seen)
+    return rows, seed
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # output
 
 
-def write_outputs(rows, out, seed):
+def write_outputs(rows, out, seed, report=None):
+    """Write ``grades.csv``, ``grades.json`` and ``feedback/<student>.md`` and ``.html`` into ``out``."""
     out = pathlib.Path(out)
     (out / "feedback").mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
@@ -248,25 +627,48 @@ def write_outputs(rows, out, seed):
     writer.writerow(COLUMNS)
     writer.writerows([getattr(row, column) for column in COLUMNS] for row in rows)
     _atomic_write(out / "grades.csv", buffer.getvalue())
-    payload = {"seed": seed, "rows": [dataclasses.asdict(row) for row in rows]}
+    notebooks = {}
+    for row in rows:
+        entry = notebooks.setdefault((row.student, row.notebook), {
+            "student": row.student, "notebook": row.notebook, "score": 0, "max_score": 0, "notes": list(row.notes)})
+        entry["score"] = round(entry["score"] + row.score, 4)
+        entry["max_score"] += row.max_score
+    payload = {"seed": seed, "statuses": STATUSES, "rows": [dataclasses.asdict(row) for row in rows],
+               "notebooks": list(notebooks.values())}
+    if report is not None:
+        payload["sandbox"] = {key: sorted(value) if isinstance(value, set) else value for key, value in report.items()}
     _atomic_write(out / "grades.json", json.dumps(payload, indent=1) + "\n")
     by_student = {}
     for row in rows:
         by_student.setdefault(row.student, []).append(row)
     for student, student_rows in by_student.items():
         _atomic_write(out / "feedback" / f"{_safe(student)}.md", feedback_markdown(student, student_rows))
+        _atomic_write(out / "feedback" / f"{_safe(student)}.html", feedback_html(student, student_rows))
+
+
+def _by_notebook(rows):
+    grouped = {}
+    for row in rows:
+        grouped.setdefault(row.notebook, []).append(row)
+    return grouped
+
+
+def _title(exercise):
+    try:
+        return checks.find_exercise(exercise)[1].title
+    except ValueError:
+        return ""
 
 
 def feedback_markdown(student, rows):
     lines = [f"# Feedback for {student}", ""]
-    by_notebook = {}
-    for row in rows:
-        by_notebook.setdefault(row.notebook, []).append(row)
-    for notebook, notebook_rows in by_notebook.items():
+    for notebook, notebook_rows in _by_notebook(rows).items():
         total = sum(row.score for row in notebook_rows)
         maximum = sum(row.max_score for row in notebook_rows)
-        lines += [f"## {notebook}: {total:g} / {maximum:g}", "", "| exercise | score | status | feedback |",
-                  "|---|---|---|---|"]
+        lines += [f"## {notebook}: {total:g} / {maximum:g}", ""]
+        if notebook_rows[0].notes:
+            lines += ["Notes:", *(f"- {note}" for note in notebook_rows[0].notes), ""]
+        lines += ["| exercise | score | status | feedback |", "|---|---|---|---|"]
         for row in notebook_rows:
             message = row.message.replace("|", "\\|").replace("\n", " ") or "correct"
             lines.append(f"| {row.exercise or '-'} | {row.score:g} / {row.max_score:g} | {row.status} | {message} |")
@@ -274,12 +676,41 @@ def feedback_markdown(student, rows):
     return "\n".join(lines)
 
 
+def feedback_html(student, rows):
+    """The same feedback as :func:`feedback_markdown`, as a standalone HTML page (hints on their own line)."""
+    e = html.escape
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             f"<title>Feedback for {e(student)}</title>",
+             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse;"
+             "width:100%}td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:left}"
+             ".passed{background:#e8f6e8}.partial{background:#fff6d8}.hint{color:#555;font-style:italic}"
+             "</style></head><body>", f"<h1>Feedback for {e(student)}</h1>"]
+    for notebook, notebook_rows in _by_notebook(rows).items():
+        total = sum(row.score for row in notebook_rows)
+        maximum = sum(row.max_score for row in notebook_rows)
+        parts.append(f"<h2>{e(notebook)}: {total:g} / {maximum:g}</h2>")
+        if notebook_rows[0].notes:
+            parts.append("<ul>" + "".join(f"<li>{e(note)}</li>" for note in notebook_rows[0].notes) + "</ul>")
+        parts.append("<table><tr><th>exercise</th><th>score</th><th>status</th><th>feedback</th></tr>")
+        for row in notebook_rows:
+            text, _, hint = (row.message or "correct").partition(" Hint: ")
+            feedback = e(text) + (f'<div class="hint">Hint: {e(hint)}</div>' if hint else "")
+            title = _title(row.exercise) if row.exercise else ""
+            parts.append(f'<tr class="{e(row.status)}"><td>{e(row.exercise or "-")}'
+                         f'{"<br><small>" + e(title) + "</small>" if title else ""}</td>'
+                         f"<td>{row.score:g} / {row.max_score:g}</td><td>{e(row.status)}</td><td>{feedback}</td></tr>")
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
 def _safe(name):
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name) or "unnamed"
 
 
 def _atomic_write(path, text):
-    partial = path.with_name(path.name + ".partial")
+    path = pathlib.Path(path)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
     partial.write_text(text, encoding="utf-8")
     partial.replace(path)
 
@@ -297,31 +728,55 @@ def gradebook_table(rows):
     return "\n".join(lines)
 
 
-def grade(paths, seed=None, cell_timeout=120.0, progress=None):
-    """Grade every notebook under ``paths``; returns ``(rows, seed)``."""
-    seed = random.SystemRandom().randrange(1, 2**31) if seed is None else int(seed)
-    submissions = discover(paths)
-    expected = _Expected()
-    rows = []
-    for index, (student, path) in enumerate(submissions, 1):
-        if progress:
-            progress(f"[{index}/{len(submissions)}] grading {student}/{pathlib.Path(path).name}")
-        rows.extend(grade_notebook(student, path, seed, cell_timeout, expected))
-    return rows, seed
-
-
-def main(paths, out, seed=None, cell_timeout=120.0, quiet=False):
+def main(paths, out, seed=None, cell_timeout=120.0, quiet=False, *, limits=None, workers=1, fresh=False):
+    report = {}
     try:
-        rows, seed = grade(paths, seed, cell_timeout, progress=lambda text: print(text, file=sys.stderr, flush=True))
+        rows, seed = grade(paths, seed, cell_timeout, progress=lambda text: print(text, file=sys.stderr, flush=True),
+                           limits=limits, workers=workers, out=out, fresh=fresh, report=report)
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    write_outputs(rows, out, seed)
+    write_outputs(rows, out, seed, report)
     if not quiet:
         print(gradebook_table(rows))
         print(f"\nWrote {pathlib.Path(out) / 'grades.csv'}, grades.json and feedback/ (probe seed {seed}).")
+    weak = [level for level in report.get("isolation", []) if level not in ("namespaces", "user-namespaces")]
+    if weak:
+        print(f"warning: some kernels ran without file-system isolation ({', '.join(weak)}): the reference answers "
+              "were readable by the learners' code. See README, 'The trust boundary'.", file=sys.stderr)
     return 0
 
 
-def _notebooks_in(folder):
-    return sorted(p for p in pathlib.Path(folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+def add_arguments(parser):
+    """The ``grade`` subcommand's options (used by ``python -m autograder``)."""
+    defaults = Limits()
+    parser.add_argument("paths", nargs="+", help="notebook files or folders")
+    parser.add_argument("--out", required=True, help="folder for grades.csv, grades.json and feedback/")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="seed of the probe inputs (default: a fresh one per batch, recorded in grades.json; "
+                             "a resumed batch keeps its seed)")
+    parser.add_argument("--cell-timeout", type=float, default=defaults.cell_timeout,
+                        help=f"seconds one answer or probe cell may run (default {defaults.cell_timeout:g})")
+    parser.add_argument("--notebook-timeout", type=float, default=defaults.notebook_timeout,
+                        help=f"seconds for a whole notebook, reruns included (default {defaults.notebook_timeout:g})")
+    parser.add_argument("--memory-limit", type=int, default=defaults.memory_mb, metavar="MB",
+                        help=f"memory limit of a learner's kernel in MiB (default {defaults.memory_mb})")
+    parser.add_argument("--output-limit", type=int, default=defaults.output_bytes // 1024, metavar="KB",
+                        help=f"output kept per cell in KiB (default {defaults.output_bytes // 1024}); "
+                             "the notebook keeps at most 4 times that")
+    parser.add_argument("--workers", type=int, default=1, help="notebooks graded at once (default 1)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="ignore results kept from an earlier, stopped run of this batch in OUT/.grading")
+    parser.add_argument("--isolation", choices=["auto", "require", "off"], default="auto",
+                        help="auto: namespaces when available, else a warning; require: refuse to grade without; "
+                             "off: rlimits and the import guard only")
+    parser.add_argument("--quiet", action="store_true", help="do not print the gradebook")
+
+
+def run(args):
+    """Run the ``grade`` subcommand from parsed ``args``."""
+    limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+                    memory_mb=args.memory_limit, output_bytes=args.output_limit * 1024,
+                    total_output_bytes=4 * args.output_limit * 1024, isolation=args.isolation)
+    return main(args.paths, args.out, seed=args.seed, quiet=args.quiet, limits=limits, workers=args.workers,
+                fresh=args.fresh)

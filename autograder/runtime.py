@@ -2,6 +2,7 @@
 
 Nothing here knows a right answer. ``check`` compares against reference outputs computed at build time
 (``autograder/expected/``); ``probe_to_file`` only records the learner's plain data for the grader to judge.
+While grading (``COURSE_GRADING=1``, set by the grader's sandbox) ``check`` does nothing: the grader judges.
 """
 
 import importlib.resources
@@ -13,6 +14,7 @@ from autograder import checks
 from autograder.exercise import dumps, loads
 
 VISIBLE_SEED = 0
+GRADING_ENV = "COURSE_GRADING"
 
 
 def load_expected(lesson):
@@ -31,6 +33,9 @@ def run_check(name, obj):
 
 def check(name, obj):
     """Print ``[PASS] <what>`` or ``[FAIL] <what>: …`` for exercise ``name`` (under nbgrader, fail by raising)."""
+    if os.environ.get(GRADING_ENV):
+        print(f"(the visible check of {name} is skipped while grading: the grader judges)")
+        return
     status, message, title = run_check(name, obj)
     if status == "passed":
         print(f"[PASS] {title}")
@@ -40,10 +45,24 @@ def check(name, obj):
         raise AssertionError(f"{title}: {message}")
 
 
-def probe_to_file(name, obj, seed, path):
-    """Grader side: probe exercise ``name`` on ``obj`` and write the plain-data result to ``path``."""
+def probe_to_file(name, obj, seed, path, hidden_seed=None):
+    """Grader side: probe exercise ``name`` on ``obj`` and write the plain-data result to ``path``.
+
+    Writes ``{"visible": result, "hidden": result or null}``; the hidden probe runs only when ``hidden_seed`` is
+    given and the exercise has a hidden check. Data that is not plain becomes an ``error`` result.
+    """
     _, exercise = checks.find_exercise(name)
-    text = dumps(exercise.run_probe(obj, seed))
+    results = {"visible": exercise.run_probe(obj, seed), "hidden": None}
+    if hidden_seed is not None and exercise.hidden_title:
+        results["hidden"] = exercise.run_probe(obj, hidden_seed, hidden=True)
+    for key, result in results.items():
+        if result is not None and result["status"] == "ok":
+            try:
+                dumps(result["data"])
+            except (TypeError, ValueError) as error:
+                results[key] = {"status": "error", "message": f"the answer returned something that is not plain "
+                                                              f"data ({error})"}
+    text = dumps(results)
     path = pathlib.Path(path)
     partial = path.with_suffix(".partial")
     partial.write_text(text, encoding="utf-8")

@@ -123,3 +123,59 @@ def test_zero_dimensional_arrays_keep_their_shape():
     back = ex.loads(ex.dumps({"scalar": np.array(3.5), "matrix": np.ones((2, 2)).T}))
     assert back["scalar"].shape == () and back["scalar"] == 3.5
     assert back["matrix"].shape == (2, 2)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# hidden checks and partial credit (judged by the grader only)
+
+
+def _graded(name, answer, seed=11):
+    """The grader's verdict on ``answer``, hidden check included, computed in this process."""
+    from autograder import checks
+    from autograder.grade import hidden_seed, reference_outputs
+
+    _, exercise = checks.find_exercise(name)
+    reference = reference_outputs("01_linear_pca", seed)[name]
+    visible = ex.loads(ex.dumps(exercise.run_probe(answer, seed)))
+    hidden = ex.loads(ex.dumps(exercise.run_probe(answer, hidden_seed(seed), hidden=True)))
+    return exercise.assess(visible, reference["visible"], hidden, reference["hidden"])
+
+
+def test_reference_answers_pass_their_hidden_checks():
+    for name, answer in [("linear_autoencoder", linear.build_linear_autoencoder),
+                         ("principal_angles", linear.principal_angles)]:
+        verdict = _graded(name, answer)
+        assert (verdict.status, verdict.fraction) == ("passed", 1.0), verdict.message
+
+
+def _fixed_sizes(input_size, codings_size):
+    return _autoencoder()(5, 2)
+
+
+def _rows_of_first_argument(A, B):
+    return linear.principal_angles(A, B)[:len(A)] if len(A) <= len(B) else np.zeros(len(A))
+
+
+@pytest.mark.parametrize("name, answer, hint", [
+    ("linear_autoencoder", _fixed_sizes, "size both Dense layers from the arguments"),
+    ("principal_angles", _rows_of_first_argument, "either argument order"),
+])
+def test_hidden_checks_catch_answers_that_pass_the_visible_check(name, answer, hint):
+    assert run_check(name, answer)[0] == "passed"  # the lesson's check cannot see these mistakes
+    verdict = _graded(name, answer)
+    assert verdict.status in ("failed", "partial") and hint in verdict.message
+    hidden = verdict.message[verdict.message.index("hidden check"):]
+    assert "expected" not in hidden and "but got" not in hidden
+
+
+def test_partial_credit_counts_the_parts_that_pass():
+    def equal_dimensions_only(A, B):
+        if len(A) != len(B):
+            raise ValueError("equal dimensions only")
+        return linear.principal_angles(A, B)
+
+    verdict = _graded("principal_angles", equal_dimensions_only)
+    assert verdict.status == "partial" and verdict.fraction == pytest.approx(1 / 3)
+    assert dict(verdict.parts) == {"equal dimensions": True, "different dimensions": False, "hidden": False}
+    assert _graded("principal_angles", lambda A, B: np.radians(linear.principal_angles(A, B))).fraction == 0
+    assert _graded("pca_mse", lambda X, n: 0.0).fraction == 0  # all-or-nothing exercises stay so

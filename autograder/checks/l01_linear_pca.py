@@ -1,4 +1,9 @@
-"""Checks for lesson 01, the linear autoencoder and PCA. Reference answers: ``solutions/linear.py``."""
+"""Checks for lesson 01, the linear autoencoder and PCA. Reference answers: ``solutions/linear.py``.
+
+Hidden checks (graded only, never run by the lesson's check cells): the linear autoencoder is rebuilt with other
+sizes and run with weights the grader sets; principal angles are tried on orthogonal subspaces, with the larger
+subspace first, and on a subspace against itself. ``principal_angles`` earns partial credit per kind of input.
+"""
 
 import numpy as np
 
@@ -67,6 +72,38 @@ class LinearAutoencoder(Exercise):
         expect_equal("number of parameters", got["num_params"], expected["num_params"],
                      "one Dense layer in the encoder and one in the decoder, nothing more")
 
+    hidden_title = "other sizes, weights set by the grader"
+
+    def hidden_probe(self, build, rng):
+        import keras
+
+        input_size, codings_size = int(rng.integers(6, 11)), int(rng.integers(3, 5))
+        weights = [rng.normal(size=shape).astype("float32") for shape in
+                   ((input_size, codings_size), (codings_size,), (codings_size, input_size), (input_size,))]
+        x = rng.normal(size=(6, input_size)).astype("float32")  # everything drawn before the learner's code runs
+        models = build(input_size=input_size, codings_size=codings_size)
+        if not isinstance(models, (tuple, list)) or len(models) != 3 \
+                or not all(isinstance(model, keras.Model) for model in models):
+            raise Fail("return value", hint="return the tuple (encoder, decoder, autoencoder) of keras models")
+        encoder, decoder, autoencoder = models
+        shapes = [list(np.shape(w)) for w in encoder.get_weights() + decoder.get_weights()]
+        if shapes != [list(w.shape) for w in weights]:
+            return {"weight_shapes": shapes}
+        encoder.set_weights(weights[:2])
+        decoder.set_weights(weights[2:])
+        return {"weight_shapes": shapes, "codings": np.asarray(encoder(x), dtype=np.float64),
+                "outputs": np.asarray(autoencoder(x), dtype=np.float64)}
+
+    def hidden_verify(self, got, expected):
+        if got["weight_shapes"] != expected["weight_shapes"]:
+            raise Fail("the encoder's and decoder's weights for other input and codings sizes",
+                       hint="size both Dense layers from the arguments input_size and codings_size (no fixed "
+                            "numbers), one layer each, with biases")
+        expect_close("codings with the grader's weights", got["codings"], expected["codings"], rtol=1e-4, atol=1e-4,
+                     hint="the encoder must be exactly one Dense layer, no activation")
+        expect_close("reconstructions with the grader's weights", got["outputs"], expected["outputs"], rtol=1e-4,
+                     atol=1e-4, hint="the autoencoder must compute decoder(encoder(x)), no activation")
+
 
 def _low_rank_data(rng, num_samples=200, num_features=12, rank=4):
     basis = rng.normal(size=(rank, num_features))
@@ -115,19 +152,24 @@ class PrincipalAngles(Exercise):
     title = "principal angles between subspaces"
     answer = "solutions.linear:principal_angles"
     points = 2
+    parts = ("equal dimensions", "different dimensions")  # partial credit: a fault may hit only one kind
+    cases = {"equal dimensions": ("same subspace, other basis", "random subspaces"),
+             "different dimensions": ("2-D against 4-D",)}
 
     def probe(self, angles, rng):
         A = rng.normal(size=(3, 8))
         mix = rng.normal(size=(3, 3)) + 3 * np.eye(3)
-        partial = np.vstack([A[:2], rng.normal(size=(2, 8))])
+        partial = np.vstack([A[:1], rng.normal(size=(3, 8))])  # shares one direction: angles 0 and > 0
         cases = {"same subspace, other basis": (A, mix @ A), "random subspaces": (A, rng.normal(size=(3, 8))),
                  "2-D against 4-D": (A[:2], partial)}
-        return {label: np.asarray(angles(first, second), dtype=np.float64)
-                for label, (first, second) in cases.items()}
+        return {label: _angles_or_error(angles, first, second) for label, (first, second) in cases.items()}
 
-    def verify(self, got, expected):
-        for label, exp in expected.items():
-            value = np.asarray(got[label])
+    def verify_part(self, part, got, expected):
+        for label in self.cases[part]:
+            exp, value = expected[label], got[label]
+            if isinstance(value, dict):
+                raise Fail(f"angles ({label})", hint=f"the call raised {value['error']}")
+            value = np.asarray(value)
             if value.shape != exp.shape:
                 raise Fail(f"number of angles ({label})", exp.shape, value.shape,
                            "there is one angle per dimension of the smaller subspace: min(k, m) angles")
@@ -145,6 +187,38 @@ class PrincipalAngles(Exercise):
             expect_close(f"angles in degrees ({label})", value, exp, rtol=1e-4, atol=1e-3,
                          hint="orthonormalise both sets of rows (QR of the transpose), take the singular values of "
                               "Q_a.T @ Q_b, clip them to [-1, 1], arccos, degrees, sort ascending")
+
+    hidden_title = "orthogonal subspaces, the larger one first, a line against itself"
+
+    def hidden_probe(self, angles, rng):
+        basis, _ = np.linalg.qr(rng.normal(size=(8, 8)))
+        mix = rng.normal(size=(2, 2)) + 3 * np.eye(2)
+        larger = rng.normal(size=(3, 8))
+        line = rng.normal(size=(1, 8))
+        cases = {"orthogonal": (mix @ basis[:, :2].T, mix.T @ basis[:, 2:4].T),
+                 "larger first": (larger, rng.normal(size=(1, 3)) @ larger + 1e-3 * rng.normal(size=(1, 8))),
+                 "line against itself": (line, -2.5 * line)}
+        return {label: _angles_or_error(angles, first, second) for label, (first, second) in cases.items()}
+
+    def hidden_verify(self, got, expected):
+        for label, exp in expected.items():
+            value = got[label]
+            if isinstance(value, dict):
+                raise Fail(f"the case '{label}'", hint="your function raised an exception there")
+            value = np.asarray(value)
+            if value.shape != exp.shape or not np.allclose(value, exp, rtol=1e-4, atol=1e-3):
+                raise Fail(f"the case '{label}'",
+                           hint="min(k, m) angles in either argument order; clip the cosines to [-1, 1]")
+
+
+def _angles_or_error(angles, first, second):
+    """The learner's angles as a float array, or ``{"error": ...}`` when this one call raised."""
+    try:
+        return np.asarray(angles(first, second), dtype=np.float64)
+    except (NotImplementedError, MemoryError):
+        raise
+    except Exception as error:  # one failing case costs only its part of the credit
+        return {"error": f"{type(error).__name__}: {str(error)[:200]}"}
 
 
 def _fmt(array):

@@ -1,0 +1,483 @@
+"""The grader's side of the trust boundary: where and how a learner's code runs while it is graded.
+
+One :class:`Sandbox` per batch prepares a library folder holding *copies* of what a grading notebook may import (the
+``autograder`` package's code and every ``solutions`` module that is not a reference answer) and the boot script.
+Each kernel run gets a fresh work folder; :func:`execute` runs a grading notebook there through
+``sandbox_launcher.py`` (namespaces, resource limits, the unprivileged user ``nobody`` when the grader is root) and
+``sandbox_boot.py`` (import guard, then ipykernel; Jupyter's messages go over Unix sockets in the work folder,
+since the kernel has no network), and returns what the grader needs to judge: which cell was
+running when a cell timed out or the kernel died, which reference modules each cell tried to import, the
+launcher's report. Outputs are capped on the grader's side (per cell, per notebook, per message), so a notebook
+that prints gigabytes cannot exhaust the grader's memory.
+
+What crosses back: files the probes write in the work folder (parsed as JSON plain data by
+:func:`autograder.exercise.parse_probe_result`), the import log, and the Jupyter messages (capped). Nothing from
+the learner's process is ever unpickled or executed by the grader.
+"""
+
+import dataclasses
+import json
+import os
+import pathlib
+import shutil
+import sys
+import tempfile
+import time
+
+from autograder import checks
+
+NOBODY = 65534
+LAUNCHER = pathlib.Path(__file__).resolve().with_name("sandbox_launcher.py")
+BOOT = pathlib.Path(__file__).resolve().with_name("sandbox_boot.py")
+SYSTEM_READONLY = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+PASSED_THROUGH_ENV = ("KERAS_BACKEND", "OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS",
+                      "TF_ENABLE_ONEDNN_OPTS", "LANG", "LC_ALL")
+ISOLATION_LEVELS = ("auto", "require", "userns", "off")
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """What one learner's notebook may use while it is graded.
+
+    Attributes:
+        cell_timeout: seconds one answer or probe cell may run before the kernel is killed and the notebook is run
+            again without that cell.
+        notebook_timeout: seconds of wall time for the whole notebook, every rerun included.
+        setup_timeout: seconds for one of the lesson's own setup cells (imports; slow on a loaded machine).
+        memory_mb: memory limit of the kernel process in MiB: RLIMIT_DATA (heap and private writable mappings,
+            which is what allocations use). Not RLIMIT_AS: a TensorFlow kernel reserves about 2.4 GB of address
+            space it never touches, so an address-space limit would have to be far above the memory it guards.
+        output_bytes: output kept per cell (the rest is dropped, with a note).
+        total_output_bytes: output kept per notebook.
+        message_bytes: the largest single message accepted from the kernel. A larger one makes ZeroMQ drop the
+            output connection for the rest of that run: a safety net for the grader's memory against deliberate
+            floods (the kernel side already caps and chunks printed output; errors are read from the replies).
+        file_bytes: the largest file the kernel may write (RLIMIT_FSIZE).
+        tmp_mb: size of the kernel's private /tmp, in MiB.
+        isolation: ``auto`` (the best available; a warning when it is only rlimits), ``require`` (refuse to grade
+            without namespaces), ``userns`` (user namespaces even as root; for tests) or ``off``.
+    """
+
+    cell_timeout: float = 120.0
+    notebook_timeout: float = 900.0
+    setup_timeout: float = 600.0
+    memory_mb: int = 4096
+    output_bytes: int = 1 << 20
+    total_output_bytes: int = 4 << 20
+    message_bytes: int = 32 << 20
+    file_bytes: int = 256 << 20
+    tmp_mb: int = 256
+    isolation: str = "auto"
+
+    def __post_init__(self):
+        if self.isolation not in ISOLATION_LEVELS:
+            raise ValueError(f"isolation must be one of {', '.join(ISOLATION_LEVELS)}, not {self.isolation!r}")
+        for field in ("cell_timeout", "notebook_timeout", "setup_timeout", "memory_mb", "output_bytes"):
+            if getattr(self, field) <= 0:
+                raise ValueError(f"{field} must be positive, not {getattr(self, field)!r}")
+
+    def fingerprint(self):
+        """The limits that can change a grade (used to key cached per-notebook results)."""
+        return {key: value for key, value in dataclasses.asdict(self).items() if key not in ("isolation",)}
+
+
+def forbidden_modules():
+    """The reference answer modules: every module named by an exercise's ``answer``, in any lesson."""
+    return sorted({exercise.answer.split(":")[0] for lesson in checks.lessons()
+                   for exercise in checks.exercises(lesson)})
+
+
+@dataclasses.dataclass
+class Run:
+    """The folders of one kernel run: ``workdir`` (the kernel's, writable by it) and ``control`` (grader only)."""
+
+    workdir: pathlib.Path
+    control: pathlib.Path
+    results: pathlib.Path
+    import_log: pathlib.Path
+
+
+class Sandbox:
+    """A batch's library of allowed modules and the kernel runs made from it. Use as a context manager."""
+
+    def __init__(self, limits=None, base=None):
+        self.limits = limits or Limits()
+        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="course-grading-", dir=base))
+        os.chmod(self.dir, 0o711)  # nobody may pass through to its own work folder, not list the others
+        self.lib = self.dir / "lib"
+        self.forbidden = forbidden_modules()
+        self._copy_library()
+        self.readonly, self.hide, self.extra_paths = self._file_system()
+        self._runs = 0
+        self._lock = __import__("threading").Lock()
+        self.isolation_seen = set()  # the isolation levels the launcher reached, over every run
+        # a root grader runs kernels as nobody (in user namespaces the kernel keeps the grader's uid, unprivileged)
+        self.drop_to_nobody = os.geteuid() == 0 and self.limits.isolation in ("auto", "require")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    # -- the library the kernel imports from --------------------------------------------------------------------
+
+    def _copy_library(self):
+        import autograder
+        import solutions
+
+        autograder_dir = pathlib.Path(autograder.__file__).parent
+        for source in autograder_dir.rglob("*.py"):
+            if "__pycache__" not in source.parts:
+                self._copy(source, self.lib / "autograder" / source.relative_to(autograder_dir))
+        solutions_dir = pathlib.Path(solutions.__file__).parent
+        for source in solutions_dir.glob("*.py"):  # helpers only: never an answer module, never notebooks
+            module = f"solutions.{source.stem}" if source.stem != "__init__" else "solutions"
+            if module not in self.forbidden:
+                self._copy(source, self.lib / "solutions" / source.name)
+        self._copy(BOOT, self.lib / BOOT.name)
+        self.font_cache = _matplotlib_font_cache()
+        for folder in [self.lib, *(p for p in self.lib.rglob("*") if p.is_dir())]:
+            os.chmod(folder, 0o755)
+
+    @staticmethod
+    def _copy(source, target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        os.chmod(target, 0o644)
+
+    def _file_system(self):
+        """Read-only paths of the kernel's file system, paths to hide inside them, extra import paths."""
+        prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                    os.path.dirname(os.path.realpath(sys.executable))}
+        site_dirs = [p for p in sys.path if os.path.basename(p.rstrip("/")) in ("site-packages", "dist-packages")
+                     and os.path.isdir(p)]
+        readonly = sorted({*SYSTEM_READONLY, *prefixes, *site_dirs, str(self.lib)})
+        hide = sorted({os.path.join(site, package) for site in site_dirs for package in ("solutions", "autograder")
+                       if os.path.isdir(os.path.join(site, package))})
+        extra = [p for p in site_dirs if not any(p.startswith(prefix + os.sep) for prefix in prefixes)]
+        return readonly, hide, extra
+
+    # -- kernel runs ------------------------------------------------------------------------------------------------
+
+    def new_run(self):
+        with self._lock:
+            self._runs += 1
+            number = self._runs
+        workdir = self.dir / f"run-{number:04d}"
+        control = self.dir / f"control-{number:04d}"
+        for folder in (workdir, workdir / "results", workdir / "home", control, control / "root"):
+            folder.mkdir(parents=True)
+        os.chmod(control, 0o700)
+        if self.font_cache is not None:  # saves each kernel rebuilding matplotlib's font list
+            (workdir / "home" / ".matplotlib").mkdir()
+            shutil.copyfile(self.font_cache, workdir / "home" / ".matplotlib" / self.font_cache.name)
+        if self.drop_to_nobody:
+            for folder in [workdir, *workdir.rglob("*")]:
+                os.chown(folder, NOBODY, NOBODY)
+        return Run(workdir, control, workdir / "results", workdir / "imports.log")
+
+    def kernel_env(self, run):
+        home = run.workdir / "home"
+        env = {
+            "PATH": os.pathsep.join([os.path.join(sys.prefix, "bin"), "/usr/local/bin", "/usr/bin", "/bin"]),
+            "HOME": str(home), "MPLCONFIGDIR": str(home / ".matplotlib"), "IPYTHONDIR": str(home / ".ipython"),
+            "JUPYTER_CONFIG_DIR": str(home / ".jupyter"), "JUPYTER_DATA_DIR": str(home / ".local"),
+            "JUPYTER_RUNTIME_DIR": str(home / ".runtime"), "TMPDIR": "/tmp",
+            "COURSE_FAST": "1", "COURSE_GRADING": "1", "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "3",
+            "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "LANG": "C.UTF-8",
+            "COURSE_FORBIDDEN_MODULES": ",".join(self.forbidden), "COURSE_IMPORT_LOG": str(run.import_log),
+            "COURSE_OUTPUT_LIMIT": str(self.limits.output_bytes),
+        }
+        if self.extra_paths:
+            env["PYTHONPATH"] = os.pathsep.join(self.extra_paths)
+        env.update({key: os.environ[key] for key in PASSED_THROUGH_ENV if key in os.environ})
+        return env
+
+    def kernel_manager(self, run, deadline):
+        """A kernel manager whose kernel is started by the launcher in ``run``'s sandbox."""
+        limits = self.limits
+        config = {
+            "python": sys.executable, "boot": str(self.lib / BOOT.name), "workdir": str(run.workdir),
+            "control": str(run.control), "root": str(run.control / "root"), "deadline": deadline,
+            "memory_bytes": limits.memory_mb << 20, "file_bytes": limits.file_bytes, "nproc": 4096,
+            "tmp_bytes": limits.tmp_mb << 20, "isolation": limits.isolation, "readonly": self.readonly,
+            "hide": self.hide, "env": self.kernel_env(run), "drop_to_nobody": self.drop_to_nobody,
+        }
+        config_path = run.control / "launcher.json"
+        config_path.write_text(json.dumps(config, indent=1))
+        argv = [sys.executable, "-s", str(LAUNCHER), str(config_path), "{connection_file}"]
+        # ZeroMQ over Unix sockets in the work folder: the kernel has no network namespace to reach the grader by
+        return _kernel_manager_class()(argv=argv, max_message_bytes=limits.message_bytes, transport="ipc",
+                                       ip=str(run.workdir / "kernel"))
+
+    def discard(self, run):
+        """Remove a finished run's folders (its results have been read)."""
+        shutil.rmtree(run.workdir, ignore_errors=True)
+        shutil.rmtree(run.control, ignore_errors=True)
+
+    @staticmethod
+    def status(run):
+        """The launcher's report of ``run`` (isolation level, exit code, deadline hit, notes), or ``{}``."""
+        try:
+            return json.loads((run.control / "status.json").read_text())
+        except (OSError, ValueError):
+            return {}
+
+    @staticmethod
+    def kernel_log(run, limit=2000):
+        try:
+            return (run.control / "kernel.log").read_bytes()[-limit:].decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+
+def _matplotlib_font_cache():
+    """The grader's own matplotlib font list (same installation, same fonts), or None."""
+    try:
+        import matplotlib
+
+        found = sorted(pathlib.Path(matplotlib.get_cachedir()).glob("fontlist-v*.json"))
+    except Exception:  # noqa: BLE001 - an optimisation only
+        return None
+    return found[-1] if found else None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Jupyter classes (built lazily: jupyter_client is only needed when grading)
+
+_CLASSES = {}
+
+
+def _kernel_manager_class():
+    if "manager" in _CLASSES:
+        return _CLASSES["manager"]
+    import zmq
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.connect import channel_socket_types
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+
+    class CappedKernelClient(AsyncKernelClient):
+        """A kernel client whose sockets refuse messages larger than the manager's ``max_message_bytes``."""
+
+        def _create_connected_socket(self, channel, identity=None):
+            sock = self.context.socket(channel_socket_types[channel])
+            sock.linger = 1000
+            limit = getattr(self.parent, "max_message_bytes", None)
+            if limit:
+                sock.setsockopt(zmq.MAXMSGSIZE, int(limit))  # before connect: applies to this connection
+            if identity:
+                sock.identity = identity
+            if getattr(self, "curve_publickey", None) is not None:
+                sock.curve_secretkey = self.curve_secretkey
+                sock.curve_publickey = self.curve_publickey
+                sock.curve_serverkey = self.curve_publickey
+            sock.connect(self._make_url(channel))
+            return sock
+
+    class SandboxKernelManager(AsyncKernelManager):
+        """Starts the kernel through ``sandbox_launcher.py`` with the given command line."""
+
+        def __init__(self, argv, max_message_bytes, **kwargs):
+            super().__init__(**kwargs)
+            self.client_factory = CappedKernelClient
+            self.max_message_bytes = max_message_bytes
+            self._kernel_spec = KernelSpec(argv=argv, display_name="course grading sandbox", language="python",
+                                           interrupt_mode="signal")
+
+    _CLASSES.update(manager=SandboxKernelManager, client=CappedKernelClient)
+    return SandboxKernelManager
+
+
+def _grading_client_class():
+    if "notebook" in _CLASSES:
+        return _CLASSES["notebook"]
+    from nbclient import NotebookClient
+    from nbformat.v4 import output_from_msg
+
+    class GradingClient(NotebookClient):
+        """Runs a grading notebook: per-role timeouts, capped outputs, import attempts attributed to cells."""
+
+        def __init__(self, *args, limits, import_log, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.limits = limits
+            self.import_log = pathlib.Path(import_log)
+            self.current_index = None
+            self.imports_by_cell = {}
+            self.kept = {}
+            self.kept_total = 0
+            self.truncated = set()
+
+        async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+            self.current_index = cell_index
+            before = self._log_size()
+            try:
+                return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+            finally:
+                attempts = self._read_log(before)
+                if attempts:
+                    self.imports_by_cell[cell_index] = attempts
+
+        def _log_size(self):
+            try:
+                return self.import_log.stat().st_size
+            except OSError:
+                return 0
+
+        def _read_log(self, start):
+            try:
+                with open(self.import_log, "rb") as f:
+                    f.seek(start)
+                    text = f.read(65536).decode("utf-8", "replace")
+            except OSError:
+                return []
+            modules = []
+            for line in text.splitlines():
+                try:
+                    modules.append(str(json.loads(line)["module"])[:200])
+                except (ValueError, KeyError, TypeError):
+                    modules.append("(an unreadable record)")
+            return sorted(set(modules))
+
+        async def _check_raise_for_error(self, cell, cell_index, exec_reply):
+            # the reply on the shell channel says whether the cell raised, even when IOPub output was lost
+            content = (exec_reply or {}).get("content", {})
+            if content.get("status") == "error":
+                cell.metadata["reply_error"] = [str(content.get("ename", "Error"))[:200],
+                                                str(content.get("evalue", ""))[:1000]]
+            return await super()._check_raise_for_error(cell, cell_index, exec_reply)
+
+        def output(self, outs, msg, display_id, cell_index):
+            size = _message_size(msg)
+            if msg["msg_type"] == "error":  # keep errors (the grader reads them), trimmed
+                content = msg["content"]
+                content["traceback"] = [line[:2000] for line in content.get("traceback", [])[-20:]]
+                content["evalue"] = str(content.get("evalue", ""))[:2000]
+                return super().output(outs, msg, display_id, cell_index)
+            kept = self.kept.get(cell_index, 0)
+            room = min(self.limits.output_bytes - kept, self.limits.total_output_bytes - self.kept_total)
+            if msg["msg_type"] == "stream" and 0 < room < size:  # keep the beginning of a long stream
+                msg["content"]["text"] = str(msg["content"].get("text", ""))[:room]
+                size = room
+            if size > room:
+                if cell_index not in self.truncated:
+                    self.truncated.add(cell_index)
+                    outs.append(output_from_msg({"header": {"msg_type": "stream"}, "msg_type": "stream",
+                                                 "content": {"name": "stderr",
+                                                             "text": "\n[output truncated by the grader]\n"}}))
+                return None
+            self.kept[cell_index] = kept + size
+            self.kept_total += size
+            return super().output(outs, msg, display_id, cell_index)
+
+    _CLASSES["notebook"] = GradingClient
+    return GradingClient
+
+
+def _message_size(msg):
+    content = msg.get("content", {})
+    size = len(str(content.get("text", "")))
+    for value in (content.get("data") or {}).values():
+        size += len(value) if isinstance(value, str) else len(json.dumps(value))
+    return size
+
+
+@dataclasses.dataclass
+class Execution:
+    """What happened when a grading notebook ran.
+
+    ``fatal`` is ``None`` when every cell ran, else ``(cell index or None, kind)`` with kind ``timeout`` (a cell
+    ran past its limit), ``died`` (the kernel process ended), ``deadline`` (the notebook's wall time ran out) or
+    ``start`` (the kernel never started); ``message`` explains it.
+    """
+
+    fatal: tuple = None
+    message: str = ""
+    imports_by_cell: dict = dataclasses.field(default_factory=dict)
+    truncated: set = dataclasses.field(default_factory=set)
+    status: dict = dataclasses.field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def execute(sandbox, notebook, run, deadline):
+    """Run ``notebook`` (cells tagged ``metadata.role``) in a fresh sandboxed kernel; returns an :class:`Execution`."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    limits = sandbox.limits
+    started = time.monotonic()
+
+    def timeout_of(cell):
+        base = limits.setup_timeout if cell.metadata.get("role") == "setup" else limits.cell_timeout
+        return max(1, min(base, deadline - time.time() + 5))
+
+    client = _grading_client_class()(
+        notebook, km=sandbox.kernel_manager(run, deadline), timeout_func=timeout_of, allow_errors=True,
+        interrupt_on_timeout=False, shutdown_kernel="immediate", startup_timeout=180, iopub_timeout=3,
+        resources={"metadata": {"path": str(run.workdir)}}, limits=limits, import_log=run.import_log,
+    )
+    result = Execution()
+    try:
+        client.execute(cwd=str(run.workdir), cleanup_kc=True)
+    except CellTimeoutError:
+        result.fatal = (client.current_index, "timeout")
+    except DeadKernelError:
+        result.fatal = (client.current_index, "died")
+    except RuntimeError as error:  # the kernel did not start (nbclient raises RuntimeError on startup timeout)
+        result.fatal, result.message = (None, "start"), f"the kernel did not start ({error})"
+    except Exception as error:  # any other failure of the machinery: report it, keep grading the batch
+        result.fatal, result.message = (client.current_index, "died"), f"{type(error).__name__}: {error}"
+    finally:
+        _stop(client)
+    result.status = Sandbox.status(run)
+    for _ in range(20):  # the launcher writes its final report as it exits, just after the kernel
+        if not (result.fatal and result.fatal[1] == "died") or "exit_code" in result.status:
+            break
+        time.sleep(0.1)
+        result.status = Sandbox.status(run)
+    if result.fatal and (result.status.get("deadline_hit") or time.time() >= deadline):
+        result.fatal = (client.current_index, "deadline")
+    if result.status.get("error") and (result.fatal is None or result.fatal[1] in ("died", "start")):
+        result.fatal, result.message = (None, "start"), result.status["error"]
+    if result.status.get("isolation"):
+        sandbox.isolation_seen.add(result.status["isolation"])
+    result.imports_by_cell = client.imports_by_cell
+    result.truncated = client.truncated
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _stop(client):
+    """Make sure the kernel is gone and nbclient's exit hook is not left behind."""
+    import atexit
+
+    from jupyter_core.utils import run_sync
+
+    atexit.unregister(client._cleanup_kernel)
+    km = client.km
+    if km is not None and km.has_kernel:
+        try:
+            run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - already dead
+            pass
+
+
+def describe_exit(status):
+    """Words for how the kernel process ended, from the launcher's report."""
+    code = status.get("exit_code")
+    if code is None:
+        return "the kernel died"
+    if code > 128:
+        import signal
+
+        number = code - 128
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        hint = " (your code killed it, or it ran out of memory)" if number in (6, 9) else ""
+        return f"the kernel was killed by {name}{hint}"
+    return f"the kernel process exited with code {code} (os._exit, sys.exit in a thread, or a crash)"
