@@ -19,6 +19,7 @@ file), and after writing, the release is searched for every line of every refere
 
 import ast
 import json
+import math
 import pathlib
 import re
 import shutil
@@ -245,18 +246,26 @@ def _python_lines(code):
 # the leak search
 
 
-def answer_lines():
-    """``{line: answer}``: each non-trivial line of a reference answer (of every lesson) that its student version
-    has not got."""
+LEAK_FRACTION = 0.6  # an answer counts as present when a file holds this share of its distinctive lines
+
+
+def answer_line_sets():
+    """``{answer: set of lines}``: the non-trivial lines of each reference answer that its student version has not
+    got, nor any lesson's given code (its non-answer cells, which students see by design: lesson 04 gives the
+    dense autoencoder that lesson 06 asks to make sparse). Answers are judged as units: single lines such as
+    ``keras.layers.Flatten(),`` recur across lessons and prove nothing alone."""
+    given = {line.strip() for lesson in checks.lessons() for cell in build.build_notebook(lesson, "student").cells
+             if cell.cell_type == "code" and cell.metadata["course"]["role"] != "answer"
+             for line in cell.source.splitlines()}
     found = {}
     for lesson in checks.lessons():
         for exercise in checks.exercises(lesson):
             student = {line.strip() for line in source.answer_source(exercise.answer, "student").splitlines()}
-            for line in source.answer_source(exercise.answer, "reference").splitlines():
-                line = line.strip()
-                if len(line) >= MIN_ANSWER_LINE and line not in student and not line.startswith("#"):
-                    found.setdefault(line, exercise.answer)
-    return found
+            lines = {line.strip() for line in source.answer_source(exercise.answer, "reference").splitlines()}
+            found[exercise.answer] = {line for line in lines
+                                      if len(line) >= MIN_ANSWER_LINE and line not in student
+                                      and line not in given and not line.startswith("#")}
+    return {answer: lines for answer, lines in found.items() if lines}
 
 
 def _text_lines(path, text):
@@ -269,10 +278,17 @@ def _text_lines(path, text):
 
 
 def find_answer_code_in(files):
-    """``[(path, line number, line, answer)]`` for every line of ``files`` that is a line of a reference answer."""
-    lines = answer_lines()
-    return [(where, number, line.strip(), lines[line.strip()]) for path, text in sorted(files.items())
-            for where, number, line in _text_lines(path, text) if line.strip() in lines]
+    """``[(path, line number, line, answer)]`` for the lines of every file that holds most of a reference answer
+    (at least ``LEAK_FRACTION`` of its distinctive lines)."""
+    answers = answer_line_sets()
+    leaks = []
+    for path, text in sorted(files.items()):
+        located = [(where, number, line.strip()) for where, number, line in _text_lines(path, text)]
+        present = {line for _, _, line in located}
+        for answer, lines in answers.items():
+            if len(lines & present) >= max(1, math.ceil(LEAK_FRACTION * len(lines))):
+                leaks.extend((where, number, line, answer) for where, number, line in located if line in lines)
+    return leaks
 
 
 def find_answer_code(folder):

@@ -544,9 +544,9 @@ def calibrate(n=DEFAULT_N, noise=0.2, seed=0, classifier=None):
     of classes 0-4 only.
     """
     data = load_fashion_mnist()
-    rng = np.random.default_rng(seed)
+    noise_rng = np.random.default_rng(seed)
     real = data.X_train[:n]
-    noisy = np.clip(real + noise * rng.standard_normal(real.shape), 0.0, 1.0)
+    noisy = np.clip(real + noise * noise_rng.standard_normal(real.shape), 0.0, 1.0)
     five = data.X_train[data.y_train < 5][:n]
     return {
         "real training images": evaluate_images(real, n=n, classifier=classifier),
