@@ -73,8 +73,11 @@ def plot_codings_map(points, labels, images, class_names, min_distance=0.04, zoo
     return fig
 
 
-def plot_bars(values, ylabel, title=None, value_format="{:.1%}"):
-    """A bar per entry of ``values`` (``{label: number}``), each bar labelled with its value."""
+def plot_bars(values, ylabel, title=None, value_format="{:.1%}", bottom=0.0):
+    """A bar per entry of ``values`` (``{label: number}``), each bar labelled with its value.
+
+    ``bottom`` is where the y axis starts (raise it to make small differences between large values visible).
+    """
     if not values:
         raise ValueError("values is empty")
     fig, ax = plt.subplots(figsize=(1.8 + 1.6 * len(values), 3.5))
@@ -83,6 +86,7 @@ def plot_bars(values, ylabel, title=None, value_format="{:.1%}"):
         ax.annotate(value_format.format(value), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                     ha="center", va="bottom", fontsize=9)
     ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom, max(values.values()) + 0.08 * (max(values.values()) - bottom))
     if title:
         ax.set_title(title)
     fig.tight_layout()

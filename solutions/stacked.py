@@ -13,13 +13,13 @@ from keras import ops
 
 from solutions.benchmarking import Recipe
 
-IMAGE_SHAPE = (28, 28)
 BOOK_VAL_LOSS = 0.2835  # the book's validation binary cross-entropy after 20 epochs of SGD(1.5)
 # The two ways lesson 02 trains the stacked autoencoder: (optimizer class name, learning rate). Same loss, same
 # batch size (32); only the optimizer differs.
 RECIPES = {"book": ("SGD", 1.5), "course": ("Nadam", 1e-3)}
 
 
+@keras.saving.register_keras_serializable(package="course")
 def rounded_accuracy(y_true, y_pred):
     """Binary accuracy of rounded targets against rounded predictions, one value per sample (lesson 02).
 
@@ -34,6 +34,8 @@ def rounded_accuracy(y_true, y_pred):
     Returns:
         accuracy: (batch,) float32 tensor, the fraction of each sample's values whose rounded prediction equals
         its rounded target (averaged over every axis but the batch axis).
+
+    Registered as serializable, so that a saved model compiled with this metric reloads.
     """
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.cast(y_true, y_pred.dtype)
@@ -59,7 +61,7 @@ def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu
         (batch, 28, 28) pixel values in (0, 1), and autoencoder(x) == decoder(encoder(x)).
     """
     encoder = keras.Sequential([
-        keras.Input(shape=IMAGE_SHAPE),
+        keras.Input(shape=(28, 28)),
         keras.layers.Flatten(),
         keras.layers.Dense(hidden_size, activation=activation),
         keras.layers.Dense(codings_size, activation=activation),
@@ -67,8 +69,8 @@ def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu
     decoder = keras.Sequential([
         keras.Input(shape=(codings_size,)),
         keras.layers.Dense(hidden_size, activation=activation),
-        keras.layers.Dense(IMAGE_SHAPE[0] * IMAGE_SHAPE[1], activation="sigmoid"),
-        keras.layers.Reshape(IMAGE_SHAPE),
+        keras.layers.Dense(28 * 28, activation="sigmoid"),
+        keras.layers.Reshape((28, 28)),
     ], name="stacked_decoder")
     autoencoder = keras.Sequential([encoder, decoder], name="stacked_autoencoder")
     return encoder, decoder, autoencoder

@@ -9,7 +9,7 @@ import keras
 from keras import ops
 
 from solutions.benchmarking import Recipe
-from solutions.stacked import IMAGE_SHAPE, train_reference
+from solutions.stacked import train_reference
 
 BOOK_VAL_LOSS = 0.2839  # the book's validation binary cross-entropy of the tied autoencoder after 10 epochs
 
@@ -92,15 +92,15 @@ def build_tied_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
     """
     dense_1 = keras.layers.Dense(hidden_size, activation=activation)
     dense_2 = keras.layers.Dense(codings_size, activation=activation)
-    encoder = keras.Sequential([keras.Input(shape=IMAGE_SHAPE), keras.layers.Flatten(), dense_1, dense_2],
+    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), dense_1, dense_2],
                                name="tied_encoder")
     decoder = keras.Sequential([
         keras.Input(shape=(codings_size,)),
         DenseTranspose(dense_2, activation=activation),
         DenseTranspose(dense_1, activation="sigmoid"),
-        keras.layers.Reshape(IMAGE_SHAPE),
+        keras.layers.Reshape((28, 28)),
     ], name="tied_decoder")
-    autoencoder = keras.Sequential([keras.Input(shape=IMAGE_SHAPE), *encoder.layers, *decoder.layers],
+    autoencoder = keras.Sequential([keras.Input(shape=(28, 28)), *encoder.layers, *decoder.layers],
                                    name="tied_autoencoder")
     return encoder, decoder, autoencoder
 
@@ -158,8 +158,8 @@ def stack_autoencoders(encoders, decoders):
     if len(encoders) != len(decoders) or not encoders:
         raise ValueError(f"need as many encoders as decoders (and at least one), got {len(encoders)} encoders "
                          f"and {len(decoders)} decoders")
-    return keras.Sequential([keras.Input(shape=IMAGE_SHAPE), keras.layers.Flatten(), *encoders,
-                             *reversed(decoders), keras.layers.Reshape(IMAGE_SHAPE)], name="greedy_autoencoder")
+    return keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), *encoders,
+                             *reversed(decoders), keras.layers.Reshape((28, 28))], name="greedy_autoencoder")
 
 
 def _tied_run(recipe):
