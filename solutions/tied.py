@@ -22,10 +22,13 @@ class DenseTranspose(keras.layers.Layer):
     ``dense.kernel`` at every call, so the two layers share one kernel ("tied weights"): training either updates
     both. It has a bias of its own (``self.bias``, one value per output, zeros at first) and no kernel of its own.
 
-    Saving: ``get_config`` stores the tied Dense layer's config and ``from_config`` rebuilds it, so a saved model
-    reloads with ``keras.models.load_model`` and computes the same outputs. The reloaded layer holds its *own copy*
-    of that Dense layer, though, so the tie with the encoder is gone after reloading. To keep the weights tied,
-    rebuild the model with its builder (``build_tied_autoencoder``) and call ``model.load_weights(path)``.
+    Saving: ``get_config`` stores the tied Dense layer serialised with ``keras.layers.serialize`` and
+    ``from_config`` rebuilds it with ``keras.layers.deserialize``. When Keras saves a model whose config holds both
+    the Dense layer and this layer (a flat ``Sequential`` or a functional model), it records the Dense layer as one
+    shared object, and ``keras.models.load_model`` hands this layer the reloaded Dense layer itself: the weights
+    stay tied. When the encoder and decoder are separate sub-models, Keras serialises them separately, cannot see
+    the sharing, and loading fails; save such a model with ``save_weights``, rebuild it with its builder and call
+    ``load_weights`` (the rebuilt model is tied by construction).
 
     Args:
         dense: a built ``keras.layers.Dense`` with kernel (n_inputs, units); this layer maps (batch, units) back to

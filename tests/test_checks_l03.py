@@ -8,7 +8,7 @@ import pytest
 from keras import ops
 
 from autograder.runtime import run_check
-from solutions import tied
+from solutions import stacked, tied
 
 
 def test_reference_answers_pass():
@@ -117,7 +117,7 @@ def test_dense_transpose_mistakes(answer, hint):
 
 def test_tied_autoencoder_halves_the_parameters_and_reloads_tied(tmp_path):
     encoder, decoder, autoencoder = tied.build_tied_autoencoder()
-    _, _, untied = __import__("solutions.stacked", fromlist=["x"]).build_stacked_autoencoder()
+    _, _, untied = stacked.build_stacked_autoencoder()
     assert autoencoder.count_params() == 784 * 100 + 100 + 100 * 30 + 30 + 100 + 784
     assert 0.45 < autoencoder.count_params() / untied.count_params() < 0.55
     images = np.random.default_rng(0).uniform(size=(2, 28, 28)).astype("float32")
@@ -127,6 +127,22 @@ def test_tied_autoencoder_halves_the_parameters_and_reloads_tied(tmp_path):
     reloaded = keras.models.load_model(path)
     np.testing.assert_allclose(reloaded(images), autoencoder(images), atol=1e-6)
     assert reloaded.layers[-2].dense is reloaded.layers[1] and reloaded.layers[-3].dense is reloaded.layers[2]
+
+
+def test_nested_tied_model_restores_through_load_weights(tmp_path):
+    """What DenseTranspose's docstring promises for a model whose encoder and decoder are sub-models."""
+    def nested():
+        dense = keras.layers.Dense(4, activation="selu")
+        encoder = keras.Sequential([keras.Input(shape=(6,)), dense])
+        decoder = keras.Sequential([keras.Input(shape=(4,)), tied.DenseTranspose(dense, activation="sigmoid")])
+        return keras.Sequential([encoder, decoder])
+
+    model, inputs = nested(), np.random.default_rng(0).uniform(size=(3, 6)).astype("float32")
+    model.save_weights(tmp_path / "nested.weights.h5")
+    rebuilt = nested()
+    rebuilt.load_weights(tmp_path / "nested.weights.h5")
+    np.testing.assert_allclose(rebuilt(inputs), model(inputs), atol=1e-6)
+    assert rebuilt.layers[1].layers[0].dense is rebuilt.layers[0].layers[0]
 
 
 def test_stack_autoencoders_orders_encoders_and_decoders():
