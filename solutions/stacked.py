@@ -8,7 +8,6 @@ are helpers the lesson includes as they are, and the training recipes the benchm
 import time
 
 import keras
-import numpy as np
 from keras import ops
 
 from solutions.benchmarking import Recipe
