@@ -102,7 +102,11 @@ def _leaks(folder):
 
 def test_the_answer_search_finds_answers_where_they_are():
     found = {answer for _, answer in _leaks(build.VERSIONS["reference"])}
-    assert found == {exercise.answer for lesson in checks.lessons() for exercise in checks.exercises(lesson)}
+    secret = {answer for answer, lines in _answer_lines().items() if lines}
+    # answers that a later lesson gives by design (lesson 03 pastes lesson 02's) are public; all others are found
+    assert secret <= {exercise.answer for lesson in checks.lessons() for exercise in checks.exercises(lesson)}
+    assert len(secret) >= len(checks.lessons())
+    assert found == secret
 
 
 def test_no_line_of_any_reference_answer_is_in_the_release(release_dir):
