@@ -320,6 +320,20 @@ def expect_close(what, got, expected, rtol=1e-4, atol=1e-6, hint=None):
         raise Fail(what, _round(shown_expected), _round(shown_got), hint)
 
 
+def expect_autoencoder_models(models):
+    """Fail unless ``models`` is ``(encoder, decoder, autoencoder)`` of three keras.Model; return them."""
+    import keras
+
+    if not isinstance(models, (tuple, list)) or len(models) != 3:
+        raise Fail("return value", "a tuple (encoder, decoder, autoencoder)", type(models).__name__,
+                   "end the function with `return encoder, decoder, autoencoder`")
+    for label, model in zip(("encoder", "decoder", "autoencoder"), models):
+        if not isinstance(model, keras.Model):
+            raise Fail(f"the {label}", "a keras.Model", type(model).__name__,
+                       "wrap the layers in keras.Sequential([...]) to make a model")
+    return tuple(models)
+
+
 def _round(value):
     if isinstance(value, np.ndarray):
         return np.array2string(value, precision=5) if value.size > 1 else f"{value.item():.6g}"

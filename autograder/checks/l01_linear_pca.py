@@ -7,7 +7,7 @@ subspace first, and on a subspace against itself. ``principal_angles`` earns par
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_close, expect_equal
+from autograder.exercise import Exercise, Fail, expect_close, expect_equal, expect_autoencoder_models
 
 LESSON = "01_linear_pca"
 
@@ -32,13 +32,7 @@ class LinearAutoencoder(Exercise):
         import keras
 
         models = build(input_size=self.input_size, codings_size=self.codings_size)
-        if not isinstance(models, (tuple, list)) or len(models) != 3:
-            raise Fail("return value", "a tuple (encoder, decoder, autoencoder)", type(models).__name__,
-                       "end the function with `return encoder, decoder, autoencoder`")
-        for label, model in zip(("encoder", "decoder", "autoencoder"), models):
-            if not isinstance(model, keras.Model):
-                raise Fail(f"the {label}", "a keras.Model", type(model).__name__,
-                           "wrap layers in keras.Sequential([...]) to make a model")
+        models = expect_autoencoder_models(models)
         encoder, decoder, autoencoder = models
         x = rng.normal(size=(8, self.input_size)).astype("float32")
         codings = np.asarray(encoder(x))

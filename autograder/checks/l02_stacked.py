@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_close, expect_equal
+from autograder.exercise import Exercise, Fail, expect_close, expect_equal, expect_autoencoder_models
 
 LESSON = "02_stacked"
 SELU_MIN = -1.7580993  # selu(x) > -scale * alpha for every x
@@ -115,13 +115,7 @@ class StackedAutoencoder(Exercise):
                            "three models", f"{type(error).__name__}: {_first_line(error)}",
                            "check the input shapes: the encoder takes (28, 28) images and must Flatten them "
                            "first; the decoder takes (codings_size,) codings")
-            if not isinstance(models, (tuple, list)) or len(models) != 3:
-                raise Fail("return value", "a tuple (encoder, decoder, autoencoder)", type(models).__name__,
-                           "end the function with `return encoder, decoder, autoencoder`")
-            for role, model in zip(("encoder", "decoder", "autoencoder"), models):
-                if not isinstance(model, keras.Model):
-                    raise Fail(f"the {role}", "a keras.Model", type(model).__name__,
-                               "wrap the layers in keras.Sequential([...]) to make a model")
+            models = expect_autoencoder_models(models)
             encoder, decoder, autoencoder = models
             images = rng.uniform(size=(5, 28, 28)).astype("float32")
             try:

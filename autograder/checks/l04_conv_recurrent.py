@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_close, expect_equal
+from autograder.exercise import Exercise, Fail, expect_close, expect_equal, expect_autoencoder_models
 
 LESSON = "04_conv_recurrent"
 
@@ -60,13 +60,7 @@ def _probe_autoencoder(build, rng, explain_error, kwargs):
             raise failure from None
 
     models = attempt(lambda: build(**kwargs))
-    if not isinstance(models, (tuple, list)) or len(models) != 3:
-        raise Fail("return value", "a tuple (encoder, decoder, autoencoder)", type(models).__name__,
-                   "end the function with `return encoder, decoder, autoencoder`")
-    for label, model in zip(("encoder", "decoder", "autoencoder"), models):
-        if not isinstance(model, keras.Model):
-            raise Fail(f"the {label}", "a keras.Model", type(model).__name__,
-                       "wrap layers in keras.Sequential([...]) to make a model")
+    models = expect_autoencoder_models(models)
     encoder, decoder, autoencoder = models
     x = rng.uniform(0, 1, size=(2, 28, 28)).astype("float32")
     codings = np.asarray(attempt(encoder, x))

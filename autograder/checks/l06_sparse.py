@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_close, expect_equal
+from autograder.exercise import Exercise, Fail, expect_close, expect_equal, expect_autoencoder_models
 
 LESSON = "06_sparse"
 REGISTERED_NAME = "course>KLDivergenceRegularizer"
@@ -18,13 +18,7 @@ def _models(build, **kwargs):
     import keras
 
     models = build(**kwargs)
-    if not isinstance(models, (tuple, list)) or len(models) != 3:
-        raise Fail("return value", "a tuple (encoder, decoder, autoencoder)", type(models).__name__,
-                   "end the function with `return encoder, decoder, autoencoder`")
-    for label, model in zip(("encoder", "decoder", "autoencoder"), models):
-        if not isinstance(model, keras.Model):
-            raise Fail(f"the {label}", "a keras.Model", type(model).__name__,
-                       "wrap the layers in keras.Sequential([...]) to make a model")
+    models = expect_autoencoder_models(models)
     return models
 
 
