@@ -86,6 +86,6 @@ def comparison_table(runs, seconds=None):
         line = (f"{name:<28} {last['fid']:>9.2f} {min(r['fid'] for r in records):>9.2f} {last['coverage']:>7d} "
                 f"{max(last['histogram']):>9.1%} {last['kl_uniform']:>8.3f}")
         if seconds:
-            line += f" {seconds.get(name, float('nan')):>6.0f}s"
+            line += f" {seconds[name]:>6.0f}s" if name in seconds else f" {'-':>7}"
         lines.append(line)
     return "\n".join(lines)

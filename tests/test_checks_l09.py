@@ -269,8 +269,10 @@ def test_comparison_table_and_plots_accept_monitor_records():
 
     records = [{"epoch": e, "fid": 100.0 / e, "histogram": np.full(10, 0.1), "coverage": 10, "kl_uniform": 0.0}
                for e in (1, 2)]
-    table = plotting_gan.comparison_table({"run": records}, seconds={"run": 12.0})
-    assert "run" in table and "50.00" in table and "12s" in table
+    table = plotting_gan.comparison_table({"run": records, "untimed": records}, seconds={"run": 12.0})
+    timed_row, untimed_row = table.splitlines()[1:]
+    assert timed_row.startswith("run") and "50.00" in timed_row and timed_row.endswith("12s")
+    assert untimed_row.startswith("untimed") and untimed_row.endswith("-") and "nan" not in untimed_row
     plotting_gan.plot_fid_curves({"run": records})
     plotting_gan.plot_class_histograms({"run": records})
     plotting_gan.plot_histogram_history(records)
