@@ -280,7 +280,7 @@ def test_comparison_table_and_plots_accept_monitor_records():
         plotting_gan.plot_fid_curves({})
 
 
-@pytest.mark.parametrize("recipe", ["book", "course"])
+@pytest.mark.parametrize("recipe", ["book", "course", "wide"])
 def test_benchmark_recipes_run_in_fast_mode(recipe, monkeypatch):
     from solutions import evaluation
 
@@ -291,3 +291,14 @@ def test_benchmark_recipes_run_in_fast_mode(recipe, monkeypatch):
     assert len(result["history"]["val_loss"]) == entry.fast_epochs and result["val_loss"] > 0
     images = result["generate"](6, 0)
     assert images.shape == (6, 28, 28) and images.min() >= 0 and images.max() <= 1
+
+
+def test_wide_recipe_trains_a_minibatch_std_discriminator_on_separate_batches():
+    gan, history, monitor = dcgan.train_dcgan("wide", num_epochs=1, train_size=256, eval_images=0, verbose=0,
+                                              filters=4, images_per_epoch=128)
+    assert monitor is None and len(history.history["d_loss"]) == 1
+    assert isinstance(gan, dcgan.ImprovedGAN)  # judges fakes and real images apart, so the batch statistic is honest
+    assert "MinibatchStdDev" in [type(layer).__name__ for layer in gan.discriminator.layers]
+    plain, _, _ = dcgan.train_dcgan("course", num_epochs=1, train_size=256, eval_images=0, verbose=0, filters=4,
+                                    images_per_epoch=128)
+    assert "MinibatchStdDev" not in [type(layer).__name__ for layer in plain.discriminator.layers]
