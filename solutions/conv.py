@@ -6,7 +6,6 @@ are helpers the lesson includes as they are, and the training recipes the benchm
 """
 
 import keras
-import numpy as np
 
 from solutions.benchmarking import Recipe
 
