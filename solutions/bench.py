@@ -5,6 +5,7 @@ Usage::
     python -m solutions.bench                  # full run, for the README's figures (hours on 2 CPU cores)
     python -m solutions.bench --fast           # every model in a few minutes: CI's smoke test
     python -m solutions.bench --only stacked   # one model (both of its recipes); repeat or comma-separate for more
+    python -m solutions.bench --skip dcgan:book   # all but one recipe (the book's DCGAN alone takes over an hour)
 
 It imports every module of the ``solutions`` package and collects the :class:`~solutions.benchmarking.Recipe`
 objects listed in their ``BENCHMARKS``; nothing is registered by hand. For each recipe it reports the epochs, the
@@ -92,6 +93,22 @@ def select(recipes, only):
         known = ", ".join(sorted({r.model for r in recipes})) or "none"
         raise ValueError(f"no benchmark named {', '.join(sorted(unknown))}; known models: {known}")
     return chosen
+
+
+def skip(recipes, skipped):
+    """The recipes not named in ``skipped``: items ``MODEL:RECIPE`` (e.g. ``dcgan:book``), each possibly
+    comma-separated. ValueError for a malformed item or one that names no recipe."""
+    if not skipped:
+        return list(recipes)
+    names = {name.strip() for item in skipped for name in item.split(",") if name.strip()}
+    malformed = sorted(name for name in names if name.count(":") != 1)
+    if malformed:
+        raise ValueError(f"--skip takes MODEL:RECIPE, e.g. dcgan:book; got {', '.join(malformed)}")
+    known = {f"{r.model}:{r.recipe}" for r in recipes}
+    unknown = sorted(names - known)
+    if unknown:
+        raise ValueError(f"no recipe named {', '.join(unknown)}; known: {', '.join(sorted(known)) or 'none'}")
+    return [r for r in recipes if f"{r.model}:{r.recipe}" not in names]
 
 
 # ------------------------------------------------------------------------------------------ timing and progress
@@ -345,6 +362,8 @@ def _parser():
     parser.add_argument("--fast", action="store_true", help="smoke run: small subsets and few epochs (CI)")
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="only this model or lesson (repeatable, or comma-separated)")
+    parser.add_argument("--skip", action="append", metavar="MODEL:RECIPE",
+                        help="leave out one recipe, e.g. dcgan:book (repeatable, or comma-separated)")
     parser.add_argument("--json", metavar="FILE", help="JSON report (default build/bench/bench-<mode>.json)")
     parser.add_argument("--markdown", metavar="FILE", help="Markdown table (default build/bench/bench-<mode>.md)")
     parser.add_argument("--eval-n", type=int, default=None,
@@ -360,7 +379,7 @@ def main(argv=None):
     for name, message in errors:
         warnings.warn(f"{name}: {message}", RuntimeWarning)
     try:
-        recipes = select(recipes, args.only)
+        recipes = skip(select(recipes, args.only), args.skip)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -104,6 +104,18 @@ def test_select_by_model_and_unknown_names(fake_package):
         bench.select(recipes, ["toy,nope"])
 
 
+
+def test_skip_leaves_out_named_recipes_and_rejects_bad_names(fake_package):
+    recipes, _ = bench.discover_benchmarks(fake_package)
+    names = {f"{r.model}:{r.recipe}" for r in recipes}
+    left = bench.skip(recipes, ["toy:book"])
+    assert {f"{r.model}:{r.recipe}" for r in left} == names - {"toy:book"}
+    assert bench.skip(recipes, None) == recipes
+    with pytest.raises(ValueError, match="MODEL:RECIPE"):
+        bench.skip(recipes, ["toy"])
+    with pytest.raises(ValueError, match="no recipe named toy:nope"):
+        bench.skip(recipes, ["toy:book,toy:nope"])
+
 def test_time_to_quality_takes_the_first_epoch_at_or_below_the_target():
     assert bench.time_to_quality([0.5, 0.3, 0.2], [1.0, 2.0, 4.0], 0.3) == {"epoch": 2, "seconds": 3.0}
     assert bench.time_to_quality([0.5, 0.4], [1.0, 2.0], 0.3) is None
