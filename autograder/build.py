@@ -44,8 +44,11 @@ def _relative(path):
 def sources_of(lesson):
     """The hand-edited files a lesson is generated from."""
     module = checks.lesson_modules()[lesson]
-    answers = sorted({exercise.answer.split(":")[0].replace(".", "/") + ".py" for exercise in module.EXERCISES})
-    return [_relative(source.template_paths()[lesson]), *answers, _relative(module.__file__)]
+    template = source.template_paths()[lesson]
+    included = {match.group(1).split(":")[0] for line in template.read_text().splitlines()
+                if (match := source.INCLUDE.match(line))}
+    modules = {exercise.answer.split(":")[0] for exercise in module.EXERCISES} | included
+    return [_relative(template), *sorted(name.replace(".", "/") + ".py" for name in modules), _relative(module.__file__)]
 
 
 def _nbgrader(grade_id, solution=False, grade=False, locked=True, points=None):

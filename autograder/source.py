@@ -26,7 +26,7 @@ BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 LESSONS_DIR = pathlib.Path(__file__).resolve().parent.parent / "solutions" / "lessons"
 _FENCE = re.compile(r"^```(.*)$")
-_INCLUDE = re.compile(r"^%include\s+([\w.]+:[\w.]+)\s*$")
+INCLUDE = re.compile(r"^%include\s+([\w.]+:[\w.]+)\s*$")
 
 
 class TemplateError(ValueError):
@@ -85,7 +85,7 @@ def _code_cell(path, line_number, info, body):
                             "(use ```python, ```python setup or ```exercise NAME)")
     expanded = []
     for offset, line in enumerate(body):
-        include = _INCLUDE.match(line)
+        include = INCLUDE.match(line)
         if include:
             try:
                 expanded.append(answer_source(include.group(1), "reference"))

@@ -55,6 +55,14 @@ def test_every_generated_file_says_where_it_comes_from(notebooks):
         assert "solutions/linear.py" in notebook.metadata["course"]["generated_from"]
 
 
+
+def test_modules_a_lesson_includes_are_named_as_its_sources():
+    made_from = build.sources_of("09_dcgan")
+    assert made_from[0] == "solutions/lessons/09_dcgan.md" and made_from[-1] == "autograder/checks/l09_dcgan.py"
+    # the answers' module, lesson 08's GAN and the data pipeline pasted by %include
+    assert {"solutions/dcgan.py", "solutions/gan.py", "solutions/gan_tools.py"} <= set(made_from)
+
+
 @pytest.fixture()
 def generated_copy(tmp_path, monkeypatch):
     """Point the build's outputs at a copy of the committed files."""
