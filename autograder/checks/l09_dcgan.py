@@ -68,6 +68,19 @@ def _of_kind(signature, kind, key):
     return [entry.get(key) for entry in signature if entry["kind"] == kind]
 
 
+
+def _convolutions(layers, kind, filters, owner, hint):
+    """The ``kind`` layers of a probed model, after checking their filters and the book's 5 / 2 / "same" settings."""
+    found = [entry for entry in layers if entry["kind"] == kind]
+    if [entry.get("filters") for entry in found] != filters:
+        raise Fail(f"filters of {owner} {kind} layers", filters, [entry.get("filters") for entry in found], hint)
+    for entry in found:
+        if entry.get("kernel_size") != [5, 5] or entry.get("strides") != [2, 2] or entry.get("padding") != "same":
+            raise Fail(f"{kind} settings", "kernel_size=5, strides=2, padding='same'",
+                       f"kernel_size={entry.get('kernel_size')}, strides={entry.get('strides')}, "
+                       f"padding={entry.get('padding')!r}", "use the book's settings for both layers")
+    return found
+
 class Dcgan(Exercise):
     name = "dcgan"
     title = "the book's DCGAN"
@@ -132,16 +145,8 @@ class Dcgan(Exercise):
                        kinds.count("BatchNormalization"),
                        "normalise after the Dense/Reshape and after the first Conv2DTranspose: batch normalization "
                        "keeps the generator's activations in range and helps against collapse")
-        transposed = [entry for entry in layers if entry["kind"] == "Conv2DTranspose"]
-        if [entry.get("filters") for entry in transposed] != [f, 1]:
-            raise Fail("filters of the generator's Conv2DTranspose layers", [f, 1],
-                       [entry.get("filters") for entry in transposed],
-                       "two Conv2DTranspose layers: `filters` filters, then 1 (one grey channel)")
-        for entry in transposed:
-            if entry.get("kernel_size") != [5, 5] or entry.get("strides") != [2, 2] or entry.get("padding") != "same":
-                raise Fail("Conv2DTranspose settings", "kernel_size=5, strides=2, padding='same'",
-                           f"kernel_size={entry.get('kernel_size')}, strides={entry.get('strides')}, "
-                           f"padding={entry.get('padding')!r}", "use the book's settings for both layers")
+        transposed = _convolutions(layers, "Conv2DTranspose", [f, 1], "the generator's",
+                                   "two Conv2DTranspose layers: `filters` filters, then 1 (one grey channel)")
         activations = [entry["activation"] for entry in transposed]
         if activations != ["selu", "tanh"]:
             raise Fail("activations of the Conv2DTranspose layers", ["selu", "tanh"], activations,
@@ -158,16 +163,8 @@ class Dcgan(Exercise):
 
     @staticmethod
     def _verify_discriminator(layers, expected, f):
-        convs = [entry for entry in layers if entry["kind"] == "Conv2D"]
-        if [entry.get("filters") for entry in convs] != [f, 2 * f]:
-            raise Fail("filters of the discriminator's Conv2D layers", [f, 2 * f],
-                       [entry.get("filters") for entry in convs],
-                       "two Conv2D layers: `filters` filters, then 2 * filters")
-        for entry in convs:
-            if entry.get("kernel_size") != [5, 5] or entry.get("strides") != [2, 2] or entry.get("padding") != "same":
-                raise Fail("Conv2D settings", "kernel_size=5, strides=2, padding='same'",
-                           f"kernel_size={entry.get('kernel_size')}, strides={entry.get('strides')}, "
-                           f"padding={entry.get('padding')!r}", "use the book's settings for both layers")
+        convs = _convolutions(layers, "Conv2D", [f, 2 * f], "the discriminator's",
+                              "two Conv2D layers: `filters` filters, then 2 * filters")
         activations = [entry["activation"] for entry in convs]
         if activations != ["leaky_relu(0.2)"] * 2:
             hint = ("keras.layers.LeakyReLU() has a slope of 0.3 by default: write LeakyReLU(0.2)"
