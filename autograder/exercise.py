@@ -320,8 +320,12 @@ def expect_close(what, got, expected, rtol=1e-4, atol=1e-6, hint=None):
         raise Fail(what, _round(shown_expected), _round(shown_got), hint)
 
 
-def expect_autoencoder_models(models):
-    """Fail unless ``models`` is ``(encoder, decoder, autoencoder)`` of three keras.Model; return them."""
+def expect_autoencoder_models(models, context=""):
+    """Fail unless ``models`` is ``(encoder, decoder, autoencoder)`` of three keras.Model; return them.
+
+    ``context`` (e.g. ``" (noise='dropout')"``) follows the model's name in the message, for builders probed with
+    several arguments.
+    """
     import keras
 
     if not isinstance(models, (tuple, list)) or len(models) != 3:
@@ -329,7 +333,7 @@ def expect_autoencoder_models(models):
                    "end the function with `return encoder, decoder, autoencoder`")
     for label, model in zip(("encoder", "decoder", "autoencoder"), models):
         if not isinstance(model, keras.Model):
-            raise Fail(f"the {label}", "a keras.Model", type(model).__name__,
+            raise Fail(f"the {label}{context}", "a keras.Model", type(model).__name__,
                        "wrap the layers in keras.Sequential([...]) to make a model")
     return tuple(models)
 

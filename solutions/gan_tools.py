@@ -80,6 +80,13 @@ def with_layer_before_flatten(model, layer):
     return keras.Sequential([keras.Input(shape=model.input_shape[1:]), *copies], name=f"{model.name}_{layer.name}")
 
 
+def _measured_epoch(callback, epoch):
+    """Whether a callback with an ``every`` attribute acts after ``epoch`` (0-based): every ``every`` epochs and
+    after the last one."""
+    last = callback.params.get("epochs") if callback.params else None
+    return (epoch + 1) % callback.every == 0 or epoch + 1 == last
+
+
 class SampleGrid(keras.callbacks.Callback):
     """Show a row of generated images at the end of every epoch (lessons 08 and 09), from fixed noise.
 
@@ -100,22 +107,17 @@ class SampleGrid(keras.callbacks.Callback):
             raise ValueError("num_images and every must be at least 1")
         self.num_images, self.every, self.value_range = num_images, every, value_range
         self.seed, self.labels = seed, labels
-        self._noise = None
 
     def on_epoch_end(self, epoch, logs=None):
-        last = self.params.get("epochs") if self.params else None
-        if (epoch + 1) % self.every and epoch + 1 != last:
+        if not _measured_epoch(self, epoch):
             return
         import matplotlib.pyplot as plt
 
-        if self._noise is None:
-            rng = np.random.default_rng(self.seed)
-            self._noise = rng.standard_normal((self.num_images, self.model.codings_size)).astype("float32")
-        inputs = self._noise if self.labels is None else [self._noise, np.asarray(self.labels, dtype="int32")]
-        images = np.asarray(self.model.generator(inputs, training=False)).reshape(self.num_images, 28, 28)
+        images = generate_images(self.model.generator, self.num_images, self.model.codings_size, seed=self.seed,
+                                 labels=self.labels, value_range=self.value_range)
         fig, axes = plt.subplots(1, self.num_images, figsize=(self.num_images * 0.7, 0.9))
         for ax, image in zip(np.atleast_1d(axes), images):
-            ax.imshow(image, cmap="binary", vmin=self.value_range[0], vmax=self.value_range[1])
+            ax.imshow(image, cmap="binary", vmin=0.0, vmax=1.0)
             ax.axis("off")
         loss_text = ", ".join(f"{key} {value:.3f}" for key, value in (logs or {}).items())
         fig.suptitle(f"epoch {epoch + 1}: {loss_text}", fontsize=8, y=1.02)
@@ -191,8 +193,7 @@ class EvaluationMonitor(keras.callbacks.Callback):
         return record
 
     def on_epoch_end(self, epoch, logs=None):
-        last = self.params.get("epochs") if self.params else None
-        if (epoch + 1) % self.every and epoch + 1 != last:
+        if not _measured_epoch(self, epoch):
             return
         generator = getattr(self.model, "sampling_generator", self.model.generator)
         record = {"epoch": epoch + 1, **self.measure(generator, self.model.codings_size)}

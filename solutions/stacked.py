@@ -167,15 +167,19 @@ def train_reference(build, recipe, epochs, fast=False, callbacks=(), seed=42, ve
             "autoencoder": autoencoder}
 
 
-def _stacked_run(recipe):
+def reference_run(build, recipe):
+    """A benchmark ``run(epochs, fast, callbacks)``: :func:`train_reference` of ``build`` with ``recipe``.
+
+    Used by lessons 02 (stacked) and 03 (tied) for their book and course recipes.
+    """
     def run(epochs, fast=False, callbacks=()):
-        return train_reference(build_stacked_autoencoder, recipe, epochs, fast, callbacks)
+        return train_reference(build, recipe, epochs, fast, callbacks)
     return run
 
 
 BENCHMARKS = [
-    Recipe(model="stacked", recipe="book", lesson="02_stacked", epochs=20, fast_epochs=1, run=_stacked_run("book"),
-           metric="validation binary cross-entropy", book_value=BOOK_VAL_LOSS),
-    Recipe(model="stacked", recipe="course", lesson="02_stacked", epochs=20, fast_epochs=1,
-           run=_stacked_run("course"), metric="validation binary cross-entropy", book_value=BOOK_VAL_LOSS),
+    Recipe(model="stacked", recipe=recipe, lesson="02_stacked", epochs=20, fast_epochs=1,
+           run=reference_run(build_stacked_autoencoder, recipe), metric="validation binary cross-entropy",
+           book_value=BOOK_VAL_LOSS)
+    for recipe in ("book", "course")
 ]

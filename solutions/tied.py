@@ -9,7 +9,7 @@ import keras
 from keras import ops
 
 from solutions.benchmarking import Recipe
-from solutions.stacked import train_reference
+from solutions.stacked import reference_run
 
 BOOK_VAL_LOSS = 0.2839  # the book's validation binary cross-entropy of the tied autoencoder after 10 epochs
 
@@ -165,15 +165,9 @@ def stack_autoencoders(encoders, decoders):
                              *reversed(decoders), keras.layers.Reshape((28, 28))], name="greedy_autoencoder")
 
 
-def _tied_run(recipe):
-    def run(epochs, fast=False, callbacks=()):
-        return train_reference(build_tied_autoencoder, recipe, epochs, fast, callbacks)
-    return run
-
-
 BENCHMARKS = [
-    Recipe(model="tied", recipe="book", lesson="03_tied_greedy", epochs=10, fast_epochs=1, run=_tied_run("book"),
-           metric="validation binary cross-entropy", book_value=BOOK_VAL_LOSS),
-    Recipe(model="tied", recipe="course", lesson="03_tied_greedy", epochs=10, fast_epochs=1,
-           run=_tied_run("course"), metric="validation binary cross-entropy", book_value=BOOK_VAL_LOSS),
+    Recipe(model="tied", recipe=recipe, lesson="03_tied_greedy", epochs=10, fast_epochs=1,
+           run=reference_run(build_tied_autoencoder, recipe), metric="validation binary cross-entropy",
+           book_value=BOOK_VAL_LOSS)
+    for recipe in ("book", "course")
 ]

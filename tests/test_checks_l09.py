@@ -302,3 +302,21 @@ def test_wide_recipe_trains_a_minibatch_std_discriminator_on_separate_batches():
     plain, _, _ = dcgan.train_dcgan("course", num_epochs=1, train_size=256, eval_images=0, verbose=0, filters=4,
                                     images_per_epoch=128)
     assert "MinibatchStdDev" not in [type(layer).__name__ for layer in plain.discriminator.layers]
+
+
+def test_sample_grid_draws_a_row_of_requested_classes_every_few_epochs_and_at_the_end():
+    import matplotlib.pyplot as plt
+
+    generator, discriminator = dcgan.build_conditional_gan(codings_size=8, filters=4)
+    grid = gan_tools.SampleGrid(num_images=4, every=2, value_range=(-1, 1), labels=np.arange(4))
+    grid.set_model(dcgan.ConditionalGAN(generator, discriminator, 8, seed=0))
+    grid.set_params({"epochs": 3})
+    plt.close("all")
+    grid.on_epoch_end(0, {"d_loss": 0.5})
+    assert plt.get_fignums() == []  # every=2: nothing after epoch 1
+    grid.on_epoch_end(1, {"d_loss": 0.5})
+    grid.on_epoch_end(2, {"d_loss": 0.5})  # the last epoch is always shown
+    figures = [plt.figure(number) for number in plt.get_fignums()]
+    assert len(figures) == 2 and all(len(figure.axes) == 4 for figure in figures)
+    assert figures[0]._suptitle.get_text().startswith("epoch 2: d_loss 0.500")
+    plt.close("all")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_close, expect_equal
+from autograder.exercise import Exercise, Fail, expect_autoencoder_models, expect_close, expect_equal
 
 LESSON = "05_denoising"
 
@@ -66,17 +66,8 @@ class DenoisingAutoencoder(Exercise):
     seed = 11
 
     def _build(self, build, noise, level, seed):
-        import keras
-
         models = build(noise=noise, noise_level=level, codings_size=self.codings_size, seed=seed)
-        if not isinstance(models, (tuple, list)) or len(models) != 3:
-            raise Fail("return value", "a tuple (encoder, decoder, autoencoder)", type(models).__name__,
-                       "end the function with `return encoder, decoder, autoencoder`")
-        for label, model in zip(("encoder", "decoder", "autoencoder"), models):
-            if not isinstance(model, keras.Model):
-                raise Fail(f"the {label} (noise={noise!r})", "a keras.Model", type(model).__name__,
-                           "wrap the layers in keras.Sequential([...]) to make a model")
-        return models
+        return expect_autoencoder_models(models, context=f" (noise={noise!r})")
 
     def probe(self, build, rng):
         x = rng.uniform(0.05, 0.95, size=(16, 28, 28)).astype("float32")
