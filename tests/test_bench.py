@@ -181,3 +181,18 @@ def test_book_recipe_result_is_the_target_when_the_book_has_no_figure():
     (entry,) = bench.compare_recipes(rows)
     assert entry["target"] == 0.2 and "this run" in entry["target_source"]
     assert entry["book"] == {"epoch": 2, "seconds": 2.0} and entry["course"] == {"epoch": 2, "seconds": 4.0}
+
+
+def test_the_real_fast_benchmark_runs_every_recipe(tmp_path):
+    """CI's smoke run of every reference recipe (about a minute on 2 cores): each trains, is timed and, when it
+    generates images, is scored."""
+    json_path = tmp_path / "bench.json"
+    code = bench.main(["--fast", "--json", str(json_path), "--markdown", str(tmp_path / "bench.md")])
+    report = json.loads(json_path.read_text())
+    recipes, _ = bench.discover_benchmarks()
+    assert code == 0 and report["errors"] == []
+    assert [(row["model"], row["recipe"]) for row in report["results"]] == [(r.model, r.recipe) for r in recipes]
+    for row in report["results"]:
+        assert row["error"] is None and row["seconds_per_epoch"] > 0, row
+        if row["model"] in ("vae", "gan", "dcgan"):
+            assert row["evaluation"]["fid"] > 0 and 1 <= row["evaluation"]["coverage"] <= 10, row
