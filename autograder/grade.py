@@ -770,6 +770,9 @@ def add_arguments(parser):
     parser.add_argument("--isolation", choices=["auto", "require", "off"], default="auto",
                         help="auto: namespaces when available, else a warning; require: refuse to grade without; "
                              "off: rlimits and the import guard only")
+    parser.add_argument("--no-preload", action="store_true",
+                        help="start every kernel as a fresh Python instead of forking it from the batch's kernel "
+                             "server, which imports TensorFlow once (slower; grades are the same)")
     parser.add_argument("--quiet", action="store_true", help="do not print the gradebook")
 
 
@@ -777,6 +780,7 @@ def run(args):
     """Run the ``grade`` subcommand from parsed ``args``."""
     limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
                     memory_mb=args.memory_limit, output_bytes=args.output_limit * 1024,
-                    total_output_bytes=4 * args.output_limit * 1024, isolation=args.isolation)
+                    total_output_bytes=4 * args.output_limit * 1024, isolation=args.isolation,
+                    preload=not args.no_preload)
     return main(args.paths, args.out, seed=args.seed, quiet=args.quiet, limits=limits, workers=args.workers,
                 fresh=args.fresh)

@@ -20,6 +20,7 @@ import json
 import os
 import pathlib
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +30,7 @@ from autograder import checks
 NOBODY = 65534
 LAUNCHER = pathlib.Path(__file__).resolve().with_name("sandbox_launcher.py")
 BOOT = pathlib.Path(__file__).resolve().with_name("sandbox_boot.py")
+ZYGOTE = pathlib.Path(__file__).resolve().with_name("sandbox_zygote.py")
 SYSTEM_READONLY = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 PASSED_THROUGH_ENV = ("KERAS_BACKEND", "OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS",
                       "TF_ENABLE_ONEDNN_OPTS", "LANG", "LC_ALL")
@@ -56,6 +58,8 @@ class Limits:
         tmp_mb: size of the kernel's private /tmp, in MiB.
         isolation: ``auto`` (the best available; a warning when it is only rlimits), ``require`` (refuse to grade
             without namespaces), ``userns`` (user namespaces even as root; for tests) or ``off``.
+        preload: fork every kernel from the batch's kernel server, which has imported TensorFlow and the other
+            libraries once (``sandbox_zygote.py``); off, each kernel is a fresh Python. Grades do not depend on it.
     """
 
     cell_timeout: float = 120.0
@@ -68,6 +72,7 @@ class Limits:
     file_bytes: int = 256 << 20
     tmp_mb: int = 256
     isolation: str = "auto"
+    preload: bool = True
 
     def __post_init__(self):
         if self.isolation not in ISOLATION_LEVELS:
@@ -78,7 +83,7 @@ class Limits:
 
     def fingerprint(self):
         """The limits that can change a grade (used to key cached per-notebook results)."""
-        return {key: value for key, value in dataclasses.asdict(self).items() if key not in ("isolation",)}
+        return {key: value for key, value in dataclasses.asdict(self).items() if key not in ("isolation", "preload")}
 
 
 def forbidden_modules():
@@ -113,6 +118,9 @@ class Sandbox:
         self.isolation_seen = set()  # the isolation levels the launcher reached, over every run
         # a root grader runs kernels as nobody (in user namespaces the kernel keeps the grader's uid, unprivileged)
         self.drop_to_nobody = os.geteuid() == 0 and self.limits.isolation in ("auto", "require")
+        self.server, self.server_address, self.server_problem = None, None, None
+        if self.limits.preload:
+            self._start_server()
 
     def __enter__(self):
         return self
@@ -121,7 +129,47 @@ class Sandbox:
         self.close()
 
     def close(self):
+        if self.server is not None:
+            self.server.kill()
+            self.server.wait()
+            self.server = None
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    # -- the kernel server -------------------------------------------------------------------------------------------
+
+    def _start_server(self):
+        """Start the batch's kernel server (it preloads in the background); on failure kernels start the slow way."""
+        folder = self.dir / "server"  # only the grader may enter: the socket accepts run configs from here
+        folder.mkdir(mode=0o700)
+        home = folder / "home"
+        (home / ".matplotlib").mkdir(parents=True)
+        if self.font_cache is not None:
+            shutil.copyfile(self.font_cache, home / ".matplotlib" / self.font_cache.name)
+        address = folder / "kernels.sock"
+        if len(os.fsencode(address)) >= 100:  # the limit of a Unix socket's path
+            self.server_problem = f"its socket path is too long ({address})"
+            return
+        env = {**self._common_env(), "HOME": str(home), "MPLCONFIGDIR": str(home / ".matplotlib"),
+               "IPYTHONDIR": str(home / ".ipython")}
+        with open(folder / "server.log", "wb") as log:
+            process = subprocess.Popen([sys.executable, "-s", str(self.lib / ZYGOTE.name), str(address), str(self.dir)],
+                                       cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                       stderr=log, start_new_session=True)
+        first = process.stdout.readline()
+        process.stdout.close()
+        if first.strip() != b"listening":
+            process.kill()
+            process.wait()
+            self.server_problem = "it did not start: " + self.server_log()[-300:]
+            return
+        self.server, self.server_address = process, str(address)
+
+    def server_log(self):
+        """The kernel server's log (what it could not preload, requests it refused), or ``""``."""
+        try:
+            return (self.dir / "server" / "server.log").read_text("utf-8", "replace")
+        except OSError:
+            return ""
 
     # -- the library the kernel imports from --------------------------------------------------------------------
 
@@ -139,6 +187,7 @@ class Sandbox:
             if module not in self.forbidden:
                 self._copy(source, self.lib / "solutions" / source.name)
         self._copy(BOOT, self.lib / BOOT.name)
+        self._copy(ZYGOTE, self.lib / ZYGOTE.name)
         self.font_cache = _matplotlib_font_cache()
         for folder in [self.lib, *(p for p in self.lib.rglob("*") if p.is_dir())]:
             os.chmod(folder, 0o755)
@@ -180,22 +229,28 @@ class Sandbox:
                 os.chown(folder, NOBODY, NOBODY)
         return Run(workdir, control, workdir / "results", workdir / "imports.log")
 
-    def kernel_env(self, run):
-        home = run.workdir / "home"
+    def _common_env(self):
+        """The environment every kernel of the batch shares (the kernel server starts with it)."""
         env = {
             "PATH": os.pathsep.join([os.path.join(sys.prefix, "bin"), "/usr/local/bin", "/usr/bin", "/bin"]),
-            "HOME": str(home), "MPLCONFIGDIR": str(home / ".matplotlib"), "IPYTHONDIR": str(home / ".ipython"),
-            "JUPYTER_CONFIG_DIR": str(home / ".jupyter"), "JUPYTER_DATA_DIR": str(home / ".local"),
-            "JUPYTER_RUNTIME_DIR": str(home / ".runtime"), "TMPDIR": "/tmp",
-            "COURSE_FAST": "1", "COURSE_GRADING": "1", "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "3",
-            "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "LANG": "C.UTF-8",
-            "COURSE_FORBIDDEN_MODULES": ",".join(self.forbidden), "COURSE_IMPORT_LOG": str(run.import_log),
+            "TMPDIR": "/tmp", "COURSE_FAST": "1", "COURSE_GRADING": "1", "MPLBACKEND": "Agg",
+            "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONNOUSERSITE": "1", "LANG": "C.UTF-8", "COURSE_FORBIDDEN_MODULES": ",".join(self.forbidden),
             "COURSE_OUTPUT_LIMIT": str(self.limits.output_bytes),
         }
         if self.extra_paths:
             env["PYTHONPATH"] = os.pathsep.join(self.extra_paths)
         env.update({key: os.environ[key] for key in PASSED_THROUGH_ENV if key in os.environ})
         return env
+
+    def kernel_env(self, run):
+        home = run.workdir / "home"
+        return {
+            **self._common_env(), "HOME": str(home), "MPLCONFIGDIR": str(home / ".matplotlib"),
+            "IPYTHONDIR": str(home / ".ipython"), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+            "JUPYTER_DATA_DIR": str(home / ".local"), "JUPYTER_RUNTIME_DIR": str(home / ".runtime"),
+            "COURSE_IMPORT_LOG": str(run.import_log),
+        }
 
     def kernel_manager(self, run, deadline):
         """A kernel manager whose kernel is started by the launcher in ``run``'s sandbox."""
@@ -206,6 +261,7 @@ class Sandbox:
             "memory_bytes": limits.memory_mb << 20, "file_bytes": limits.file_bytes, "nproc": 4096,
             "tmp_bytes": limits.tmp_mb << 20, "isolation": limits.isolation, "readonly": self.readonly,
             "hide": self.hide, "env": self.kernel_env(run), "drop_to_nobody": self.drop_to_nobody,
+            "zygote": self.server_address if self.server is not None and self.server.poll() is None else None,
         }
         config_path = run.control / "launcher.json"
         config_path.write_text(json.dumps(config, indent=1))

@@ -12,6 +12,9 @@ live, is first on ``sys.path``. Before any learner code runs it
   ordinary heavy printing never reaches the grader's hard limit on message size (which, when a message exceeds it,
   costs the rest of the notebook its printed output).
 
+With a kernel server (``sandbox_zygote.py``) this module is imported once by the server, which installs the guard
+before it imports anything else; :func:`start_in_process` then makes each forked child the kernel of its run.
+
 The guard is a tripwire, not the wall: learner code can remove it, but the answer modules are not in the copied
 library and, in the sandbox, the repository is not in the kernel's file system at all.
 """
@@ -87,14 +90,45 @@ def _cap_stream_output(limit):
     iostream.OutStream._flush_buffers = capped
 
 
-def main():
+def install_guard():
+    """The first thing to do in a process that will run learner code, before any other import."""
     _without_editable_install()
     sys.meta_path.insert(0, ForbiddenImportGuard())
+
+
+def _read_settings():
+    global FORBIDDEN, IMPORT_LOG, OUTPUT_LIMIT
+    FORBIDDEN = tuple(name for name in os.environ.get("COURSE_FORBIDDEN_MODULES", "").split(",") if name)
+    IMPORT_LOG = os.environ.get("COURSE_IMPORT_LOG", "")
+    OUTPUT_LIMIT = int(os.environ.get("COURSE_OUTPUT_LIMIT", "0") or 0)
+
+
+def _start_kernel():
     if OUTPUT_LIMIT > 0:
         _cap_stream_output(OUTPUT_LIMIT)
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()
+
+
+def start_in_process(config, connection_file):
+    """In a child of the kernel server (guard installed, libraries imported): become the kernel of ``config``'s run.
+
+    Takes the run's environment (the server started with the batch's common one), then starts ipykernel.
+    """
+    os.environ.clear()
+    os.environ.update(config["env"])
+    _read_settings()
+    keras_config = sys.modules.get("keras.src.backend.config")
+    if keras_config is not None:  # Keras fixed its folder at import, in the server's home: use this run's
+        keras_config._KERAS_DIR = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    sys.argv = [config["boot"], "-f", connection_file]
+    _start_kernel()
+
+
+def main():
+    install_guard()
+    _start_kernel()
 
 
 if __name__ == "__main__":

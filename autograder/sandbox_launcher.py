@@ -15,6 +15,12 @@ Run by path, never imported by the kernel: ``python -s sandbox_launcher.py CONFI
   the unprivileged user ``nobody`` when the grader runs as root, a clean environment, then ``exec`` of the boot
   script, which installs the import guard and starts ipykernel.
 
+When the config names a kernel server (``zygote``: the Unix socket of ``sandbox_zygote.py``, which has imported
+TensorFlow, Keras and the rest once for the whole batch), this process only asks the server for a kernel and stands
+in for it: the server forks a child that does everything described above (the kernel, instead of ``exec``-ing
+Python, starts ipykernel in the already loaded process), reports the exit code back, and stops the kernel when this
+process goes away. Without a server, or when it cannot be reached, the kernel starts the slow way described above.
+
 Isolation levels (``status.json`` ``isolation``): ``namespaces`` (root grader: mount, PID and IPC namespaces,
 kernel runs as nobody), ``user-namespaces`` (ordinary user: the same inside a user namespace, kernel keeps the
 user's uid but no capabilities), ``none`` (rlimits and the import guard only; the answers stay readable on disk).
@@ -25,7 +31,9 @@ import json
 import os
 import platform
 import resource
+import select
 import signal
+import socket
 import sys
 import time
 
@@ -156,8 +164,13 @@ def _limit(kind, value):
             pass
 
 
-def exec_kernel(config, connection_file, drop_to_nobody, log_fd):
-    """In the kernel process: limits, no privileges, clean environment, then exec the boot script."""
+def exec_kernel(config, connection_file, drop_to_nobody, log_fd, start=None):
+    """In the kernel process: limits, no privileges, clean environment, then exec the boot script.
+
+    ``start(config, connection_file)``, when given (a process forked from the kernel server), replaces the ``exec``:
+    it starts ipykernel in this process, whose libraries are already imported. Every file descriptor but the
+    standard three is closed first, so the learner's code holds nothing of the server's.
+    """
     os.dup2(log_fd, 1)
     os.dup2(log_fd, 2)
     # RLIMIT_DATA (heap and private writable mappings), not RLIMIT_AS: TensorFlow reserves about 2.4 GB of address
@@ -178,11 +191,24 @@ def exec_kernel(config, connection_file, drop_to_nobody, log_fd):
     os.chdir(config["workdir"])
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.umask(0o077)
+    if start is not None:
+        os.closerange(3, _max_fd())
+        start(config, connection_file)
+        os._exit(0)
     os.execve(config["python"], [config["python"], "-s", config["boot"], "-f", connection_file], config["env"])
 
 
-def run_init(config, connection_file, isolation, report_fd, log_fd):
+def _max_fd():
+    try:
+        return max(int(name) for name in os.listdir("/proc/self/fd")) + 1
+    except (OSError, ValueError):
+        return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def run_init(config, connection_file, isolation, report_fd, log_fd, start=None, peer=None):
     """PID 1 of the sandbox: build the file system, start the kernel, reap, exit with the kernel's status."""
+    if peer is not None:  # the connection to the launcher belongs to the supervising process only
+        peer.close()
     notes = []
     try:
         if isolation != "none":
@@ -199,7 +225,8 @@ def run_init(config, connection_file, isolation, report_fd, log_fd):
     kernel = os.fork()
     if kernel == 0:
         try:
-            exec_kernel(config, connection_file, isolation == "namespaces" and config["drop_to_nobody"], log_fd)
+            exec_kernel(config, connection_file, isolation == "namespaces" and config["drop_to_nobody"], log_fd,
+                        start)
         except BaseException as error:  # noqa: BLE001 - report why the kernel could not start, then give up
             os.write(2, f"sandbox: starting the kernel failed: {type(error).__name__}: {error}\n".encode())
         os._exit(71)
@@ -243,8 +270,56 @@ def main(argv):
     config_path, connection_file = argv[1], argv[2]
     with open(config_path) as f:
         config = json.load(f)
+    notes = []
+    if config.get("zygote"):
+        code, problem = through_server(config["zygote"], config_path, connection_file)
+        if code is not None:
+            return code
+        notes.append(f"the kernel started without the preloaded kernel server ({problem})")
+    return launch(config, connection_file, notes=notes)
+
+
+def through_server(address, config_path, connection_file):
+    """Have the kernel server start this kernel; ``(exit code, None)``, or ``(None, why)`` when it could not.
+
+    This process then only stands in for the kernel towards jupyter_client: it waits for the server's report of
+    the exit code, and when it is terminated or killed, its end of the connection closes, which makes the
+    server's child stop the kernel.
+    """
+    try:
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        connection.connect(address)
+        connection.sendall(json.dumps({"config": config_path, "connection_file": connection_file}).encode() + b"\n")
+    except OSError as error:
+        return None, f"cannot reach it: {error.strerror or error}"
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(128 + signal.SIGTERM))
+    reader = connection.makefile("rb")
+    if not reader.readline():  # the server went away before forking (e.g. its imports failed)
+        return None, "it closed the connection before starting a kernel"
+    try:
+        return int(json.loads(reader.readline() or b"{}")["exit_code"]), None
+    except (ValueError, KeyError, TypeError):
+        return 1, None
+
+
+def _closed(peer):
+    """True when the other end of the socket ``peer`` has gone (the launcher was terminated or killed)."""
+    try:
+        readable, _, _ = select.select([peer], [], [], 0)
+        return bool(readable) and peer.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except (OSError, ValueError):
+        return True
+
+
+def launch(config, connection_file, start=None, peer=None, notes=()):
+    """Start the kernel of ``config`` in its sandbox and wait for it; returns the exit code for the launcher.
+
+    ``start`` and ``peer`` are given in a child of the kernel server: how to start the kernel in the loaded
+    process, and the connection to the launcher, whose closing stops the kernel.
+    """
     control = config["control"]
-    status = {"isolation": "none", "notes": [], "started": time.time()}
+    status = {"isolation": "none", "notes": list(notes), "started": time.time()}
     try:
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the grader died: so do we (and our namespace)
     except OSError:
@@ -274,7 +349,7 @@ def main(argv):
         except OSError:
             pass
         try:
-            run_init(config, kernel_connection, isolation, write_end, log_fd)
+            run_init(config, kernel_connection, isolation, write_end, log_fd, start, peer)
         finally:
             os._exit(73)
     os.close(write_end)
@@ -308,6 +383,9 @@ def main(argv):
         if time.time() > deadline and not status.get("deadline_hit"):
             status["deadline_hit"] = True
             os.kill(init, signal.SIGKILL)
+        if peer is not None and _closed(peer):  # the launcher is gone: so is the kernel
+            os.kill(init, signal.SIGKILL)
+            peer = None
         time.sleep(0.1)
     status["ended"] = time.time()
     _write_status(control, status)
