@@ -7,13 +7,16 @@ For each lesson it makes two submissions from the released notebook (nbgrader's 
 * ``exploit``: the stubs left as they are, plus one line in the first answer cell that rebinds the lessons'
   ``check`` function to do nothing, the kind of trick a grader that tests inside the learner's kernel cannot see.
 
-Each is graded by ``python -m autograder grade`` (only the setup cells, the answer cells and the probes run) and by
-``nbgrader autograde`` (the whole notebook runs, in fast mode, then its check cells are the tests). Without a
-working ``nbgrader`` the baseline is executing the whole reference notebook with nbclient in fast mode, and the
-table says so. Timings are wall-clock seconds on this machine, as loaded as it is when you run it.
+Ours: each student's notebooks (every lesson) are graded as one batch by the command an instructor runs,
+``python -m autograder grade`` (a new process: its own imports and reference outputs count), once per ``--workers``
+value; per-notebook seconds come from its ``grades.json``. nbgrader: ``nbgrader autograde`` per lesson (the whole
+notebook runs, in fast mode, then its check cells are the tests). Without a working ``nbgrader`` the baseline is
+executing the whole reference notebook with nbclient in fast mode, and the table says so. Timings are wall-clock
+seconds on this machine, as loaded as it is when you run it.
 """
 
 import argparse
+import json
 import os
 import pathlib
 import shutil
@@ -24,7 +27,7 @@ import time
 
 import nbformat
 
-from autograder import build, checks, grade
+from autograder import build, checks
 
 EXPLOIT_LINE = "check = lambda *args, **kwargs: None  # the lesson's checks now pass whatever happens"
 
@@ -54,10 +57,21 @@ def _submissions(lesson, release):
     return {"complete": complete, "exploit": exploit}
 
 
-def _ours(path):
+def _ours(folder, out, workers):
+    """Grade every notebook in ``folder`` as one batch with the CLI; ``(seconds, {lesson: (score, max, seconds)})``."""
     started = time.monotonic()
-    rows, _ = grade.grade([path], seed=0)
-    return sum(row.score for row in rows), sum(row.max_score for row in rows), time.monotonic() - started
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out), "--seed", "0",
+                           "--workers", str(workers), "--quiet", "--fresh"], env=_env(), capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"grading {folder} failed: {done.stderr.strip()[-500:]}")
+    report = json.loads((pathlib.Path(out) / "grades.json").read_text())
+    per_notebook = {}
+    for entry in report["notebooks"]:
+        lesson = entry["notebook"].removesuffix(".ipynb")
+        label = f"{entry['student']}/{entry['notebook']}"
+        per_notebook[lesson] = (entry["score"], entry["max_score"], report["sandbox"]["seconds"].get(label, 0.0))
+    return seconds, per_notebook
 
 
 def _nbgrader_score(course, lesson, student):
@@ -78,8 +92,9 @@ def _nbclient_full_run(lesson, workdir):
     return time.monotonic() - started
 
 
-def bench(lessons, use_nbgrader=True, out=print):
-    results = []
+def bench(lessons, use_nbgrader=True, workers=(1, 2), out=print):
+    """Grade both submissions of every lesson with ours (one batch each) and the baseline; returns the rows."""
+    rows, totals = {}, {"baseline_s": 0.0}
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         tmp = pathlib.Path(tmp)
         for lesson in lessons:
@@ -93,11 +108,9 @@ def bench(lessons, use_nbgrader=True, out=print):
             release_path = course / "release" / lesson / f"{lesson}.ipynb"
             release = nbformat.read(release_path, as_version=4) if generated else build.build_notebook(lesson, "student")
             for name, notebook in _submissions(lesson, release).items():
-                ours_dir = tmp / "ours" / lesson / name
-                ours_dir.mkdir(parents=True)
-                nbformat.write(notebook, ours_dir / f"{lesson}.ipynb")
-                score, maximum, seconds = _ours(ours_dir / f"{lesson}.ipynb")
-                row = {"lesson": lesson, "submission": name, "ours": f"{score:g}/{maximum:g}", "ours_s": seconds}
+                (tmp / "ours" / name).mkdir(parents=True, exist_ok=True)
+                nbformat.write(notebook, tmp / "ours" / name / f"{lesson}.ipynb")
+                row = rows.setdefault((lesson, name), {"lesson": lesson, "submission": name})
                 if generated:
                     target = course / "submitted" / name / lesson
                     target.mkdir(parents=True)
@@ -113,26 +126,48 @@ def bench(lessons, use_nbgrader=True, out=print):
                 elif name == "complete":
                     row["baseline_s"] = _nbclient_full_run(lesson, tmp)
                     row["baseline"], row["baseline_kind"] = "-", "nbclient, whole notebook, fast mode"
-                results.append(row)
-                out(_format(row))
-    return results
+                if name == "complete":
+                    totals["baseline_s"] += row.get("baseline_s", 0.0)
+        for name in ("complete", "exploit"):
+            for count in workers:
+                seconds, per_notebook = _ours(tmp / "ours" / name, tmp / f"out-{name}-{count}", count)
+                totals[f"{name}_ours_s_{count}"] = seconds
+                for lesson, (score, maximum, notebook_seconds) in per_notebook.items():
+                    rows[lesson, name][f"ours_{count}"] = f"{score:g}/{maximum:g}"
+                    rows[lesson, name][f"ours_s_{count}"] = notebook_seconds
+    for row in rows.values():
+        out(_format(row, workers[0]))
+    for count in workers:
+        seconds = totals[f"complete_ours_s_{count}"]
+        out(f"complete submission, every lesson, one batch: ours {seconds:.1f} s with --workers {count} "
+            f"(the whole command), baseline {totals['baseline_s']:.1f} s in total: "
+            f"{totals['baseline_s'] / seconds:.1f} times faster")
+    return list(rows.values()), totals
 
 
-def _format(row):
+def _format(row, workers):
     baseline = (f"{row['baseline']:>9} {row['baseline_s']:7.1f} s  ({row['baseline_kind']})"
                 if "baseline_s" in row else "")
-    return f"{row['lesson']:<20} {row['submission']:<9} ours {row['ours']:>7} {row['ours_s']:6.1f} s   baseline {baseline}"
+    return (f"{row['lesson']:<20} {row['submission']:<9} ours {row.get(f'ours_{workers}', '-'):>7} "
+            f"{row.get(f'ours_s_{workers}', 0.0):6.1f} s   baseline {baseline}")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder.bench_grading", description=__doc__.split("\n")[0])
     parser.add_argument("--lesson", action="append", help="only this lesson (repeatable); default: all")
     parser.add_argument("--no-nbgrader", action="store_true", help="baseline: run the whole notebook with nbclient")
+    parser.add_argument("--workers", default="1,2", help="grade with each of these worker counts (default 1,2)")
     args = parser.parse_args(argv)
+    try:
+        workers = tuple(int(count) for count in args.workers.split(","))
+    except ValueError:
+        parser.error(f"--workers takes comma-separated whole numbers, e.g. 1,2; got {args.workers!r}")
+    if not workers or min(workers) < 1:
+        parser.error(f"--workers takes counts of at least 1, got {args.workers!r}")
     lessons = args.lesson or checks.lessons()
     print(f"grading one submission per lesson ({os.cpu_count()} CPUs; load average "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())})", flush=True)
-    bench(lessons, use_nbgrader=not args.no_nbgrader, out=lambda text: print(text, flush=True))
+    bench(lessons, use_nbgrader=not args.no_nbgrader, workers=workers, out=lambda text: print(text, flush=True))
     return 0
 
 
