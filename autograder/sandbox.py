@@ -19,6 +19,7 @@ import dataclasses
 import json
 import os
 import pathlib
+import select
 import shutil
 import subprocess
 import sys
@@ -155,7 +156,8 @@ class Sandbox:
             process = subprocess.Popen([sys.executable, "-s", str(self.lib / ZYGOTE.name), str(address), str(self.dir)],
                                        cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                        stderr=log, start_new_session=True)
-        first = process.stdout.readline()
+        ready, _, _ = select.select([process.stdout], [], [], 60)  # its first line comes before any heavy import
+        first = process.stdout.readline() if ready else b""
         process.stdout.close()
         if first.strip() != b"listening":
             process.kill()
