@@ -137,17 +137,54 @@ def reference_outputs(lesson, seed):
 
 
 class _Expected:
-    """Reference outputs per (lesson, seed), computed once and shared by the worker threads."""
+    """Reference outputs per (lesson, seed), computed once and shared by the worker threads.
+
+    :meth:`prefetch` computes a batch's lessons in a background thread while the kernels run (each kernel is another
+    process, so on two cores the two overlap). One computation runs at a time: the probes seed Keras' global random
+    state, and two at once would make the reference outputs depend on timing.
+    """
 
     def __init__(self):
-        self._cache = {}
+        self._futures = {}
         self._lock = threading.Lock()
+        self._computing = threading.Lock()
+
+    def _future(self, lesson, seed):
+        with self._lock:
+            future = self._futures.get((lesson, seed))
+            mine = future is None
+            if mine:
+                future = self._futures[lesson, seed] = concurrent.futures.Future()
+        if mine:
+            with self._computing:
+                try:
+                    future.set_result(reference_outputs(lesson, seed))
+                except BaseException as error:  # noqa: BLE001 - raised again to whoever asks for this lesson
+                    future.set_exception(error)
+        return future
 
     def __call__(self, lesson, seed):
-        with self._lock:
-            if (lesson, seed) not in self._cache:
-                self._cache[lesson, seed] = reference_outputs(lesson, seed)
-            return self._cache[lesson, seed]
+        return self._future(lesson, seed).result()
+
+    def prefetch(self, lessons, seed):
+        """Start computing ``lessons`` (in this order) in a background thread; returns a function that stops it
+        after the lesson in progress and waits for it (TensorFlow must not be running when the process exits)."""
+        stop = threading.Event()
+
+        def work():
+            for lesson in lessons:
+                if stop.is_set():
+                    return
+                self._future(lesson, seed)
+
+        thread = threading.Thread(target=work, name="reference outputs", daemon=True)
+        thread.start()
+
+        def finish():
+            stop.set()
+            thread.join()
+
+        return finish
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -446,7 +483,6 @@ def grade_notebook(student, path, seed, cell_timeout=120.0, expected=None, *, li
     notes += _integrity_notes(notebook, lesson)
     limits = limits or Limits(cell_timeout=cell_timeout)
     expected = expected or _Expected()
-    reference = expected(lesson, seed)
     own_sandbox = sandbox is None
     sandbox = sandbox or Sandbox(limits)
     try:
@@ -454,6 +490,7 @@ def grade_notebook(student, path, seed, cell_timeout=120.0, expected=None, *, li
     finally:
         if own_sandbox:
             sandbox.close()
+    reference = expected(lesson, seed)  # computed meanwhile when the batch prefetched it
     notes += runs.notes
     rows = []
     for exercise in checks.exercises(lesson):
@@ -601,6 +638,8 @@ def grade(paths, seed=None, cell_timeout=120.0, progress=None, *, limits=None, w
         return rows
 
     with Sandbox(limits) as sandbox:
+        lessons = dict.fromkeys(_lesson_of(None, path)[0] for _, path in submissions)
+        finish_prefetch = expected.prefetch([lesson for lesson in lessons if lesson is not None], seed)
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, int(workers)))
         try:
             futures = [pool.submit(one, index, student, path, sandbox)
@@ -609,6 +648,8 @@ def grade(paths, seed=None, cell_timeout=120.0, progress=None, *, limits=None, w
         except BaseException:  # e.g. Ctrl-C: start nothing new; what was graded is kept in out/.grading
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+        finally:
+            finish_prefetch()
         pool.shutdown()
         report["isolation"] = sorted(report["isolation"] | sandbox.isolation_seen)
     return rows, seed
