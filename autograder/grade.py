@@ -788,6 +788,28 @@ def main(paths, out, seed=None, cell_timeout=120.0, quiet=False, *, limits=None,
     return 0
 
 
+def default_workers():
+    """The CLI's default ``--workers``: one notebook per CPU this process may use, at most 4 (each kernel may use
+    several GiB of memory)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(4, cpus))
+
+
+def _worker_count(text):
+    import argparse
+
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"--workers takes a whole number of at least 1, not {text!r}")
+    return count
+
+
 def add_arguments(parser):
     """The ``grade`` subcommand's options (used by ``python -m autograder``)."""
     defaults = Limits()
@@ -805,7 +827,9 @@ def add_arguments(parser):
     parser.add_argument("--output-limit", type=int, default=defaults.output_bytes // 1024, metavar="KB",
                         help=f"output kept per cell in KiB (default {defaults.output_bytes // 1024}); "
                              "the notebook keeps at most 4 times that")
-    parser.add_argument("--workers", type=int, default=1, help="notebooks graded at once (default 1)")
+    parser.add_argument("--workers", type=_worker_count, default=default_workers(),
+                        help="notebooks graded at once (default: the CPUs this process may use, at most 4; here "
+                             f"{default_workers()})")
     parser.add_argument("--fresh", action="store_true",
                         help="ignore results kept from an earlier, stopped run of this batch in OUT/.grading")
     parser.add_argument("--isolation", choices=["auto", "require", "off"], default="auto",

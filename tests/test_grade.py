@@ -125,3 +125,12 @@ def test_prefetched_reference_outputs_equal_those_computed_alone():
     stopped = grade._Expected()
     stopped.prefetch(lessons, 6)()  # stopped at once: at most the first lesson was computed
     assert len(stopped._futures) <= 1
+
+
+@pytest.mark.parametrize("workers", ["0", "two"])
+def test_a_bad_worker_count_is_a_clear_error(workers, capsys):
+    from autograder.__main__ import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["grade", "submissions", "--out", "grades", "--workers", workers])
+    assert stopped.value.code == 2 and "whole number of at least 1" in capsys.readouterr().err
