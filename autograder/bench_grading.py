@@ -27,7 +27,7 @@ import time
 
 import nbformat
 
-from autograder import build, checks
+from autograder import build, checks, grade
 
 EXPLOIT_LINE = "check = lambda *args, **kwargs: None  # the lesson's checks now pass whatever happens"
 
@@ -156,18 +156,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder.bench_grading", description=__doc__.split("\n")[0])
     parser.add_argument("--lesson", action="append", help="only this lesson (repeatable); default: all")
     parser.add_argument("--no-nbgrader", action="store_true", help="baseline: run the whole notebook with nbclient")
-    parser.add_argument("--workers", default="1,2", help="grade with each of these worker counts (default 1,2)")
+    parser.add_argument("--workers", default=(1, 2), type=lambda text: tuple(map(grade.parse_workers, text.split(","))),
+                        help="grade with each of these worker counts, comma-separated (default 1,2)")
     args = parser.parse_args(argv)
-    try:
-        workers = tuple(int(count) for count in args.workers.split(","))
-    except ValueError:
-        parser.error(f"--workers takes comma-separated whole numbers, e.g. 1,2; got {args.workers!r}")
-    if not workers or min(workers) < 1:
-        parser.error(f"--workers takes counts of at least 1, got {args.workers!r}")
     lessons = args.lesson or checks.lessons()
     print(f"grading one submission per lesson ({os.cpu_count()} CPUs; load average "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())})", flush=True)
-    bench(lessons, use_nbgrader=not args.no_nbgrader, workers=workers, out=lambda text: print(text, flush=True))
+    bench(lessons, use_nbgrader=not args.no_nbgrader, workers=args.workers, out=lambda text: print(text, flush=True))
     return 0
 
 

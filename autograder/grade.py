@@ -798,7 +798,8 @@ def default_workers():
     return max(1, min(4, cpus))
 
 
-def _worker_count(text):
+def parse_workers(text):
+    """A ``--workers`` value: a whole number of at least 1 (argparse's error otherwise)."""
     import argparse
 
     try:
@@ -827,9 +828,10 @@ def add_arguments(parser):
     parser.add_argument("--output-limit", type=int, default=defaults.output_bytes // 1024, metavar="KB",
                         help=f"output kept per cell in KiB (default {defaults.output_bytes // 1024}); "
                              "the notebook keeps at most 4 times that")
-    parser.add_argument("--workers", type=_worker_count, default=default_workers(),
-                        help="notebooks graded at once (default: the CPUs this process may use, at most 4; here "
-                             f"{default_workers()})")
+    workers = default_workers()
+    parser.add_argument("--workers", type=parse_workers, default=workers,
+                        help=f"notebooks graded at once (default: the CPUs this process may use, at most 4; here "
+                             f"{workers})")
     parser.add_argument("--fresh", action="store_true",
                         help="ignore results kept from an earlier, stopped run of this batch in OUT/.grading")
     parser.add_argument("--isolation", choices=["auto", "require", "off"], default="auto",

@@ -143,15 +143,12 @@ class Sandbox:
         folder = self.dir / "server"  # only the grader may enter: the socket accepts run configs from here
         folder.mkdir(mode=0o700)
         home = folder / "home"
-        (home / ".matplotlib").mkdir(parents=True)
-        if self.font_cache is not None:
-            shutil.copyfile(self.font_cache, home / ".matplotlib" / self.font_cache.name)
+        self._make_home(home)
         address = folder / "kernels.sock"
         if len(os.fsencode(address)) >= 100:  # the limit of a Unix socket's path
             self.server_problem = f"its socket path is too long ({address})"
             return
-        env = {**self._common_env(), "HOME": str(home), "MPLCONFIGDIR": str(home / ".matplotlib"),
-               "IPYTHONDIR": str(home / ".ipython")}
+        env = {**self._common_env(), **_home_env(home)}
         with open(folder / "server.log", "wb") as log:
             process = subprocess.Popen([sys.executable, "-s", str(self.lib / ZYGOTE.name), str(address), str(self.dir)],
                                        cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -220,16 +217,21 @@ class Sandbox:
             number = self._runs
         workdir = self.dir / f"run-{number:04d}"
         control = self.dir / f"control-{number:04d}"
-        for folder in (workdir, workdir / "results", workdir / "home", control, control / "root"):
+        for folder in (workdir, workdir / "results", control, control / "root"):
             folder.mkdir(parents=True)
         os.chmod(control, 0o700)
-        if self.font_cache is not None:  # saves each kernel rebuilding matplotlib's font list
-            (workdir / "home" / ".matplotlib").mkdir()
-            shutil.copyfile(self.font_cache, workdir / "home" / ".matplotlib" / self.font_cache.name)
+        self._make_home(workdir / "home")
         if self.drop_to_nobody:
             for folder in [workdir, *workdir.rglob("*")]:
                 os.chown(folder, NOBODY, NOBODY)
         return Run(workdir, control, workdir / "results", workdir / "imports.log")
+
+    def _make_home(self, home):
+        """A kernel's (or the kernel server's) home folder, with matplotlib's font list, which saves rebuilding it."""
+        home.mkdir(parents=True)
+        if self.font_cache is not None:
+            (home / ".matplotlib").mkdir()
+            shutil.copyfile(self.font_cache, home / ".matplotlib" / self.font_cache.name)
 
     def _common_env(self):
         """The environment every kernel of the batch shares (the kernel server starts with it)."""
@@ -246,13 +248,7 @@ class Sandbox:
         return env
 
     def kernel_env(self, run):
-        home = run.workdir / "home"
-        return {
-            **self._common_env(), "HOME": str(home), "MPLCONFIGDIR": str(home / ".matplotlib"),
-            "IPYTHONDIR": str(home / ".ipython"), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
-            "JUPYTER_DATA_DIR": str(home / ".local"), "JUPYTER_RUNTIME_DIR": str(home / ".runtime"),
-            "COURSE_IMPORT_LOG": str(run.import_log),
-        }
+        return {**self._common_env(), **_home_env(run.workdir / "home"), "COURSE_IMPORT_LOG": str(run.import_log)}
 
     def kernel_manager(self, run, deadline):
         """A kernel manager whose kernel is started by the launcher in ``run``'s sandbox."""
@@ -291,6 +287,13 @@ class Sandbox:
             return (run.control / "kernel.log").read_bytes()[-limit:].decode("utf-8", "replace")
         except OSError:
             return ""
+
+
+def _home_env(home):
+    """The variables that point a kernel's (or the kernel server's) configuration and caches into ``home``."""
+    return {"HOME": str(home), "MPLCONFIGDIR": str(home / ".matplotlib"), "IPYTHONDIR": str(home / ".ipython"),
+            "JUPYTER_CONFIG_DIR": str(home / ".jupyter"), "JUPYTER_DATA_DIR": str(home / ".local"),
+            "JUPYTER_RUNTIME_DIR": str(home / ".runtime")}
 
 
 def _matplotlib_font_cache():

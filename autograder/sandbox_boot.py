@@ -25,10 +25,8 @@ import os
 import sys
 import time
 
-FORBIDDEN = tuple(name for name in os.environ.get("COURSE_FORBIDDEN_MODULES", "").split(",") if name)
-IMPORT_LOG = os.environ.get("COURSE_IMPORT_LOG", "")
-OUTPUT_LIMIT = int(os.environ.get("COURSE_OUTPUT_LIMIT", "0") or 0)
 CHUNK = 256 * 1024
+FORBIDDEN, IMPORT_LOG, OUTPUT_LIMIT = (), "", 0  # set from the environment by _read_settings
 
 
 class ForbiddenImportGuard(importlib.abc.MetaPathFinder):
@@ -97,10 +95,14 @@ def install_guard():
 
 
 def _read_settings():
+    """The guard's and the output cap's settings, from this process's environment."""
     global FORBIDDEN, IMPORT_LOG, OUTPUT_LIMIT
     FORBIDDEN = tuple(name for name in os.environ.get("COURSE_FORBIDDEN_MODULES", "").split(",") if name)
     IMPORT_LOG = os.environ.get("COURSE_IMPORT_LOG", "")
     OUTPUT_LIMIT = int(os.environ.get("COURSE_OUTPUT_LIMIT", "0") or 0)
+
+
+_read_settings()
 
 
 def _start_kernel():

@@ -62,16 +62,14 @@ def _read_request(connection, sandbox_dir):
     return config, str(request["connection_file"])
 
 
-def _child(connection, config_path, connection_file):
-    """In the forked child: supervise one kernel run, report its exit code, exit."""
+def _child(launcher, connection, config_path, connection_file):
+    """In the forked child: supervise one kernel run with ``launcher`` (the module), report its exit code, exit."""
     code = 1
     try:
         connection.sendall(json.dumps({"forked": os.getpid()}).encode() + b"\n")
-        from autograder import sandbox_launcher
-
         with open(config_path) as f:
             config = json.load(f)
-        code = sandbox_launcher.launch(config, connection_file, start=sandbox_boot.start_in_process, peer=connection)
+        code = launcher.launch(config, connection_file, start=sandbox_boot.start_in_process, peer=connection)
     except BaseException as error:  # noqa: BLE001 - report and exit; the launcher sees the code
         print(f"kernel server child: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
     try:
@@ -92,6 +90,8 @@ def _reap():
 
 
 def serve(server, sandbox_dir, parent):
+    from autograder import sandbox_launcher  # standard library only; imported after the guard, once for all children
+
     while os.getppid() == parent:
         _reap()
         readable, _, _ = select.select([server], [], [], 1.0)
@@ -106,7 +106,7 @@ def serve(server, sandbox_dir, parent):
             continue
         if os.fork() == 0:
             server.close()
-            _child(connection, config_path, connection_file)
+            _child(sandbox_launcher, connection, config_path, connection_file)
         connection.close()
 
 
