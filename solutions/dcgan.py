@@ -275,19 +275,33 @@ class ConditionalGAN(GAN):
 
 
 # The book's DCGAN recipe, the course's faster one (lesson 09 and the benchmark), and the course's best measured
-# use of a 20-minute budget: the book's width with a minibatch-std discriminator. An "epoch" is images_per_epoch
+# use of a 20-minute budget: the book's width with a minibatch-std discriminator and no dropout. An "epoch" is images_per_epoch
 # images drawn from the shuffled, repeated training set.
 RECIPES = {
     "book": {"filters": 64, "batch_size": 32, "optimizer": "rmsprop", "d_learning_rate": 1e-3,
              "g_learning_rate": 1e-3, "images_per_epoch": 55_000, "epochs": 50, "ema_decay": None,
-             "decay_to": 1.0, "minibatch_std": False},
+             "decay_to": 1.0, "minibatch_std": False, "dropout": 0.4},
     "course": {"filters": 32, "batch_size": 64, "optimizer": "adam", "d_learning_rate": 2e-4,
                "g_learning_rate": 1e-3, "images_per_epoch": 10_000, "epochs": 40, "ema_decay": None,
-               "decay_to": 1.0, "minibatch_std": False},
+               "decay_to": 1.0, "minibatch_std": False, "dropout": 0.4},
     "wide": {"filters": 64, "batch_size": 64, "optimizer": "adam", "d_learning_rate": 2e-4,
              "g_learning_rate": 1e-3, "images_per_epoch": 10_000, "epochs": 85, "ema_decay": None,
-             "decay_to": 1.0, "minibatch_std": True},
+             "decay_to": 1.0, "minibatch_std": True, "dropout": 0.0},
 }
+
+
+def with_dropout(model, rate):
+    """A fresh copy of a Sequential ``model`` whose ``Dropout`` layers drop ``rate`` (0 removes them; lesson 09).
+
+    Like :func:`solutions.gan_tools.with_layer_before_flatten`, the copy's layers are rebuilt from their configs, so
+    its weights are new and ``model`` is unchanged.
+    """
+    if not 0.0 <= rate < 1.0:
+        raise ValueError(f"dropout rate must be in [0, 1), got {rate}")
+    copies = [type(old).from_config({**old.get_config(), "rate": rate} if isinstance(old, layers.Dropout)
+                                    else old.get_config())
+              for old in model.layers if rate or not isinstance(old, layers.Dropout)]
+    return keras.Sequential([keras.Input(shape=model.input_shape[1:]), *copies], name=model.name)
 
 
 def _optimizer(name, learning_rate, decay_steps=None, decay_to=1.0):
@@ -308,7 +322,8 @@ def train_dcgan(recipe="course", num_epochs=None, train_size=None, eval_images=2
         recipe: one of :data:`RECIPES`; ``overrides`` replace any of its settings (filters, batch_size, optimizer,
             d_learning_rate, g_learning_rate, images_per_epoch, ema_decay: see :class:`ImprovedGAN`, decay_to:
             the learning rates' final fraction under a cosine decay, 1.0 for none, minibatch_std: add a
-            :class:`MinibatchStdDev` layer to the discriminator).
+            :class:`MinibatchStdDev` layer to the discriminator, dropout: the rate of the discriminator's two
+            ``Dropout`` layers, 0 to remove them).
         num_epochs: default the recipe's.
         train_size: use the first ``train_size`` training images (default all 55,000).
         eval_images: images the :class:`EvaluationMonitor` scores after each epoch (0: no monitor).
@@ -329,6 +344,8 @@ def train_dcgan(recipe="course", num_epochs=None, train_size=None, eval_images=2
     keras.utils.set_random_seed(seed)
     X_train = to_gan_range(load_fashion_mnist().X_train[:train_size])
     generator, discriminator = build_dcgan(100, settings["filters"])
+    if settings["dropout"] != RECIPES["book"]["dropout"]:
+        discriminator = with_dropout(discriminator, settings["dropout"])
     if settings["minibatch_std"]:
         discriminator = with_layer_before_flatten(discriminator, MinibatchStdDev())
     if settings["ema_decay"] is None and not settings["minibatch_std"]:
