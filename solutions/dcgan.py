@@ -284,8 +284,8 @@ RECIPES = {
     "course": {"filters": 32, "batch_size": 64, "optimizer": "adam", "d_learning_rate": 2e-4,
                "g_learning_rate": 1e-3, "images_per_epoch": 10_000, "epochs": 40, "ema_decay": None,
                "decay_to": 1.0, "minibatch_std": False, "dropout": 0.4},
-    "wide": {"filters": 64, "batch_size": 64, "optimizer": "adam", "d_learning_rate": 2e-4,
-             "g_learning_rate": 1e-3, "images_per_epoch": 10_000, "epochs": 85, "ema_decay": None,
+    "wide": {"filters": 64, "batch_size": 32, "optimizer": "adam", "d_learning_rate": 2e-4,
+             "g_learning_rate": 1e-3, "images_per_epoch": 10_000, "epochs": 56, "ema_decay": None,
              "decay_to": 1.0, "minibatch_std": True, "dropout": 0.0},
 }
 
