@@ -300,6 +300,10 @@ def test_wide_recipe_trains_a_minibatch_std_discriminator_on_separate_batches():
     assert isinstance(gan, dcgan.ImprovedGAN)  # judges fakes and real images apart, so the batch statistic is honest
     assert "MinibatchStdDev" in [type(layer).__name__ for layer in gan.discriminator.layers]
     assert "Dropout" not in [type(layer).__name__ for layer in gan.discriminator.layers]
+    wide = dcgan.RECIPES["wide"]
+    assert wide["decay_to"] < 1  # after its one epoch the cosine schedule has reached its floor
+    for optimizer, start in [(gan.d_optimizer, wide["d_learning_rate"]), (gan.g_optimizer, wide["g_learning_rate"])]:
+        np.testing.assert_allclose(float(optimizer.learning_rate), start * wide["decay_to"], rtol=1e-5)
     plain, _, _ = dcgan.train_dcgan("course", num_epochs=1, train_size=256, eval_images=0, verbose=0, filters=4,
                                     images_per_epoch=128)
     assert "MinibatchStdDev" not in [type(layer).__name__ for layer in plain.discriminator.layers]
