@@ -16,7 +16,7 @@ from keras import layers, ops
 
 from solutions.benchmarking import Recipe
 from solutions.gan import GAN
-from solutions.gan_tools import (EvaluationMonitor, generate_images, make_dataset, to_gan_range,
+from solutions.gan_tools import (EvaluationMonitor, generate_images, make_dataset, to_gan_range, with_dropout,
                                  with_layer_before_flatten)
 
 
@@ -289,20 +289,6 @@ RECIPES = {
              "g_learning_rate": 1e-3, "images_per_epoch": 10_000, "epochs": 56, "ema_decay": None,
              "decay_to": 0.1, "minibatch_std": True, "dropout": 0.0},
 }
-
-
-def with_dropout(model, rate):
-    """A fresh copy of a Sequential ``model`` whose ``Dropout`` layers drop ``rate`` (0 removes them; lesson 09).
-
-    Like :func:`solutions.gan_tools.with_layer_before_flatten`, the copy's layers are rebuilt from their configs, so
-    its weights are new and ``model`` is unchanged.
-    """
-    if not 0.0 <= rate < 1.0:
-        raise ValueError(f"dropout rate must be in [0, 1), got {rate}")
-    copies = [type(old).from_config({**old.get_config(), "rate": rate} if isinstance(old, layers.Dropout)
-                                    else old.get_config())
-              for old in model.layers if rate or not isinstance(old, layers.Dropout)]
-    return keras.Sequential([keras.Input(shape=model.input_shape[1:]), *copies], name=model.name)
 
 
 def _optimizer(name, learning_rate, decay_steps=None, decay_to=1.0):

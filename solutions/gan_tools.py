@@ -61,6 +61,16 @@ def generate_images(generator, n, codings_size, seed=0, labels=None, value_range
     return np.clip((images - low) / (high - low), 0.0, 1.0).astype("float32")
 
 
+def _copy_sequential(model, layers, name):
+    """A keras.Sequential of ``layers`` (copies made by the caller) on the input shape of ``model``."""
+    return keras.Sequential([keras.Input(shape=model.input_shape[1:]), *layers], name=name)
+
+
+def _require_sequential(model):
+    if not isinstance(model, keras.Sequential):
+        raise ValueError(f"expected a keras.Sequential model, got {type(model).__name__}")
+
+
 def with_layer_before_flatten(model, layer):
     """A fresh copy of a Sequential ``model`` with ``layer`` inserted just before its ``Flatten`` (lesson 09).
 
@@ -70,14 +80,31 @@ def with_layer_before_flatten(model, layer):
     Raises:
         ValueError: ``model`` is not a Sequential model with a ``Flatten`` layer.
     """
-    if not isinstance(model, keras.Sequential):
-        raise ValueError(f"expected a keras.Sequential model, got {type(model).__name__}")
+    _require_sequential(model)
     copies = [type(old).from_config(old.get_config()) for old in model.layers]
     position = next((i for i, old in enumerate(model.layers) if isinstance(old, keras.layers.Flatten)), None)
     if position is None:
         raise ValueError(f"model {model.name!r} has no Flatten layer to insert {layer.name!r} before")
     copies.insert(position, layer)
-    return keras.Sequential([keras.Input(shape=model.input_shape[1:]), *copies], name=f"{model.name}_{layer.name}")
+    return _copy_sequential(model, copies, f"{model.name}_{layer.name}")
+
+
+def with_dropout(model, rate):
+    """A fresh copy of a Sequential ``model`` whose ``Dropout`` layers drop ``rate`` (0 removes them; lesson 09).
+
+    The benchmark's wide DCGAN recipe trains a discriminator without dropout this way. As in
+    :func:`with_layer_before_flatten`, the copy's weights are new and ``model`` is unchanged.
+
+    Raises:
+        ValueError: ``model`` is not Sequential, or ``rate`` is outside [0, 1).
+    """
+    _require_sequential(model)
+    if not 0.0 <= rate < 1.0:
+        raise ValueError(f"dropout rate must be in [0, 1), got {rate}")
+    copies = [type(old).from_config({**old.get_config(), "rate": rate} if isinstance(old, keras.layers.Dropout)
+                                    else old.get_config())
+              for old in model.layers if rate or not isinstance(old, keras.layers.Dropout)]
+    return _copy_sequential(model, copies, model.name)
 
 
 def _measured_epoch(callback, epoch):

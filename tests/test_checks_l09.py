@@ -313,14 +313,16 @@ def test_wide_recipe_trains_a_minibatch_std_discriminator_on_separate_batches():
 def test_with_dropout_copies_the_discriminator_with_a_new_rate_or_without_dropout():
     _, discriminator = dcgan.build_dcgan(codings_size=8, filters=4)
     images = np.zeros((2, 28, 28, 1), dtype="float32")
-    lighter = dcgan.with_dropout(discriminator, 0.1)
+    lighter = gan_tools.with_dropout(discriminator, 0.1)
     assert [layer.rate for layer in lighter.layers if isinstance(layer, keras.layers.Dropout)] == [0.1, 0.1]
-    none = dcgan.with_dropout(discriminator, 0.0)
+    none = gan_tools.with_dropout(discriminator, 0.0)
     kinds = [type(layer).__name__ for layer in none.layers]
     assert "Dropout" not in kinds and kinds.count("Conv2D") == 2 and none(images).shape == (2, 1)
     assert [layer.rate for layer in discriminator.layers if isinstance(layer, keras.layers.Dropout)] == [0.4, 0.4]
     with pytest.raises(ValueError, match="dropout rate"):
-        dcgan.with_dropout(discriminator, 1.0)
+        gan_tools.with_dropout(discriminator, 1.0)
+    with pytest.raises(ValueError, match="Sequential"):
+        gan_tools.with_dropout(keras.Model(discriminator.inputs, discriminator.outputs), 0.0)
 
 
 def test_sample_grid_draws_a_row_of_requested_classes_every_few_epochs_and_at_the_end():
