@@ -19,6 +19,7 @@ notebook's rows are also kept in ``DIR/.grading/`` so that a batch stopped midwa
 seed, no row lost or repeated); ``fresh=True`` (``--fresh``) starts over.
 """
 
+import argparse
 import concurrent.futures
 import csv
 import dataclasses
@@ -800,8 +801,6 @@ def default_workers():
 
 def parse_workers(text):
     """A ``--workers`` value: a whole number of at least 1 (argparse's error otherwise)."""
-    import argparse
-
     try:
         count = int(text)
     except ValueError:

@@ -331,8 +331,8 @@ def train_dcgan(recipe="course", num_epochs=None, train_size=None, eval_images=2
     keras.utils.set_random_seed(seed)
     X_train = to_gan_range(load_fashion_mnist().X_train[:train_size])
     generator, discriminator = build_dcgan(100, settings["filters"])
-    if settings["dropout"] != RECIPES["book"]["dropout"]:
-        discriminator = with_dropout(discriminator, settings["dropout"])
+    if any(layer.rate != settings["dropout"] for layer in discriminator.layers if isinstance(layer, layers.Dropout)):
+        discriminator = with_dropout(discriminator, settings["dropout"])  # a copy: only when the rate differs
     if settings["minibatch_std"]:
         discriminator = with_layer_before_flatten(discriminator, MinibatchStdDev())
     if settings["ema_decay"] is None and not settings["minibatch_std"]:
