@@ -276,6 +276,7 @@ class ConditionalGAN(GAN):
 
 # The book's DCGAN recipe, the course's faster one (lesson 09 and the benchmark), and the course's best measured
 # use of a 20-minute budget: the book's width with a minibatch-std discriminator and no dropout, batches of 32,
+# a generator that learns ten times as fast as the discriminator (2e-3 against 2e-4: its samples spread wider),
 # and learning rates that decay to a tenth along a cosine (which steadies the FID at the end of the run). An
 # "epoch" is images_per_epoch images drawn from the shuffled, repeated training set.
 RECIPES = {
@@ -286,7 +287,7 @@ RECIPES = {
                "g_learning_rate": 1e-3, "images_per_epoch": 10_000, "epochs": 40, "ema_decay": None,
                "decay_to": 1.0, "minibatch_std": False, "dropout": 0.4},
     "wide": {"filters": 64, "batch_size": 32, "optimizer": "adam", "d_learning_rate": 2e-4,
-             "g_learning_rate": 1e-3, "images_per_epoch": 10_000, "epochs": 56, "ema_decay": None,
+             "g_learning_rate": 2e-3, "images_per_epoch": 10_000, "epochs": 56, "ema_decay": None,
              "decay_to": 0.1, "minibatch_std": True, "dropout": 0.0},
 }
 
