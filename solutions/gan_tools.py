@@ -61,8 +61,13 @@ def generate_images(generator, n, codings_size, seed=0, labels=None, value_range
     return np.clip((images - low) / (high - low), 0.0, 1.0).astype("float32")
 
 
+def _fresh_copy(layer, **changes):
+    """A new layer of ``layer``'s kind and settings, with new weights and ``changes`` made to its config."""
+    return type(layer).from_config({**layer.get_config(), **changes})
+
+
 def _copy_sequential(model, layers, name):
-    """A keras.Sequential of ``layers`` (copies made by the caller) on the input shape of ``model``."""
+    """A keras.Sequential of ``layers`` (made with :func:`_fresh_copy`) on the input shape of ``model``."""
     return keras.Sequential([keras.Input(shape=model.input_shape[1:]), *layers], name=name)
 
 
@@ -81,7 +86,7 @@ def with_layer_before_flatten(model, layer):
         ValueError: ``model`` is not a Sequential model with a ``Flatten`` layer.
     """
     _require_sequential(model)
-    copies = [type(old).from_config(old.get_config()) for old in model.layers]
+    copies = [_fresh_copy(old) for old in model.layers]
     position = next((i for i, old in enumerate(model.layers) if isinstance(old, keras.layers.Flatten)), None)
     if position is None:
         raise ValueError(f"model {model.name!r} has no Flatten layer to insert {layer.name!r} before")
@@ -101,9 +106,9 @@ def with_dropout(model, rate):
     _require_sequential(model)
     if not 0.0 <= rate < 1.0:
         raise ValueError(f"dropout rate must be in [0, 1), got {rate}")
-    copies = [type(old).from_config({**old.get_config(), "rate": rate} if isinstance(old, keras.layers.Dropout)
-                                    else old.get_config())
-              for old in model.layers if rate or not isinstance(old, keras.layers.Dropout)]
+    dropout = keras.layers.Dropout
+    kept = [old for old in model.layers if rate or not isinstance(old, dropout)]  # rate 0: leave Dropout out
+    copies = [_fresh_copy(old, rate=rate) if isinstance(old, dropout) else _fresh_copy(old) for old in kept]
     return _copy_sequential(model, copies, model.name)
 
 
