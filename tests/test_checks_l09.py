@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 from keras import layers, ops
 
 from autograder.runtime import run_check
@@ -234,6 +235,41 @@ def test_replay_buffer_fills_as_a_ring_and_mixes_old_fakes():
     np.testing.assert_array_equal(buffer[[4, 5, 0, 1]], np.asarray(newer))  # ring: wrapped around
     old = np.asarray(fakes).reshape(4, -1)
     assert all(any(np.array_equal(row, o) for o in old) for row in mixed.reshape(4, -1))  # fraction 1: all old
+
+
+def _one_step(share_fakes, seed=3):
+    keras.utils.set_random_seed(seed)
+    generator, discriminator = dcgan.build_dcgan(codings_size=8, filters=4)
+    discriminator = gan_tools.with_dropout(discriminator, 0.0)  # deterministic, so phase 2 can be redone by hand
+    gan = dcgan.ImprovedGAN(generator, discriminator, 8, seed=seed, share_fakes=share_fakes)
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1),
+                loss_fn=keras.losses.BinaryCrossentropy())
+    before = [w.numpy() for w in generator.trainable_weights]
+    gan.fit(np.zeros((4, 28, 28, 1), "float32") + 0.5, batch_size=4, epochs=1, verbose=0)
+    return gan, before
+
+
+def test_shared_fakes_train_the_generator_on_phase_one_fakes_judged_by_the_updated_discriminator():
+    gan, before = _one_step(share_fakes=True)
+    plain, _ = _one_step(share_fakes=False)
+    for shared, fresh in zip(gan.discriminator.weights, plain.discriminator.weights):  # phase 1 is unchanged
+        np.testing.assert_allclose(shared.numpy(), fresh.numpy(), atol=1e-6)
+    # phase 2 by hand: phase 1's noise (the first draw of the same seed) through the pre-step generator, judged by
+    # the discriminator after its update; one SGD step of 0.1 on the generator
+    generator = keras.models.clone_model(gan.generator)
+    generator.set_weights(gan.generator.get_weights())  # batch-norm moving statistics: the trained ones
+    for weight, value in zip(generator.trainable_weights, before):
+        weight.assign(value)
+    noise = keras.random.normal((4, 8), seed=keras.random.SeedGenerator(3))
+    with tf.GradientTape() as tape:
+        loss = keras.losses.BinaryCrossentropy()(np.ones((4, 1)), gan.discriminator(generator(noise, training=True)))
+    grads = tape.gradient(loss, generator.trainable_weights)
+    expected = [value - 0.1 * grad.numpy() for value, grad in zip(before, grads)]
+    for weight, value in zip(gan.generator.trainable_weights, expected):
+        np.testing.assert_allclose(weight.numpy(), value, atol=1e-5)
+    moved = [not np.allclose(a.numpy(), b.numpy(), atol=1e-6)
+             for a, b in zip(gan.generator.trainable_weights, plain.generator.trainable_weights)]
+    assert any(moved)  # fresh noise for phase 2 gives another generator step
 
 
 def _tiny_classifier():
