@@ -17,7 +17,7 @@ from keras import layers, ops
 from solutions.benchmarking import Recipe
 from solutions.gan import GAN
 from solutions.gan_tools import (EvaluationMonitor, generate_images, make_dataset, to_gan_range, with_dropout,
-                                 with_layer_before_flatten)
+                                 with_layer_before, with_layer_before_flatten)
 
 
 def build_dcgan(codings_size=100, filters=64):
@@ -295,13 +295,16 @@ class ConditionalGAN(GAN):
 RECIPES = {
     "book": {"filters": 64, "batch_size": 32, "optimizer": "rmsprop", "d_learning_rate": 1e-3,
              "g_learning_rate": 1e-3, "images_per_epoch": 55_000, "epochs": 50, "ema_decay": None,
-             "decay_to": 1.0, "minibatch_std": False, "dropout": 0.4, "share_fakes": False},
+             "decay_to": 1.0, "minibatch_std": False, "dropout": 0.4, "share_fakes": False,
+             "generator_activation": None},
     "course": {"filters": 32, "batch_size": 64, "optimizer": "adam", "d_learning_rate": 2e-4,
                "g_learning_rate": 1e-3, "images_per_epoch": 10_000, "epochs": 40, "ema_decay": None,
-               "decay_to": 1.0, "minibatch_std": False, "dropout": 0.4, "share_fakes": False},
+               "decay_to": 1.0, "minibatch_std": False, "dropout": 0.4, "share_fakes": False,
+               "generator_activation": None},
     "wide": {"filters": 64, "batch_size": 32, "optimizer": "adam", "d_learning_rate": 2e-4,
              "g_learning_rate": 2e-3, "images_per_epoch": 10_000, "epochs": 56, "ema_decay": None,
-             "decay_to": 0.1, "minibatch_std": True, "dropout": 0.0, "share_fakes": True},
+             "decay_to": 0.1, "minibatch_std": True, "dropout": 0.0, "share_fakes": True,
+             "generator_activation": "selu"},
 }
 
 
@@ -324,7 +327,9 @@ def train_dcgan(recipe="course", num_epochs=None, train_size=None, eval_images=2
             d_learning_rate, g_learning_rate, images_per_epoch, ema_decay: see :class:`ImprovedGAN`, decay_to:
             the learning rates' final fraction under a cosine decay, 1.0 for none, minibatch_std: add a
             :class:`MinibatchStdDev` layer to the discriminator, dropout: the rate of the discriminator's two
-            ``Dropout`` layers, 0 to remove them, share_fakes: see :class:`ImprovedGAN`).
+            ``Dropout`` layers, 0 to remove them, share_fakes: see :class:`ImprovedGAN`, generator_activation:
+            None, or an activation the generator applies after its first batch normalization, which the book's
+            generator lacks, so that its first layers are not one linear map).
         num_epochs: default the recipe's.
         train_size: use the first ``train_size`` training images (default all 55,000).
         eval_images: images the :class:`EvaluationMonitor` scores after each epoch (0: no monitor).
@@ -345,6 +350,9 @@ def train_dcgan(recipe="course", num_epochs=None, train_size=None, eval_images=2
     keras.utils.set_random_seed(seed)
     X_train = to_gan_range(load_fashion_mnist().X_train[:train_size])
     generator, discriminator = build_dcgan(100, settings["filters"])
+    if settings["generator_activation"]:
+        generator = with_layer_before(generator, layers.Activation(settings["generator_activation"]),
+                                      layers.Conv2DTranspose)
     if any(layer.rate != settings["dropout"] for layer in discriminator.layers if isinstance(layer, layers.Dropout)):
         discriminator = with_dropout(discriminator, settings["dropout"])  # a copy: only when the rate differs
     if settings["minibatch_std"]:

@@ -76,29 +76,38 @@ def _require_sequential(model):
         raise ValueError(f"expected a keras.Sequential model, got {type(model).__name__}")
 
 
-def with_layer_before_flatten(model, layer):
-    """A fresh copy of a Sequential ``model`` with ``layer`` inserted just before its ``Flatten`` (lesson 09).
+def with_layer_before(model, layer, kind):
+    """A fresh copy of a Sequential ``model`` with ``layer`` inserted just before its first layer of class ``kind``.
 
-    Lesson 09 adds a ``MinibatchStdDev`` layer to the DCGAN discriminator this way, after its last convolution. The
-    copy's layers are rebuilt from their configs, so its weights are new (untrained) and ``model`` is unchanged.
+    The copy's layers are rebuilt from their configs, so its weights are new (untrained) and ``model`` is unchanged.
+    The benchmark's wide DCGAN recipe gives the generator an activation before its first transposed convolution
+    this way (the book's generator has none between its Dense layer and that convolution).
 
     Raises:
-        ValueError: ``model`` is not a Sequential model with a ``Flatten`` layer.
+        ValueError: ``model`` is not a Sequential model with a layer of class ``kind``.
     """
     _require_sequential(model)
     copies = [_fresh_copy(old) for old in model.layers]
-    position = next((i for i, old in enumerate(model.layers) if isinstance(old, keras.layers.Flatten)), None)
+    position = next((i for i, old in enumerate(model.layers) if isinstance(old, kind)), None)
     if position is None:
-        raise ValueError(f"model {model.name!r} has no Flatten layer to insert {layer.name!r} before")
+        raise ValueError(f"model {model.name!r} has no {kind.__name__} layer to insert {layer.name!r} before")
     copies.insert(position, layer)
     return _copy_sequential(model, copies, f"{model.name}_{layer.name}")
+
+
+def with_layer_before_flatten(model, layer):
+    """A fresh copy of a Sequential ``model`` with ``layer`` inserted just before its ``Flatten`` (lesson 09).
+
+    See :func:`with_layer_before`. Lesson 09 adds a ``MinibatchStdDev`` layer to the DCGAN discriminator this way, after its last convolution.
+    """
+    return with_layer_before(model, layer, keras.layers.Flatten)
 
 
 def with_dropout(model, rate):
     """A fresh copy of a Sequential ``model`` whose ``Dropout`` layers drop ``rate`` (0 removes them; lesson 09).
 
     The benchmark's wide DCGAN recipe trains a discriminator without dropout this way. As in
-    :func:`with_layer_before_flatten`, the copy's weights are new and ``model`` is unchanged.
+    :func:`with_layer_before`, the copy's weights are new and ``model`` is unchanged.
 
     Raises:
         ValueError: ``model`` is not Sequential, or ``rate`` is outside [0, 1).

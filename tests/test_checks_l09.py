@@ -213,6 +213,8 @@ def test_library_helpers():
         gan_tools.with_layer_before_flatten(identity, dcgan.MinibatchStdDev())
     with pytest.raises(ValueError, match="Sequential"):
         gan_tools.with_layer_before_flatten(generator, dcgan.MinibatchStdDev())
+    with pytest.raises(ValueError, match="no Conv2DTranspose"):
+        gan_tools.with_layer_before(identity, layers.Activation("selu"), layers.Conv2DTranspose)
     with pytest.raises(ValueError):
         dcgan.ImprovedGAN(*dcgan.build_dcgan(8, 4), 8, real_label=0)
     with pytest.raises(ValueError):
@@ -336,6 +338,9 @@ def test_wide_recipe_trains_a_minibatch_std_discriminator_on_separate_batches():
     assert isinstance(gan, dcgan.ImprovedGAN)  # judges fakes and real images apart, so the batch statistic is honest
     assert "MinibatchStdDev" in [type(layer).__name__ for layer in gan.discriminator.layers]
     assert "Dropout" not in [type(layer).__name__ for layer in gan.discriminator.layers]
+    kinds = [type(layer).__name__ for layer in gan.generator.layers]  # a nonlinearity between Dense and the first
+    assert kinds[:4] == ["Dense", "Reshape", "BatchNormalization", "Activation"]  # transposed convolution
+    assert gan.generator.layers[3].get_config()["activation"] == "selu" and gan.share_fakes
     wide = dcgan.RECIPES["wide"]
     assert wide["decay_to"] < 1  # after its one epoch the cosine schedule has reached its floor
     for optimizer, start in [(gan.d_optimizer, wide["d_learning_rate"]), (gan.g_optimizer, wide["g_learning_rate"])]:
@@ -343,6 +348,7 @@ def test_wide_recipe_trains_a_minibatch_std_discriminator_on_separate_batches():
     plain, _, _ = dcgan.train_dcgan("course", num_epochs=1, train_size=256, eval_images=0, verbose=0, filters=4,
                                     images_per_epoch=128)
     assert "MinibatchStdDev" not in [type(layer).__name__ for layer in plain.discriminator.layers]
+    assert "Activation" not in [type(layer).__name__ for layer in plain.generator.layers]  # the book's generator
     assert [layer.rate for layer in plain.discriminator.layers if isinstance(layer, keras.layers.Dropout)] == [0.4, 0.4]
 
 
