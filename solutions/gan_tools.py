@@ -98,7 +98,8 @@ def with_layer_before(model, layer, kind):
 def with_layer_before_flatten(model, layer):
     """A fresh copy of a Sequential ``model`` with ``layer`` inserted just before its ``Flatten`` (lesson 09).
 
-    See :func:`with_layer_before`. Lesson 09 adds a ``MinibatchStdDev`` layer to the DCGAN discriminator this way, after its last convolution.
+    See :func:`with_layer_before`. Lesson 09 adds a ``MinibatchStdDev`` layer to the DCGAN discriminator this way,
+    after its last convolution.
     """
     return with_layer_before(model, layer, keras.layers.Flatten)
 
