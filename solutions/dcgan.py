@@ -304,7 +304,7 @@ RECIPES = {
                "decay_to": 1.0, "minibatch_std": False, "dropout": 0.4, "share_fakes": False,
                "generator_activation": None},
     "wide": {"filters": 64, "batch_size": 32, "optimizer": "adam", "d_learning_rate": 2e-4,
-             "g_learning_rate": 2e-3, "images_per_epoch": 10_000, "epochs": 56, "ema_decay": None,
+             "g_learning_rate": 2e-3, "images_per_epoch": 10_000, "epochs": 64, "ema_decay": None,
              "decay_to": 0.1, "minibatch_std": True, "dropout": 0.0, "share_fakes": True,
              "generator_activation": "selu"},
 }
