@@ -177,13 +177,11 @@ class ImprovedGAN(GAN):
             fake_images = self.generator(noise, training=True)
             with tape.stop_recording():  # phase 1
                 d_loss = self._discriminator_step(fake_images, real_images)
-            if self.share_fakes:  # phase 2 on the same fakes, judged by the updated discriminator
-                g_loss = self.loss_fn(ops.ones((batch_size, 1)), self.discriminator(fake_images, training=True))
-        if not self.share_fakes:  # phase 2 on new fakes
-            noise = keras.random.normal((batch_size, self.codings_size), seed=self.seed_generator)
-            with tf.GradientTape() as tape:
-                predictions = self.discriminator(self.generator(noise, training=True), training=True)
-                g_loss = self.loss_fn(ops.ones((batch_size, 1)), predictions)
+            if not self.share_fakes:  # phase 2 on new fakes, as lesson 08 teaches
+                noise = keras.random.normal((batch_size, self.codings_size), seed=self.seed_generator)
+                fake_images = self.generator(noise, training=True)
+            # phase 2: the generator learns to make the updated discriminator say 1
+            g_loss = self.loss_fn(ops.ones((batch_size, 1)), self.discriminator(fake_images, training=True))
         grads = tape.gradient(g_loss, self.generator.trainable_weights)
         self.g_optimizer.apply(grads, self.generator.trainable_weights)
         if self.ema_decay is not None:
