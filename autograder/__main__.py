@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {build,grade} ...`` (``--help`` on each)."""
+"""Command line: ``python -m autograder {build,selfcheck,accuracy,grade,release,...} ...`` (``--help`` on each)."""
 
 import argparse
 import os
@@ -14,6 +14,15 @@ def _parser():
     build = commands.add_parser("build", help="generate lessons, reference and nbgrader notebooks from the sources")
     build.add_argument("--check", action="store_true", help="write nothing; exit 1 naming each stale file")
     build.add_argument("--lesson", action="append", help="only this lesson (repeatable); default: all")
+
+    selfcheck = commands.add_parser("selfcheck", help="run every visible check on the reference answers against the "
+                                                      "committed reference outputs (exit 1 on a failure)")
+    selfcheck.add_argument("--lesson", action="append", help="only this lesson (repeatable); default: all")
+
+    accuracy = commands.add_parser("accuracy", help="grade the corpus of learner-style answers (tests/corpus) and "
+                                                    "print caught / named / kept counts per lesson")
+    accuracy.add_argument("--lesson", action="append", help="only this lesson (repeatable); default: all")
+    accuracy.add_argument("--verbose", action="store_true", help="also list every case the checks got wrong")
 
     grade = commands.add_parser("grade", help="grade notebooks or folders laid out as <student>/<NN_topic>.ipynb")
     from autograder.grade import add_arguments
@@ -71,6 +80,14 @@ def main(argv=None):
         from autograder import build
 
         return build.main(check=args.check, lessons=args.lesson)
+    if args.command == "selfcheck":
+        from autograder import selfcheck
+
+        return selfcheck.main(lessons=args.lesson)
+    if args.command == "accuracy":
+        from autograder import accuracy
+
+        return accuracy.main(lessons=args.lesson, verbose=args.verbose)
     if args.command in ("release", "nbgrader-course", "gradescope", "gradescope-run"):
         return _run_route(args)
     from autograder import grade

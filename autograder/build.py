@@ -153,42 +153,72 @@ def generate(lessons=None):
     return files
 
 
+# The drift check's tolerance for generated numbers (autograder/expected/*.json): reference outputs come from float32
+# math whose last bits depend on the CPU (oneDNN picks other kernels per instruction set), so two builds on two
+# machines agree only up to rounding. Elementwise: DRIFT_ATOL + DRIFT_RTOL * |committed| + SCALE_RTOL * max|array|.
+# Any change to a reference answer moves its outputs by far more.
+DRIFT_RTOL, DRIFT_ATOL = 1e-5, 1e-6
+
+
 def _same(path, text):
+    return _difference(path, text) is None
+
+
+def _difference(path, text):
+    """``None`` when the committed ``path`` holds ``text`` (numbers within tolerance for expected outputs), else why
+    not, in a few words."""
     if not path.exists():
-        return False
+        return "missing"
     current = path.read_text(encoding="utf-8")
     if path.suffix == ".json" and path.parent == EXPECTED_DIR:
-        return _numerically_equal(json.loads(current), json.loads(text))
-    return current == text
+        try:
+            committed = json.loads(current)
+        except ValueError as error:
+            return f"not valid JSON ({error})"
+        return numeric_difference(committed, json.loads(text))
+    return None if current == text else "text differs"
 
 
-def _numerically_equal(a, b, rtol=1e-5, atol=1e-7):
-    """Equality of expected-output files up to float rounding (reference outputs come from float math)."""
+def numeric_difference(committed, built, rtol=DRIFT_RTOL, atol=DRIFT_ATOL):
+    """``None`` when two JSON documents of plain data agree (floats and arrays within the drift tolerance, all else
+    exactly), else a description of the first disagreement naming where it is and the largest difference."""
     import numpy as np
 
-    a, b = loads(json.dumps(a)), loads(json.dumps(b))
+    from autograder.exercise import close_mask
 
-    def equal(x, y):
+    def first(x, y, where):
         if isinstance(x, dict) and isinstance(y, dict):
-            return x.keys() == y.keys() and all(equal(x[k], y[k]) for k in x)
+            if x.keys() != y.keys():
+                return f"{where or '/'}: keys differ ({', '.join(sorted(set(x) ^ set(y)))})"
+            return next((d for k in sorted(x) if (d := first(x[k], y[k], f"{where}/{k}"))), None)
         if isinstance(x, list) and isinstance(y, list):
-            return len(x) == len(y) and all(equal(p, q) for p, q in zip(x, y))
-        if isinstance(x, (np.ndarray, float)) or isinstance(y, (np.ndarray, float)):
+            if len(x) != len(y):
+                return f"{where}: {len(x)} items committed, {len(y)} built"
+            return next((d for i, (p, q) in enumerate(zip(x, y)) if (d := first(p, q, f"{where}[{i}]"))), None)
+        numeric = (float, np.ndarray, np.floating)
+        if isinstance(x, numeric) or isinstance(y, numeric):
             x, y = np.asarray(x), np.asarray(y)
-            return x.shape == y.shape and np.allclose(x, y, rtol=rtol, atol=atol, equal_nan=True)
-        return x == y
+            if x.shape != y.shape or x.dtype.kind not in "fiub" or y.dtype.kind not in "fiub":
+                return f"{where}: shape or type differs ({x.dtype}{list(x.shape)} committed, {y.dtype}{list(y.shape)} built)"
+            if np.all(close_mask(y, x, rtol, atol)):
+                return None
+            gap = np.abs(x.astype(np.float64) - y.astype(np.float64))
+            gap = np.where(np.isnan(gap), np.inf, gap)
+            return (f"{where}: largest difference {np.max(gap):.3g} (committed {x.flat[np.argmax(gap)]:.7g}, "
+                    f"built {y.flat[np.argmax(gap)]:.7g}), beyond float rounding")
+        return None if x == y else f"{where}: {x!r} committed, {y!r} built"
 
-    return equal(a, b)
+    return first(loads(json.dumps(committed)), loads(json.dumps(built)), "")
 
 
 def main(check=False, lessons=None, out=sys.stdout):
     files = generate(lessons)
     if check:
-        stale = [path for path, text in files.items() if not _same(path, text)]
+        stale = {path: why for path, text in files.items() if (why := _difference(path, text))}
         if stale:
             print("Generated files are stale (they differ from what the build makes from the sources):", file=out)
-            for path in stale:
-                print(f"  - {_relative(path)}", file=out)
+            for path, why in stale.items():
+                print(f"  - {_relative(path)}: {why}", file=out)
             print("Run `python -m autograder build` (or `make build`) and commit the result.", file=out)
             return 1
         print(f"All {len(files)} generated files are up to date.", file=out)

@@ -5,6 +5,7 @@ import json
 import shutil
 
 import nbformat
+import numpy as np
 import pytest
 
 from autograder import build, checks
@@ -114,3 +115,51 @@ def test_missing_generated_file_is_stale(generated_copy):
     (generated_copy / "examples" / "mistake" / "01_linear_pca.ipynb").unlink()
     status, output = run_check()
     assert status == 1 and "mistake" in output
+
+
+def _perturb_conv_codings(root, change):
+    """Apply ``change(array) -> array`` to lesson 04's committed conv codings; return the file's path."""
+    from autograder.exercise import loads, to_plain
+
+    path = root / "expected" / "04_conv_recurrent.json"
+    payload = json.loads(path.read_text())
+    exercise = payload["exercises"]["conv_autoencoder"]
+    codings = loads(json.dumps(exercise["codings"]))
+    exercise["codings"] = to_plain(change(codings).astype(codings.dtype))
+    path.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n")
+    return path
+
+
+def test_drift_check_passes_cpu_like_rounding_in_an_array(generated_copy):
+    # Another CPU's float32 kernels move every value by a few units in the last place of the array's magnitude;
+    # near-zero values move by as much as large ones (seen: 1.6e-6 on codings of magnitude 1.6).
+    rng = np.random.default_rng(0)
+    ulp = np.finfo(np.float32).eps
+    path = _perturb_conv_codings(generated_copy, lambda a: a + rng.choice([-8, 8], size=a.shape) * ulp * np.abs(a).max())
+    noisy = path.read_text()
+    out = io.StringIO()
+    assert build.main(check=True, lessons=["04_conv_recurrent"], out=out) == 0, out.getvalue()
+    # `make build` on such a machine leaves the committed file as it is: no churn
+    build.main(lessons=["04_conv_recurrent"], out=io.StringIO())
+    assert path.read_text() == noisy
+
+
+def test_drift_check_names_the_file_and_largest_difference_of_a_real_change(generated_copy):
+    def change(codings):
+        codings = codings.copy()
+        codings.flat[7] += 0.01  # what a changed reference answer does, and far less
+        return codings
+
+    _perturb_conv_codings(generated_copy, change)
+    out = io.StringIO()
+    assert build.main(check=True, lessons=["04_conv_recurrent"], out=out) == 1
+    text = out.getvalue()
+    assert "04_conv_recurrent.json" in text and "conv_autoencoder/codings" in text
+    assert "largest difference 0.01" in text
+
+
+def test_numeric_difference_compares_structure_exactly():
+    assert build.numeric_difference({"a": [1, 2.0]}, {"a": [1, 2.0 + 1e-9]}) is None
+    assert "keys differ" in build.numeric_difference({"a": 1}, {"b": 1})
+    assert "2 items committed, 1 built" in build.numeric_difference({"a": [1, 2]}, {"a": [1]})
+    assert "'x' committed, 'y' built" in build.numeric_difference({"a": "x"}, {"a": "y"})

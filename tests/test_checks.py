@@ -179,3 +179,31 @@ def test_partial_credit_counts_the_parts_that_pass():
     assert dict(verdict.parts) == {"equal dimensions": True, "different dimensions": False, "hidden": False}
     assert _graded("principal_angles", lambda A, B: np.radians(linear.principal_angles(A, B))).fraction == 0
     assert _graded("pca_mse", lambda X, n: 0.0).fraction == 0  # all-or-nothing exercises stay so
+
+
+def test_expect_close_allows_rounding_of_near_zero_values_relative_to_the_array():
+    expected = np.array([1.6, -0.9, 1e-7, 0.0])
+    ex.expect_close("codings", expected + 8 * np.finfo(np.float32).eps * 1.6, expected)  # another CPU's rounding
+    with pytest.raises(ex.Fail):
+        ex.expect_close("codings", expected + np.array([0, 0, 1e-3, 0]), expected)  # a real difference
+
+
+def test_a_library_not_implemented_error_is_not_taken_for_the_stub():
+    class Tied(keras.layers.Layer):  # __init__ takes a layer, and there is no get_config: Keras raises
+        def __init__(self, dense, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = dense
+
+    class GetConfig(ex.Exercise):
+        name, answer = "get_config_probe", "x:Tied"
+
+        def probe(self, layer_class, rng):
+            return layer_class(keras.layers.Dense(3)).get_config()
+
+    result = GetConfig().run_probe(Tied, seed=0)
+    assert result["status"] == "error" and "must define get_config()" in result["message"], result
+
+    def stub(*args):
+        raise NotImplementedError()
+
+    assert GetConfig().run_probe(stub, seed=0)["status"] == "not-implemented"
