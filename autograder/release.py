@@ -404,8 +404,7 @@ def main(folder, lessons=None, out=None, give=()):
         print(f"WARNING: this release GIVES AWAY reference answers of {line} (listed in {GIVEN_FILE})", file=out)
     for earlier, use in earlier_answers(lessons).items():
         if earlier not in given:
-            print(f"  {', '.join(use['into'])}: builds on lesson {earlier}'s answers ({', '.join(use['names'])}), "
-                  f"taken from the learner's own {earlier}.ipynb (--give {earlier} would paste the reference)",
-                  file=out)
+            print(f"  lesson {earlier}'s answers ({', '.join(use['names'])}): {', '.join(use['into'])} take the "
+                  f"learner's own from {earlier}.ipynb (--give {earlier} would paste the reference answers)", file=out)
     print(f"Students: pip install {folder}, then jupyter lab {pathlib.Path(folder) / 'lessons'}", file=out)
     return 0
