@@ -52,7 +52,7 @@ def answers_from(lesson, *names, folder=None):
             continue
         advice = (f"finish lesson {lesson[:2]}'s exercise {name} first, or ask your instructor for a release "
                   "that gives it")
-        message = f"{name} comes from lesson {lesson[:2]}: {problems[name]}. {advice[0].upper()}{advice[1:]}."
+        message = f"{name} comes from lesson {lesson[:2]}, and {problems[name]}: {advice}."
         print(f"warning: {message}")
         found[name] = _stand_in(name, message)
     if not problems:
@@ -68,7 +68,7 @@ def _notebook_path(lesson, folder):
         if place.is_file():
             return place
     raise EarlierAnswerMissing(f"your notebook {lesson}.ipynb is not there (looked for "
-                               f"{' and '.join(str(place) for place in places)}; `folder=` names another place)")
+                               f"{' and '.join(str(place) for place in places)}; `folder=` can name another place)")
 
 
 def _cells(lesson, path):
