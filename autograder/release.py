@@ -14,7 +14,7 @@ The release holds:
 
 Left out: the answer modules (``solutions/linear.py``, ...), the reference notebooks, the nbgrader source, the
 example submissions, the lesson templates and the build/grade code, which import the answers. A lesson that builds
-on an earlier lesson's answer (03 on 02, 09 on 08) takes the learner's own from their earlier notebook
+on an earlier lesson's answer (03 and 04 on 02, 09 on 08) takes the learner's own from their earlier notebook
 (:mod:`solutions.earlier`), unless the instructor names that earlier lesson in ``give``: then its reference answers
 are pasted into the later lesson's setup, and the release says so (the command's output, the lesson's header,
 GIVEN_ANSWERS.md), naming lessons, answers and points.

@@ -90,27 +90,35 @@ def _cells(lesson, path):
     return setup, answers
 
 
-def _run_answers(lesson, path, names):
-    """``({name: object}, {name: what is wrong})`` after running the setup cells and the needed answer cells."""
-    setup, answers = _cells(lesson, path)
+def _locate(answers, names, path):
+    """``({name: (grade id, source)}, {name: what is wrong})``: the answer cell defining each name."""
     where, problems = {}, {}
     for grade_id, text in answers:
         try:
             tree = ast.parse(_python(text))
         except SyntaxError as error:
-            tree, syntax = None, error
+            for name in names:
+                if name in text and name not in where:
+                    problems[name] = f"your answer cell {grade_id} in {path} has a syntax error ({error.msg})"
+            continue
         for name in names:
-            if name in where:
+            definition = _definition(tree, name)
+            if name in where or definition is None:
                 continue
-            if tree is None and name in text:
-                problems[name] = f"your answer cell {grade_id} in {path} has a syntax error ({syntax.msg})"
-            elif tree is not None and (definition := _definition(tree, name)) is not None:
-                where[name] = (grade_id, text)
-                if _is_stub(definition):
-                    problems[name] = f"your answer ({grade_id} in {path}) is still a stub"
+            where[name] = (grade_id, text)
+            problems.pop(name, None)
+            if _is_stub(definition):
+                problems[name] = f"your answer ({grade_id} in {path}) is still a stub"
     for name in names:
-        problems.setdefault(name, None if name in where else f"no answer cell in {path} defines {name}")
-    problems = {name: why for name, why in problems.items() if why}
+        if name not in where:
+            problems.setdefault(name, f"no answer cell in {path} defines {name}")
+    return where, problems
+
+
+def _run_answers(lesson, path, names):
+    """``({name: object}, {name: what is wrong})`` after running the setup cells and the needed answer cells."""
+    setup, answers = _cells(lesson, path)
+    where, problems = _locate(answers, names, path)
     wanted = [name for name in names if name not in problems]
     if not wanted:
         return {}, problems
@@ -121,10 +129,11 @@ def _run_answers(lesson, path, names):
             raise EarlierAnswerMissing(f"a setup cell of {path} failed here ({error})")
     for grade_id, text in dict.fromkeys(where[name] for name in wanted):
         error = _run(text, namespace, f"<{lesson} answer {grade_id}>")
-        if error:
-            problems.update({name: f"your answer cell {grade_id} in {path} raised {error}"
-                             for name in wanted if where[name][0] == grade_id})
-    return {name: namespace[name] for name in wanted if name not in problems and name in namespace}, problems
+        for name in wanted:
+            if where[name][0] == grade_id and (error or name not in namespace):
+                problems[name] = f"your answer cell {grade_id} in {path} " + (
+                    f"raised {error}" if error else f"did not define {name} when it ran")
+    return {name: namespace[name] for name in wanted if name not in problems}, problems
 
 
 def _python(text):

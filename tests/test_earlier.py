@@ -114,3 +114,14 @@ def test_template_errors_name_the_file_and_the_known_answers(tmp_path):
     with pytest.raises(source.TemplateError, match="stacked_autoencoder is no answer of lesson 02_stacked "
                                                    r"\(its answers: rounded_accuracy, build_stacked_autoencoder\)"):
         build.earlier_exercises("02_stacked", ["stacked_autoencoder"])
+
+
+def test_an_answer_with_a_syntax_error_is_reported(tmp_path, monkeypatch, capsys):
+    _notebook(tmp_path, "02_stacked", "reference",
+              edit=lambda name, code: code.replace("):", ")", 1) if name == "rounded_accuracy" else code)
+    monkeypatch.chdir(tmp_path)
+    stand_in, function = answers_from("02_stacked", "rounded_accuracy", "build_stacked_autoencoder")
+    assert "your answer cell rounded_accuracy" in capsys.readouterr().out
+    with pytest.raises(EarlierAnswerMissing, match="has a syntax error"):
+        stand_in(None, None)
+    assert not isinstance(function, type)  # the other answer is still the learner's
