@@ -37,6 +37,10 @@ def _add_route_commands(commands):
     release = commands.add_parser("release", help="write the student release (lessons + self-checks, no answers)")
     release.add_argument("dir", help="folder to write (new, empty, or an earlier release, which is replaced)")
     release.add_argument("--lesson", action="append", help="only this lesson (repeatable); default: all")
+    release.add_argument("--give", action="append", default=[], metavar="LESSON",
+                         help="paste this earlier lesson's reference answers into the later lessons that build on "
+                              "them, and say so in the release (repeatable; default: none, the later lessons take "
+                              "the learner's own answers)")
 
     course = commands.add_parser("nbgrader-course", help="lay out an nbgrader course folder for the lessons")
     course.add_argument("dir", help="the course folder (created, or updated in place)")
@@ -62,7 +66,7 @@ def _run_route(args):
     if args.command == "release":
         from autograder import release
 
-        return release.main(args.dir, lessons=args.lesson)
+        return release.main(args.dir, lessons=args.lesson, give=args.give)
     if args.command == "nbgrader-course":
         from autograder import nbgrader_course
 

@@ -3,38 +3,46 @@
 The release holds:
 
     lessons/NN_topic.ipynb               the student lessons (stubs where the answers go)
-    solutions/<helper>.py                the course helpers (config, data, plotting, ...): every ``solutions`` module
-                                         that no exercise names as its answer's module and that imports none of them
-    autograder/{__init__,runtime,exercise}.py, autograder/checks/*.py
-                                         the visible checks, which compare the learner's plain data with ...
-    autograder/expected/NN_topic.json    ... the reference answers' probe outputs, computed here at build time
+    solutions/<helper>.py                the course helpers (config, data, plotting, earlier, ...): every ``solutions``
+                                         module that no exercise names as its answer's module and that imports none
+    autograder/{__init__,runtime,exercise}.py, autograder/checks/__init__.py
+                                         the check machinery, and autograder/checks/lNN_topic.py of the lessons
+                                         released only (a check's hints describe its lesson's answer)
+    autograder/expected/NN_topic.json    the reference answers' probe outputs of those lessons, computed at build time
     pyproject.toml, README.md            so that ``pip install DIR`` makes the lessons' check cells work
+    GIVEN_ANSWERS.md                     only with ``give``: the earlier answers this release gives away
 
 Left out: the answer modules (``solutions/linear.py``, ...), the reference notebooks, the nbgrader source, the
-example submissions, the lesson templates and the build/grade code, which import the answers. Every import of a
-``solutions``/``autograder`` module in the release must resolve inside it (else :class:`ReleaseError` names the
-file), and after writing, the release is searched for every line of every reference answer
-(:func:`find_answer_code`): one found there is an error too.
+example submissions, the lesson templates and the build/grade code, which import the answers. A lesson that builds
+on an earlier lesson's answer (03 and 04 on 02, 09 on 08) takes the learner's own from their earlier notebook
+(:mod:`solutions.earlier`), unless the instructor names that earlier lesson in ``give``: then its reference answers
+are pasted into the later lesson's setup, and the release says so (the command's output, the lesson's header,
+GIVEN_ANSWERS.md), naming lessons, answers and points.
+
+Checks before anything is written: every import of a ``solutions``/``autograder`` module in the release resolves
+inside it, and :func:`autograder.leaks.find_leaks` finds no exercise's reference answer in any released file
+(normalised code, not text), except the answers given. Either failure is a :class:`ReleaseError` naming the file,
+and no release is left behind.
 """
 
 import ast
 import json
-import math
 import pathlib
 import re
 import shutil
 import subprocess
+import tempfile
 
 import nbformat
 
-from autograder import build, checks, source
+from autograder import build, checks, leaks
 
 ROOT = build.ROOT
 MARKER = ".course-release"  # a folder holding this file is a release this command may replace
 RUNTIME_FILES = ("autograder/__init__.py", "autograder/runtime.py", "autograder/exercise.py",
                  "autograder/checks/__init__.py")
 INSTRUCTOR_ONLY_DEPENDENCIES = ("nbgrader",)
-MIN_ANSWER_LINE = 12  # shorter answer lines ("return x", "else:") are too common to be evidence of a leak
+GIVEN_FILE = "GIVEN_ANSWERS.md"
 INTERNAL = ("solutions", "autograder")
 
 
@@ -130,7 +138,7 @@ autograder = ["expected/*.json"]
 """
 
 
-def _readme(lessons, helpers, commit):
+def _readme(lessons, helpers, commit, given):
     rows = "\n".join(f"| `lessons/{lesson}.ipynb` | {len(checks.exercises(lesson))} exercises, "
                      f"{sum(e.points for e in checks.exercises(lesson)):g} points |" for lesson in lessons)
     made_from = f" (commit {commit})" if commit else ""
@@ -169,7 +177,20 @@ run (small subsets, few epochs). Fashion-MNIST is read from `$FASHION_MNIST_DIR`
 
 `lessons/` the notebooks; `solutions/` the course helpers the lessons import ({", ".join(
         f"`{path.stem}`" for path in helpers if path.stem != "__init__")}); `autograder/` the self-checks.
-"""
+{_earlier_text(lessons, given)}"""
+
+
+def _earlier_text(lessons, given):
+    taken = [(lesson, earlier) for earlier, use in earlier_answers(lessons).items() if earlier not in given
+             for lesson in use["into"]]
+    text = ""
+    if taken:
+        text += ("\nSome lessons build on your answers to an earlier lesson: " + "; ".join(
+            f"`{lesson}` runs yours from `lessons/{earlier}.ipynb`" for lesson, earlier in taken)
+                 + ". Keep your notebooks together in `lessons/`, and finish the earlier lesson first.\n")
+    if given:
+        text += f"\n**This release gives away some earlier answers**: see `{GIVEN_FILE}`.\n"
+    return text
 
 
 def _git_commit():
@@ -181,30 +202,103 @@ def _git_commit():
     return result.stdout.strip() if result.returncode == 0 else None
 
 
-def plan(lessons=None):
-    """``{relative path: text}`` of every file of the release (checked; nothing written)."""
+def earlier_answers(lessons):
+    """``{earlier lesson: {"names": [...], "exercises": [Exercise], "into": [lesson]}}``: the earlier answers that
+    the ``lessons`` take (``%answers_of`` in their setup), from the learner's notebook unless given."""
+    found = {}
+    for lesson in lessons:
+        for cell in build.template_cells(lesson):
+            for earlier, names, _ in cell.earlier:
+                use = found.setdefault(earlier, {"names": [], "exercises": [], "into": []})
+                for exercise in build.earlier_exercises(earlier, names):
+                    if exercise.symbol not in use["names"]:
+                        use["names"].append(exercise.symbol)
+                        use["exercises"].append(exercise)
+                if lesson not in use["into"]:
+                    use["into"].append(lesson)
+    return found
+
+
+def _check_give(lessons, give):
+    """``{earlier lesson: use}`` for the lessons named in ``give``; ReleaseError when one gives nothing."""
+    takers = earlier_answers(lessons)
+    for earlier in give:
+        checks.exercises(earlier)  # ValueError naming the known lessons for a typo
+        if earlier not in takers:
+            known = "; ".join(f"{', '.join(use['into'])} on {name}" for name, use in
+                              earlier_answers(checks.lessons()).items())
+            raise ReleaseError(f"--give {earlier}: no lesson of this release builds on lesson {earlier}'s answers, so "
+                               f"there is nothing to give (lessons that build on earlier answers: {known})")
+    return {earlier: takers[earlier] for earlier in give}
+
+
+def _points(points):
+    return f"{points:g} point" + ("" if points == 1 else "s")
+
+
+def given_summary(given, lessons=()):
+    """Lines that say which earlier answers the release gives away, and how many points they are worth."""
+    lines = []
+    for earlier, use in given.items():
+        points = sum(exercise.points for exercise in use["exercises"])
+        total = sum(exercise.points for exercise in checks.exercises(earlier))
+        answers = ", ".join(f"{exercise.symbol} ({_points(exercise.points)})" for exercise in use["exercises"])
+        lines.append(f"lesson {earlier}: {answers}; {points:g} of its {_points(total)}, pasted into "
+                     f"{', '.join(use['into'])}" + (f" (and {earlier} itself is in this release: its learners can "
+                                                    "read them there)" if earlier in lessons else ""))
+    return lines
+
+
+def _given_file(given, lessons):
+    rows = "\n".join(f"- {line}" for line in given_summary(given, lessons))
+    return f"""# Answers this release gives away
+
+This release was made with `python -m autograder release --give {' --give '.join(given)}`. The lessons below take
+these reference answers, pasted into their setup cell, instead of the learner's own answers of the earlier lesson.
+Anyone with this release can read them: give them only after the earlier lesson's deadline.
+
+{rows}
+"""
+
+
+def plan(lessons=None, give=()):
+    """``{relative path: text}`` of every file of the release (checked; nothing written).
+
+    ``give``: earlier lessons whose reference answers the later lessons of this release paste (see the module).
+    """
     lessons = list(lessons or checks.lessons())
     for lesson in lessons:
         checks.exercises(lesson)  # ValueError naming the known lessons for a typo
+    given = _check_give(lessons, list(dict.fromkeys(give)))
     generated = build.generate(lessons)
     files = {}
     for lesson in lessons:
-        files[f"lessons/{lesson}.ipynb"] = generated[build.VERSIONS["student"] / f"{lesson}.ipynb"]
+        files[f"lessons/{lesson}.ipynb"] = nbformat.writes(build.build_notebook(lesson, "student", give=given)) + "\n"
         files[f"autograder/expected/{lesson}.json"] = generated[build.EXPECTED_DIR / f"{lesson}.json"]
-    runtime = list(RUNTIME_FILES) + sorted(path.relative_to(ROOT).as_posix()
-                                           for path in (ROOT / "autograder" / "checks").glob("l[0-9][0-9]*.py"))
+    modules = checks.lesson_modules()
+    runtime = list(RUNTIME_FILES) + [pathlib.Path(modules[lesson].__file__).relative_to(ROOT).as_posix()
+                                     for lesson in lessons]
     helpers, _ = helper_modules()
     for relative in runtime + [path.relative_to(ROOT).as_posix() for path in helpers]:
         files[relative] = (ROOT / relative).read_text(encoding="utf-8")
     files.setdefault("solutions/__init__.py", '"""Course helpers used by the lessons."""\n')
     files["pyproject.toml"] = _pyproject(_main_project())
-    files["README.md"] = _readme(lessons, helpers, _git_commit())
+    files["README.md"] = _readme(lessons, helpers, _git_commit(), given)
+    if given:
+        files[GIVEN_FILE] = _given_file(given, lessons)
     _check_imports(files)
-    leaks = find_answer_code_in(files)
-    if leaks:
-        raise ReleaseError("the release would contain reference answers:\n" + "\n".join(
-            f"  {path}:{number}: {line}  (answer of {answer})" for path, number, line, answer in leaks))
+    _check_leaks(files, given)
     return files
+
+
+def _check_leaks(files, given):
+    """ReleaseError listing every reference answer found in ``files``, except the ones ``given`` gives."""
+    allowed = {exercise.name for use in given.values() for exercise in use["exercises"]}
+    found = leaks.find_leaks(files, allowed=allowed)
+    if found:
+        raise ReleaseError("the release would contain reference answers:\n" + "\n".join(f"  {leak}" for leak in found)
+                           + "\nNo release was written. Take the code out of the lesson or helper, or give an "
+                             "earlier lesson's answers explicitly with --give.")
 
 
 def _check_imports(files):
@@ -242,98 +336,61 @@ def _python_lines(code):
     return "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# the leak search
-
-
-LEAK_FRACTION = 0.6  # an answer counts as present when a file holds this share of its distinctive lines
-
-
-def answer_line_sets():
-    """``{answer: set of lines}``: the non-trivial lines of each reference answer that its student version has not
-    got, nor any lesson's given code (its non-answer cells, which students see by design: lesson 04 gives the
-    dense autoencoder that lesson 06 asks to make sparse). Answers are judged as units: single lines such as
-    ``keras.layers.Flatten(),`` recur across lessons and prove nothing alone."""
-    given = {line.strip() for lesson in checks.lessons() for cell in build.build_notebook(lesson, "student").cells
-             if cell.cell_type == "code" and cell.metadata["course"]["role"] != "answer"
-             for line in cell.source.splitlines()}
-    found = {}
-    for lesson in checks.lessons():
-        for exercise in checks.exercises(lesson):
-            student = {line.strip() for line in source.answer_source(exercise.answer, "student").splitlines()}
-            lines = {line.strip() for line in source.answer_source(exercise.answer, "reference").splitlines()}
-            found[exercise.answer] = {line for line in lines
-                                      if len(line) >= MIN_ANSWER_LINE and line not in student
-                                      and line not in given and not line.startswith("#")}
-    return {answer: lines for answer, lines in found.items() if lines}
-
-
-def _text_lines(path, text):
-    if path.endswith(".ipynb"):
-        for index, cell in enumerate(nbformat.reads(text, as_version=4).cells):
-            for number, line in enumerate(cell.source.splitlines(), 1):
-                yield f"{path} (cell {index})", number, line
-    else:
-        yield from ((path, number, line) for number, line in enumerate(text.splitlines(), 1))
-
-
-def find_answer_code_in(files):
-    """``[(path, line number, line, answer)]`` for the lines of every file that holds most of a reference answer
-    (at least ``LEAK_FRACTION`` of its distinctive lines)."""
-    answers = answer_line_sets()
-    leaks = []
-    for path, text in sorted(files.items()):
-        located = [(where, number, line.strip()) for where, number, line in _text_lines(path, text)]
-        present = {line for _, _, line in located}
-        for answer, lines in answers.items():
-            if len(lines & present) >= max(1, math.ceil(LEAK_FRACTION * len(lines))):
-                leaks.extend((where, number, line, answer) for where, number, line in located if line in lines)
-    return leaks
-
-
-def find_answer_code(folder):
-    """:func:`find_answer_code_in` over every text file under ``folder``."""
+def find_answer_code(folder, give=()):
+    """``[Leak]``: the reference answers in the files under ``folder`` (a release), except those ``give`` gives."""
     folder = pathlib.Path(folder)
     files = {}
     for path in sorted(folder.rglob("*")):
-        if path.is_file():
+        if path.is_file() and not path.is_symlink():
             try:
                 files[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8")
             except UnicodeDecodeError:
                 continue
-    return find_answer_code_in(files)
+    allowed = {exercise.name for use in _check_give(checks.lessons(), give).values() for exercise in use["exercises"]}
+    return leaks.find_leaks(files, allowed=allowed)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # writing
 
 
-def write(folder, lessons=None):
-    """Write the release into ``folder`` (new, empty, or an earlier release, which is replaced); returns the plan."""
+def write(folder, lessons=None, give=()):
+    """Write the release into ``folder`` (new, empty, or an earlier release, which is replaced); returns the plan.
+
+    The release is written beside ``folder`` and moved into place only when complete and searched again, so a
+    failure leaves no release (and an earlier one untouched).
+    """
     folder = pathlib.Path(folder)
-    files = plan(lessons)
-    if folder.exists() and any(folder.iterdir()):
-        if not (folder / MARKER).exists():
-            raise ReleaseError(f"{folder} is not empty and is not an earlier release: give a new folder")
-        shutil.rmtree(folder)
-    for relative, text in files.items():
-        target = folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    (folder / MARKER).write_text(json.dumps({"lessons": list(lessons or checks.lessons())}) + "\n",
-                                 encoding="utf-8")
-    leaks = find_answer_code(folder)
-    if leaks:  # cannot happen after plan()'s search, unless the folder is shared with something else
-        raise ReleaseError(f"{folder} contains reference answers: {leaks[:5]}")
+    if folder.exists() and (not folder.is_dir() or (any(folder.iterdir()) and not (folder / MARKER).exists())):
+        raise ReleaseError(f"{folder} is not empty and is not an earlier release: give a new folder")
+    files = plan(lessons, give)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        for relative, text in files.items():
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        (staging / MARKER).write_text(json.dumps({"lessons": list(lessons or checks.lessons()), "given": list(give)})
+                                      + "\n", encoding="utf-8")
+        found = find_answer_code(staging, give)
+        if found:  # cannot happen after plan()'s search, unless writing changed a file
+            raise ReleaseError("the written release contains reference answers:\n" + "\n".join(map(str, found)))
+        if folder.exists():
+            shutil.rmtree(folder)
+        staging.rename(folder)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
     return files
 
 
-def main(folder, lessons=None, out=None):
+def main(folder, lessons=None, out=None, give=()):
     import sys
 
     out = out or sys.stdout
     try:
-        files = write(folder, lessons)
+        files = write(folder, lessons, give)
     except (ReleaseError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -341,5 +398,13 @@ def main(folder, lessons=None, out=None):
     print(f"Wrote the student release to {folder}: {len(files)} files.", file=out)
     for module, why in excluded.items():
         print(f"  left out {module}: {why}", file=out)
+    lessons = list(lessons or checks.lessons())
+    given = _check_give(lessons, give)
+    for line in given_summary(given, lessons):
+        print(f"WARNING: this release GIVES AWAY reference answers of {line} (listed in {GIVEN_FILE})", file=out)
+    for earlier, use in earlier_answers(lessons).items():
+        if earlier not in given:
+            print(f"  lesson {earlier}'s answers ({', '.join(use['names'])}): {', '.join(use['into'])} take the "
+                  f"learner's own from {earlier}.ipynb (--give {earlier} would paste the reference answers)", file=out)
     print(f"Students: pip install {folder}, then jupyter lab {pathlib.Path(folder) / 'lessons'}", file=out)
     return 0

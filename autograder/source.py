@@ -6,7 +6,10 @@ A lesson template, ``solutions/lessons/NN_topic.md``, is Markdown whose fenced b
 * a ``python setup`` block is a code cell the grader runs too (imports and the params cell: keep it light);
 * an ``exercise NAME`` block (empty) is an exercise: the answer cell, whose code is the reference answer's source
   from ``solutions`` (a stub in the student version), followed by its check cell;
-* inside a code block, a line ``%include module:name`` is replaced by that function's or class's source.
+* inside a code block, a line ``%include module:name`` is replaced by that function's or class's source;
+* inside a ``python setup`` block, a line ``%answers_of NN_topic name ...`` takes an earlier lesson's answers from
+  the learner's own notebook of that lesson (:func:`solutions.earlier.answers_from`): a lesson never pastes an
+  exercise's reference answer, unless an instructor's release gives it (``give``, see :func:`parse_template`).
 
 Markdown between blocks becomes markdown cells; a line ``+++`` starts a new markdown cell.
 
@@ -27,6 +30,7 @@ STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 LESSONS_DIR = pathlib.Path(__file__).resolve().parent.parent / "solutions" / "lessons"
 _FENCE = re.compile(r"^```(.*)$")
 INCLUDE = re.compile(r"^%include\s+([\w.]+:[\w.]+)\s*$")
+ANSWERS_OF = re.compile(r"^%answers_of\s+(\d\d_\w+)((?:\s+[A-Za-z_]\w*)+)\s*$")
 
 
 class TemplateError(ValueError):
@@ -38,10 +42,15 @@ class Cell:
     kind: str  # "markdown", "code", "setup" or "exercise"
     source: str = ""
     exercise: str = None
+    earlier: tuple = ()  # ((lesson, names, given), ...): the earlier answers this setup cell takes
 
 
-def parse_template(path):
-    """Parse a lesson template into a list of :class:`Cell`."""
+def parse_template(path, give=None):
+    """Parse a lesson template into a list of :class:`Cell`.
+
+    ``give(lesson, names)``, when given, returns the code that gives those answers of an earlier lesson (the
+    reference answers, pasted), or None to take them from the learner's notebook as usual.
+    """
     path = pathlib.Path(path)
     lines = path.read_text(encoding="utf-8").splitlines()
     cells, markdown, index = [], [], 0
@@ -67,7 +76,7 @@ def parse_template(path):
                 index += 1
             if index == len(lines):
                 raise TemplateError(f"{path}:{start}: code block ``` {' '.join(info)} is never closed")
-            cells.append(_code_cell(path, start, info, body))
+            cells.append(_code_cell(path, start, info, body, give))
         else:
             markdown.append(line)
         index += 1
@@ -75,7 +84,7 @@ def parse_template(path):
     return cells
 
 
-def _code_cell(path, line_number, info, body):
+def _code_cell(path, line_number, info, body, give=None):
     if info[0] == "exercise":
         if len(info) != 2 or any(line.strip() for line in body):
             raise TemplateError(f"{path}:{line_number}: write an exercise as an empty block ```exercise NAME")
@@ -83,17 +92,36 @@ def _code_cell(path, line_number, info, body):
     if info[0] != "python" or info[1:] not in ([], ["setup"]):
         raise TemplateError(f"{path}:{line_number}: unknown block ```{' '.join(info)} "
                             "(use ```python, ```python setup or ```exercise NAME)")
-    expanded = []
+    expanded, earlier = [], []
     for offset, line in enumerate(body):
-        include = INCLUDE.match(line)
-        if include:
+        include, answers_of = INCLUDE.match(line), ANSWERS_OF.match(line)
+        if line.startswith("%answers_of") and (info[1:] != ["setup"] or not answers_of):
+            raise TemplateError(f"{path}:{line_number + offset + 1}: write `%answers_of NN_topic name ...` inside a "
+                                "```python setup block")
+        if answers_of:
+            lesson, names = answers_of.group(1), tuple(answers_of.group(2).split())
+            given = give(lesson, names) if give else None
+            earlier.append((lesson, names, given is not None))
+            expanded.append(given if given is not None else answers_of_code(lesson, names))
+        elif include:
             try:
                 expanded.append(answer_source(include.group(1), "reference"))
             except (ImportError, AttributeError, ValueError) as error:
                 raise TemplateError(f"{path}:{line_number + offset + 1}: cannot include {include.group(1)}: {error}")
         else:
             expanded.append(line)
-    return Cell("setup" if info[1:] == ["setup"] else "code", "\n".join(expanded).strip("\n"))
+    kind = "setup" if info[1:] == ["setup"] else "code"
+    return Cell(kind, "\n".join(expanded).strip("\n"), earlier=tuple(earlier))
+
+
+def answers_of_code(lesson, names):
+    """The setup code that takes ``names`` from the learner's own notebook of the earlier ``lesson``."""
+    targets = ", ".join(names) + ("," if len(names) == 1 else "")
+    arguments = ", ".join(f'"{item}"' for item in (lesson, *names))
+    call = f"answers_from({arguments})"
+    if len(f"{targets} = {call}") > 116:
+        call = f"answers_from(\n    {arguments})"
+    return f"from solutions.earlier import answers_from\n\n{targets} = {call}"
 
 
 def _definition(target):

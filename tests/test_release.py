@@ -5,9 +5,11 @@ libraries but not this repository (the editable install's import hook lives in a
 run a lesson there in a fresh Jupyter kernel.
 """
 
+import ast
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -20,7 +22,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from autograder import __main__ as cli
-from autograder import build, checks, release, source
+from autograder import build, checks, leaks, nbgrader_course, release, source
 
 LESSON = "01_linear_pca"
 
@@ -44,7 +46,7 @@ def test_release_holds_lessons_checks_expected_outputs_and_helpers(release_dir):
         assert f"autograder/checks/l{lesson}.py" in files
     for name in ("runtime.py", "exercise.py", "__init__.py", "checks/__init__.py"):
         assert f"autograder/{name}" in files
-    for helper in ("config", "data", "plotting"):
+    for helper in ("config", "data", "plotting", "earlier"):
         assert f"solutions/{helper}.py" in files
     assert "pyproject.toml" in files and "README.md" in files
 
@@ -57,62 +59,215 @@ def test_release_holds_no_answer_module_reference_notebook_or_grader_code(releas
     forbidden = ("solutions/notebooks/", "solutions/lessons/", "autograder/nbgrader_source/", "examples/")
     assert not [path for path in files if path.startswith(forbidden)]
     for code in ("build.py", "grade.py", "source.py", "__main__.py", "release.py", "gradescope.py",
-                 "nbgrader_course.py"):
+                 "nbgrader_course.py", "leaks.py"):
         assert f"autograder/{code}" not in files
 
 
 def _answer_lines():
-    """``{answer: lines}``: the non-trivial lines of each reference answer that the student version has not got
-    (written here, apart from the release's own search, so that a bug there cannot hide a leak), less the lines
-    that the committed student lessons give in their non-answer cells (public by design)."""
-    given = set()
-    for notebook in (build.ROOT / "lessons").glob("*.ipynb"):
-        for cell in nbformat.read(notebook, as_version=4).cells:
-            if cell.cell_type == "code" and cell.metadata.get("course", {}).get("role") != "answer":
-                given |= {line.strip() for line in cell.source.splitlines()}
+    """``{exercise: lines}``: the non-trivial lines of each reference answer that its student version has not got
+    (written here, apart from the release's own search, so that a bug there cannot hide a leak). No line is
+    exempt because some lesson shows it: that exemption hid lesson 02's answers pasted into lesson 03."""
     lines = {}
     for lesson in checks.lessons():
         for exercise in checks.exercises(lesson):
             stub = {line.strip() for line in source.answer_source(exercise.answer, "student").splitlines()}
             reference = {line.strip() for line in source.answer_source(exercise.answer, "reference").splitlines()}
-            lines[exercise.answer] = {line for line in reference
-                                      if len(line) >= 12 and line not in stub and line not in given
-                                      and not line.startswith("#")}
+            lines[exercise.name] = {line for line in reference
+                                    if len(line) >= 12 and line not in stub and not line.startswith("#")}
     return lines
 
 
-def _lines_of(path):
-    if path.suffix == ".ipynb":
-        return [line for cell in nbformat.read(path, as_version=4).cells for line in cell.source.splitlines()]
-    return path.read_text(encoding="utf-8").splitlines()
+def _code_lines(name, text):
+    if name.endswith(".ipynb"):
+        return [line for cell in nbformat.reads(text, as_version=4).cells if cell.cell_type == "code"
+                for line in cell.source.splitlines()]
+    return text.splitlines()
 
 
-def _leaks(folder):
-    """``(file, answer)`` for each file holding most (60%) of an answer's lines: answers are judged as units,
-    since single generic lines (``keras.layers.Flatten(),``) recur in many lessons' given code."""
+def _line_leaks(files):
+    """``(file, exercise)`` for each file holding half of an answer's lines or more: answers are judged as units,
+    since single generic lines (``keras.layers.Flatten(),``) recur in many lessons' code."""
     answers = _answer_lines()
     found = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".ipynb", ".md", ".json", ".txt", ".toml", ".sh"):
-            present = {line.strip() for line in _lines_of(path)}
-            found += [(path.name, answer) for answer, lines in answers.items()
-                      if lines and len(lines & present) >= max(1, -(-6 * len(lines) // 10))]
+    for name, text in sorted(files.items()):
+        if name.endswith((".py", ".ipynb")):
+            present = {line.strip() for line in _code_lines(name, text)}
+            found += [(name, exercise) for exercise, lines in answers.items()
+                      if lines and 2 * len(lines & present) >= len(lines)]
     return found
 
 
-def test_the_answer_search_finds_answers_where_they_are():
-    found = {answer for _, answer in _leaks(build.VERSIONS["reference"])}
-    secret = {answer for answer, lines in _answer_lines().items() if lines}
-    # answers that a later lesson gives by design (lesson 03 pastes lesson 02's) are public; all others are found
-    assert secret <= {exercise.answer for lesson in checks.lessons() for exercise in checks.exercises(lesson)}
-    assert len(secret) >= len(checks.lessons())
-    assert found == secret
+def _read(folder):
+    return {path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
+            for path in sorted(folder.rglob("*")) if path.is_file() and path.suffix in (".py", ".ipynb", ".md")}
 
 
-def test_no_line_of_any_reference_answer_is_in_the_release(release_dir):
-    assert _answer_lines()
-    assert _leaks(release_dir) == []
+def _every_exercise():
+    return [(lesson, exercise) for lesson in checks.lessons() for exercise in checks.exercises(lesson)]
+
+
+def test_both_searches_find_every_answer_in_its_reference_notebook():
+    notebooks = _read(build.VERSIONS["reference"])
+    found = {(leak.where.split(" ")[0], leak.answer.exercise) for leak in leaks.find_leaks(notebooks)}
+    by_lines = set(_line_leaks(notebooks))
+    for lesson, exercise in _every_exercise():
+        assert (f"{lesson}.ipynb", exercise.name) in found, exercise.name
+        assert (f"{lesson}.ipynb", exercise.name) in by_lines, exercise.name
+
+
+def _planted(lesson, code):
+    """The student version of ``lesson`` with one more code cell holding ``code``."""
+    notebook = build.build_notebook(lesson, "student")
+    notebook.cells.append(nbformat.v4.new_code_cell(code))
+    return {f"lessons/{lesson}.ipynb": nbformat.writes(notebook)}
+
+
+def _reformatted(target, rename=True):
+    """The reference answer ``target`` reformatted by ast (comments gone, other quotes and line breaks), renamed."""
+    tree = ast.parse(source.answer_source(target, "reference"))
+    if rename:
+        tree.body[0].name += "_mine"
+    return "# my own work\n" + ast.unparse(tree)
+
+
+def _flattened(target):
+    """The answer's function bodies pasted one after the other at top level, with no def around them."""
+    tree = ast.parse(source.answer_source(target, "reference"))
+    functions = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]
+    docstring = lambda node: isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)  # noqa: E731
+    return "\n".join(ast.unparse(statement) for function in functions for statement in function.body
+                     if not docstring(statement))
+
+
+@pytest.mark.parametrize("paste", [lambda target: source.answer_source(target, "reference"), _reformatted, _flattened],
+                         ids=["exact", "reformatted-and-renamed", "flattened"])
+def test_the_leak_search_catches_every_answer_planted_in_a_lesson(paste):
+    for lesson, exercise in _every_exercise():
+        host = "01_linear_pca" if lesson != "01_linear_pca" else "09_dcgan"
+        files = _planted(host, paste(exercise.answer))
+        assert exercise.name in {leak.answer.exercise for leak in leaks.find_leaks(files)}, exercise.name
+        assert exercise.name not in {leak.answer.exercise for leak in leaks.find_leaks(files, allowed={exercise.name})}
+
+
+def test_the_leak_search_finds_a_copy_that_fixes_a_parameter_at_its_default():
+    # lesson 04 used to give this "dense baseline": lesson 02's answer with activation="selu" written in
+    copy = source.answer_source("solutions.conv:build_dense_autoencoder", "reference")
+    assert "activation=activation" not in copy and 'name="dense_encoder"' in copy
+    found = leaks.find_leaks(_planted("04_conv_recurrent", copy))
+    assert [(leak.answer.exercise, leak.evidence) for leak in found] == [
+        ("stacked_autoencoder", "the body of build_dense_autoencoder() is the answer's")]
+
+
+def test_the_leak_search_reads_python_files_and_markdown_code_blocks():
+    answer = source.answer_source("solutions.gan:GAN", "reference")
+    for name, text in (("solutions/helper.py", answer), ("NOTES.md", f"Look:\n\n```python\n{answer}```\n")):
+        assert [leak.answer.exercise for leak in leaks.find_leaks({name: text})] == ["gan_train_step"], name
+
+
+def test_default_release_holds_no_reference_answer(release_dir):
+    files = _read(release_dir)
+    assert _answer_lines() and len(files) > 20
+    assert _line_leaks(files) == []
+    assert leaks.find_leaks(files) == []
     assert release.find_answer_code(release_dir) == []
+
+
+@pytest.mark.parametrize("lesson", checks.lessons())
+def test_single_lesson_release_holds_only_its_checks_and_no_answer(lesson):
+    files = release.plan([lesson])
+    assert [name for name in files if name.startswith("lessons/")] == [f"lessons/{lesson}.ipynb"]
+    assert [name for name in files if name.startswith("autograder/expected/")] == [f"autograder/expected/{lesson}.json"]
+    module = pathlib.Path(checks.lesson_modules()[lesson].__file__).name
+    assert [name for name in files if name.startswith("autograder/checks/")] == [
+        "autograder/checks/__init__.py", f"autograder/checks/{module}"]
+    assert _line_leaks(files) == [] and leaks.find_leaks(files) == []
+
+
+def _plant_in_lesson_01(monkeypatch, code):
+    real = build.build_notebook
+
+    def build_notebook(lesson, version, give=()):
+        notebook = real(lesson, version, give)
+        if lesson == "01_linear_pca" and version == "student":
+            notebook.cells.append(nbformat.v4.new_code_cell(code))
+        return notebook
+
+    monkeypatch.setattr(build, "build_notebook", build_notebook)
+
+
+@pytest.mark.parametrize("reformat", [False, True], ids=["exact", "reformatted"])
+def test_a_release_with_a_planted_answer_fails_and_leaves_nothing(tmp_path, monkeypatch, capsys, reformat):
+    target = "solutions.linear:principal_angles"
+    _plant_in_lesson_01(monkeypatch, _reformatted(target) if reformat else source.answer_source(target, "reference"))
+    folder = tmp_path / "course"
+    assert cli.main(["release", str(folder), "--lesson", "01_linear_pca"]) == 1
+    error = capsys.readouterr().err
+    assert "lessons/01_linear_pca.ipynb (cell" in error and "exercise principal_angles" in error
+    assert "No release was written" in error
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_written_release_is_searched_again_before_it_is_moved_into_place(tmp_path, monkeypatch):
+    _plant_in_lesson_01(monkeypatch, _reformatted("solutions.linear:principal_angles"))
+    monkeypatch.setattr(release, "_check_leaks", lambda files, given: None)  # as if the plan's search missed it
+    with pytest.raises(release.ReleaseError, match="(?s)written release contains .*principal_angles"):
+        release.write(tmp_path / "course", ["01_linear_pca"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_release_leaves_the_earlier_release_as_it_was(tmp_path, monkeypatch):
+    folder = tmp_path / "course"
+    monkeypatch.setattr(release, "plan", lambda lessons=None, give=(): {"lessons/new.txt": "new"})
+    release.write(folder)
+    monkeypatch.undo()
+    _plant_in_lesson_01(monkeypatch, source.answer_source("solutions.linear:principal_angles", "reference"))
+    with pytest.raises(release.ReleaseError, match="principal_angles"):
+        release.write(folder, ["01_linear_pca"])
+    assert _files(folder) == [release.MARKER, "lessons/new.txt"] and len(list(tmp_path.iterdir())) == 1
+
+
+def test_give_pastes_the_named_answers_and_says_so_by_lesson_and_points(tmp_path, capsys):
+    folder = tmp_path / "course"
+    assert cli.main(["release", str(folder), "--lesson", "03_tied_greedy", "--give", "02_stacked"]) == 0
+    printed = capsys.readouterr().out
+    said = ("lesson 02_stacked: rounded_accuracy (1 point), build_stacked_autoencoder (2 points); 3 of its 3 points, "
+            "pasted into 03_tied_greedy")
+    assert f"WARNING: this release GIVES AWAY reference answers of {said}" in printed
+    assert f"- {said}\n" in (folder / release.GIVEN_FILE).read_text()
+    assert "--give 02_stacked" in (folder / release.GIVEN_FILE).read_text()
+    assert release.GIVEN_FILE in (folder / "README.md").read_text()
+    lesson = nbformat.read(folder / "lessons" / "03_tied_greedy.ipynb", as_version=4)
+    assert "gives away lesson 02_stacked's reference answers** (rounded_accuracy, build_stacked_autoencoder: 3 " \
+           "points)" in lesson.cells[0].source
+    files = _read(folder)
+    assert sorted({leak.answer.exercise for leak in leaks.find_leaks(files)}) == ["rounded_accuracy",
+                                                                                  "stacked_autoencoder"]
+    assert release.find_answer_code(folder, give=["02_stacked"]) == []
+    assert json.loads((folder / release.MARKER).read_text())["given"] == ["02_stacked"]
+
+
+def test_give_gives_only_what_the_release_builds_on(tmp_path, capsys):
+    assert cli.main(["release", str(tmp_path / "a"), "--lesson", "01_linear_pca", "--give", "02_stacked"]) == 1
+    assert "no lesson of this release builds on lesson 02_stacked's answers, so there is nothing to give " \
+           "(lessons that build on earlier answers: 03_tied_greedy, 04_conv_recurrent on 02_stacked; 09_dcgan on " \
+           "08_gan)" in capsys.readouterr().err
+    assert cli.main(["release", str(tmp_path / "b"), "--lesson", "09_dcgan", "--give", "99_nothing"]) == 1
+    assert "unknown lesson '99_nothing'" in capsys.readouterr().err
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_nbgrader_release_folder_holds_no_answer(tmp_path):
+    for lesson in checks.lessons():
+        text = nbgrader_course.source_notebook(lesson)
+        cleared = nbformat.reads(nbgrader_course.released_version(text), as_version=4)
+        assert [cell.source for cell in cleared.cells] == [
+            cell.source for cell in build.build_notebook(lesson, "student").cells], lesson
+    source_text = nbgrader_course.source_notebook("01_linear_pca")
+    notebook = nbformat.reads(source_text, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell(_reformatted("solutions.linear:pca_reconstruction_mse")))
+    planted = {tmp_path / "source" / "01_linear_pca" / "01_linear_pca.ipynb": nbformat.writes(notebook)}
+    with pytest.raises(nbgrader_course.CourseError, match="release/01_linear_pca/01_linear_pca.ipynb .*pca_mse"):
+        nbgrader_course._check_no_answers(planted)
 
 
 def test_release_refuses_a_lesson_that_imports_an_answer_module():
@@ -137,7 +292,7 @@ def test_release_does_not_overwrite_a_folder_it_did_not_write(tmp_path, release_
 
 
 def test_release_replaces_an_earlier_release(tmp_path, monkeypatch):
-    monkeypatch.setattr(release, "plan", lambda lessons=None: {"lessons/new.txt": "new"})
+    monkeypatch.setattr(release, "plan", lambda lessons=None, give=(): {"lessons/new.txt": "new"})
     folder = tmp_path / "course"
     (folder / "lessons").mkdir(parents=True)
     (folder / "lessons" / "old.txt").write_text("old")
@@ -239,3 +394,32 @@ def test_pasted_answers_pass_and_the_bundled_mistake_fails_in_the_release(releas
     verdicts = [_printed(cell) for cell in notebook.cells if cell.source.startswith("check(")]
     assert verdicts[:-1] == [f"[PASS] {exercise.title}\n" for exercise in exercises.values()]
     assert verdicts[-1].startswith(f"[FAIL] {exercises[mistake['exercise']].title}") and "radians" in verdicts[-1]
+
+
+def _setup_then(lesson_path, code):
+    """The lesson's setup cells, then ``code``."""
+    lesson = nbformat.read(lesson_path, as_version=4)
+    cells = [cell for cell in lesson.cells if cell.metadata.get("course", {}).get("role") == "setup"]
+    return nbformat.v4.new_notebook(cells=cells + [nbformat.v4.new_code_cell(code)])
+
+
+def test_release_lesson_03_runs_the_learners_own_lesson_02(release_dir, clean_python, tmp_path):
+    # a learner who solved lesson 02 (the reference version stands for their notebook), next to lesson 03
+    shutil.copy(build.VERSIONS["reference"] / "02_stacked.ipynb", tmp_path / "02_stacked.ipynb")
+    notebook = _setup_then(release_dir / "lessons" / "03_tied_greedy.ipynb",
+                           "_, _, model = build_stacked_autoencoder(30, 100)\n"
+                           "print(model.count_params(), rounded_accuracy.__module__)")
+    _execute(notebook, clean_python, tmp_path)
+    assert "lesson 02's answers from your 02_stacked.ipynb" in "".join(map(_printed, notebook.cells))
+    assert _printed(notebook.cells[-1]).split() == ["163814", "lesson_02_stacked"]
+
+
+def test_release_lesson_09_without_lesson_08_says_what_to_do(release_dir, clean_python, tmp_path):
+    notebook = _setup_then(release_dir / "lessons" / "09_dcgan.ipynb",
+                           "class Mine(GAN):\n    pass\n\nMine(None, None, 30)")
+    with pytest.raises(CellExecutionError) as error:
+        _execute(notebook, clean_python, tmp_path)
+    assert error.value.ename == "EarlierAnswerMissing"
+    assert "finish lesson 08's exercise GAN first, or ask your instructor for a release that gives it" in \
+        str(error.value)
+    assert "08_gan.ipynb is not there" in "".join(map(_printed, notebook.cells[:-1]))
