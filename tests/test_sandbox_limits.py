@@ -1,0 +1,156 @@
+"""Per-kernel quotas (memory of the whole process tree, processes, disk) and the grader's safe reading of files.
+
+The kernels here run tiny notebooks without TensorFlow (no kernel server), under a 256 MiB memory limit, so each
+test takes seconds and never stresses the host. The same attacks through the whole grader are in
+``test_grade_attacks.py``.
+"""
+
+import os
+import pathlib
+import time
+
+import nbformat
+import pytest
+
+from autograder import grade, limits
+from autograder.safe_io import UnsafeFile, read_regular
+from autograder.sandbox import Limits, Sandbox, execute
+
+MEMORY_MB = 256
+needs_cgroup = pytest.mark.skipif(limits.cgroups().version is None,
+                                  reason=f"no cgroup for kernels here: {limits.cgroups().problem}")
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the work folder's tmpfs quota needs a root grader")
+
+
+def _tiny(*sources):
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source, metadata={"role": "answer",
+                                                                                       "exercise": "x"})
+                                           for source in sources])
+
+
+def _outputs(cell):
+    return "".join(output.get("text", "") for output in cell.outputs)
+
+
+def _run(notebook, **overrides):
+    """Execute ``notebook`` in a fresh sandbox; returns ``(execution, the run's cgroup folders, its memory peak)``."""
+    settings = dict(cell_timeout=60, memory_mb=MEMORY_MB, preload=False)
+    with Sandbox(Limits(**{**settings, **overrides})) as sandbox:
+        run = sandbox.new_run()
+        folders = list(run.cgroup.folders) if run.cgroup is not None else []
+        execution = execute(sandbox, notebook, run, time.time() + 120)
+        peak = run.cgroup.peak_bytes() if run.cgroup is not None else None
+        sandbox.discard(run)
+    return execution, folders, peak
+
+
+SHARED_MMAP = f"""
+import mmap
+block = mmap.mmap(-1, {4 * MEMORY_MB} << 20)  # shared and anonymous: RLIMIT_DATA does not count it
+for offset in range(0, len(block), 4096):
+    block[offset] = 1
+print('survived')
+"""
+FORKED_CHILDREN = f"""
+import os, time
+children = []
+for _ in range(3):  # each holds 60 % of the limit: together 180 %
+    pid = os.fork()
+    if pid == 0:
+        hog = b'x' * ({MEMORY_MB * 6 // 10} << 20)
+        time.sleep(60)
+        os._exit(0)
+    children.append(pid)
+for pid in children:
+    os.waitpid(pid, 0)
+print('survived')
+"""
+
+
+@needs_cgroup
+@pytest.mark.parametrize("source", [SHARED_MMAP, FORKED_CHILDREN], ids=["shared-mmap", "forked-children"])
+def test_memory_of_every_kind_and_every_process_is_limited(source):
+    notebook = _tiny("print('before')", source, "print('never')")
+    started = time.monotonic()
+    execution, folders, peak = _run(notebook)
+    assert execution.fatal == (1, "memory"), execution
+    assert time.monotonic() - started < 40  # stopped at once, not when the children's sleep ended
+    assert _outputs(notebook.cells[0]) == "before\n" and "survived" not in _outputs(notebook.cells[1])
+    assert 0.5 * (MEMORY_MB << 20) < peak <= MEMORY_MB << 20  # the tree's memory peaked at the limit, not beyond
+    assert folders and not any(folder.exists() for folder in folders)  # the run's cgroup is gone
+
+
+@needs_cgroup
+def test_the_process_limit_is_the_kernels_own():
+    source = ("import threading, time\nstarted = 0\ntry:\n    for _ in range(1000):\n"
+              "        threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n        started += 1\n"
+              "except RuntimeError:\n    pass\nprint(started)")
+    notebook = _tiny(source)
+    execution, _, _ = _run(notebook, max_processes=64)
+    assert execution.fatal is None, execution
+    assert 10 < int(_outputs(notebook.cells[0])) < 64
+
+
+@needs_root
+def test_the_work_folder_has_a_disk_quota():
+    source = ("written = 0\ntry:\n    for i in range(4):\n        with open(f'big{i}', 'wb') as f:\n"
+              "            f.write(b'x' * (50 << 20))\n        written += 1\nexcept OSError as error:\n"
+              "    print(written, error.errno)\nelse:\n    print(written, 0)")
+    notebook = _tiny(source)
+    execution, _, _ = _run(notebook, work_mb=120, memory_mb=512)
+    assert execution.fatal is None, execution
+    assert _outputs(notebook.cells[0]).split() == ["2", "28"]  # ENOSPC after two 50 MiB files in 120 MiB
+
+
+def test_without_a_cgroup_the_grader_warns_and_limits_per_process(monkeypatch, tmp_path, capsys):
+    class NoCgroups:
+        version, parents, problem = None, [], "none here, for this test"
+
+    monkeypatch.setitem(limits._SHARED, "cgroups", NoCgroups())
+    notebook = _tiny("import resource\nprint(resource.getrlimit(resource.RLIMIT_DATA)[0] >> 20)")
+    execution, _, _ = _run(notebook)
+    assert execution.status.get("cgroup") is False
+    assert _outputs(notebook.cells[0]).strip() == str(MEMORY_MB)
+    (tmp_path / "subs" / "empty").mkdir(parents=True)
+    assert grade.main([str(tmp_path / "subs")], str(tmp_path / "out"), quiet=True,
+                      limits=Limits(preload=False)) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "no cgroup" in line]
+    assert len(warnings) == 1 and "none here, for this test" in warnings[0] and "RLIMIT_DATA" in warnings[0]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# reading what a kernel could have replaced
+
+
+@pytest.fixture
+def planted(tmp_path):
+    base = tmp_path / "work"
+    (base / "results").mkdir(parents=True)
+    (base / "results" / "good.json").write_text('{"fine": 1}')
+    os.mkfifo(base / "results" / "pipe.json")
+    (base / "results" / "folder.json").mkdir()
+    (base / "results" / "zero.json").symlink_to("/dev/zero")
+    (base / "results" / "big.json").write_bytes(b"x" * 2000)
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "good.json").write_text("host file")
+    (base / "swapped").symlink_to(tmp_path / "secret")
+    return base
+
+
+@pytest.mark.parametrize("name, found", [("pipe.json", "a named pipe"), ("folder.json", "a folder"),
+                                         ("zero.json", "a symbolic link"), ("big.json", "larger than 1000 bytes")])
+def test_only_regular_files_of_bounded_size_are_read(planted, name, found):
+    assert read_regular("results/good.json", 1000, base=planted) == b'{"fine": 1}'
+    started = time.monotonic()
+    with pytest.raises(UnsafeFile) as refused:
+        read_regular(f"results/{name}", 1000, base=planted)
+    assert refused.value.found.startswith(found) and time.monotonic() - started < 5  # and it did not block
+
+
+def test_a_folder_swapped_for_a_link_is_not_followed_and_proc_files_are_bounded(planted):
+    with pytest.raises(UnsafeFile) as refused:
+        read_regular("swapped/good.json", 1000, base=planted)
+    assert refused.value.found == "a symbolic link"
+    with pytest.raises(UnsafeFile) as endless:  # size 0 on stat, yet it never ends
+        read_regular("/proc/kpageflags" if os.access("/proc/kpageflags", os.R_OK) else "/proc/self/pagemap", 1 << 16)
+    assert endless.value.found.startswith("larger than 65536 bytes")
