@@ -531,7 +531,7 @@ def grade(paths, seed=None, cell_timeout=120.0, progress=None, *, limits=None, w
     def prepare(index, student, path, sandbox):
         """In the watchdog: read the submission, reuse its kept rows or run it in kernels."""
         if _is_folder(path):
-            return grade_notebook(student, path, seed), None
+            return grade_notebook(student, path, seed), (_submission_key("folder", seed, limits), "folder", 0)
         data, problem = read_submission(path)
         content = hashlib.sha256(data if problem is None else problem.encode()).hexdigest()
         version = state.version_of(student, path, content) if state is not None else 0

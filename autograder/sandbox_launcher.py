@@ -180,8 +180,9 @@ def exec_kernel(config, connection_file, drop_to_nobody, log_fd, start=None):
         _limit(resource.RLIMIT_DATA, config["memory_bytes"])
     _limit(resource.RLIMIT_FSIZE, config["file_bytes"])
     _limit(resource.RLIMIT_CORE, 0)
-    if drop_to_nobody and not in_cgroup:  # with a cgroup, its pids.max is this kernel's own process limit
-        _limit(resource.RLIMIT_NPROC, config["nproc"])
+    if drop_to_nobody:
+        if not in_cgroup:  # with a cgroup, its pids.max is this kernel's own process limit
+            _limit(resource.RLIMIT_NPROC, config["nproc"])
         os.setgroups([])
         os.setgid(NOBODY)
         os.setuid(NOBODY)
