@@ -7,10 +7,10 @@ anything else the learner edited, deleted, moved or added are never run; each su
 notebook's notes. Then one probe cell per exercise calls the learner's answer on inputs made from this run's seed
 (and, for hidden checks, a second seed) and writes plain data (JSON; arrays as base64 bytes) to a file.
 
-The grading notebook runs in a sandboxed kernel (:mod:`autograder.sandbox`): its own process with time, memory,
-output and file-size limits, a read-only file system without the reference answers, no network, an import guard,
-and ``nobody`` as the user when the grader is root. A cell that times out or kills the kernel costs only its exercise: the notebook runs
-again without it. Back in this process the reference answers are probed with the same seeds and
+The grading notebook runs in a sandboxed kernel (:mod:`autograder.sandbox`): its own process tree with time,
+memory, process, disk and output limits, a read-only file system without the reference answers, no network, an
+import guard, and ``nobody`` as the user when the grader is root. A cell that times out or kills the kernel costs
+only its exercise: the notebook runs again without it. Back in this process the reference answers are probed with the same seeds and
 :meth:`Exercise.assess` compares the plain data. Expected values never enter the learner's kernel, and nothing the
 kernel sends can award points by itself: only the grader's verify can.
 
@@ -41,8 +41,6 @@ import shutil
 import sys
 import threading
 import time
-
-import nbformat
 
 from autograder import build, checks
 from autograder.exercise import dumps, loads
@@ -202,7 +200,13 @@ def _answer_cells(notebook, lesson=None):
         grade_id = _grade_id(cell)
         if cell.get("cell_type") == "code" and isinstance(meta, dict) and meta.get("solution") and grade_id:
             seen[grade_id] = seen.get(grade_id, 0) + 1
-            answers.setdefault(grade_id, cell.get("source", ""))
+            source = cell.get("source", "")
+            if isinstance(source, list) and all(isinstance(line, str) for line in source):
+                source = "".join(source)
+            if not isinstance(source, str):
+                notes.append(f"the answer cell {learner_text(grade_id, 100)!r} holds no text; it was left out")
+                continue
+            answers.setdefault(grade_id, source)
     for grade_id, count in seen.items():
         if count > 1:
             notes.append(f"{count} cells have the answer id {grade_id!r}; the first one was graded")
@@ -763,6 +767,10 @@ def add_arguments(parser):
                         help=f"seconds for a whole notebook, reruns included (default {defaults.notebook_timeout:g})")
     parser.add_argument("--memory-limit", type=int, default=defaults.memory_mb, metavar="MB",
                         help=f"memory limit of a learner's kernel in MiB (default {defaults.memory_mb})")
+    parser.add_argument("--process-limit", type=int, default=defaults.max_processes, metavar="N",
+                        help=f"processes and threads of one kernel (default {defaults.max_processes})")
+    parser.add_argument("--disk-limit", type=int, default=defaults.work_mb, metavar="MB",
+                        help=f"size of a kernel's work folder in MiB (default {defaults.work_mb})")
     parser.add_argument("--output-limit", type=int, default=defaults.output_bytes // 1024, metavar="KB",
                         help=f"output kept per cell in KiB (default {defaults.output_bytes // 1024}); "
                              "the notebook keeps at most 4 times that")
@@ -784,7 +792,8 @@ def add_arguments(parser):
 def run(args):
     """Run the ``grade`` subcommand from parsed ``args``."""
     limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
-                    memory_mb=args.memory_limit, output_bytes=args.output_limit * 1024,
+                    memory_mb=args.memory_limit, max_processes=args.process_limit, work_mb=args.disk_limit,
+                    output_bytes=args.output_limit * 1024,
                     total_output_bytes=4 * args.output_limit * 1024, isolation=args.isolation,
                     preload=not args.no_preload)
     return main(args.paths, args.out, seed=args.seed, quiet=args.quiet, limits=limits, workers=args.workers,

@@ -6,7 +6,6 @@ test takes seconds and never stresses the host. The same attacks through the who
 """
 
 import os
-import pathlib
 import time
 
 import nbformat
