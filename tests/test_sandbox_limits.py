@@ -81,11 +81,11 @@ def test_memory_of_every_kind_and_every_process_is_limited(source):
 
 @needs_cgroup
 def test_the_process_limit_is_the_kernels_own():
-    source = ("import threading, time\nstarted = 0\ntry:\n    for _ in range(1000):\n"
+    source = ("import threading, time\nthreading.stack_size(256 << 10)\nstarted = 0\ntry:\n    for _ in range(1000):\n"
               "        threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n        started += 1\n"
               "except RuntimeError:\n    pass\nprint(started)")
     notebook = _tiny(source)
-    execution, _, _ = _run(notebook, max_processes=64)
+    execution, _, _ = _run(notebook, max_processes=64, memory_mb=1024)  # memory enough for 1000 threads
     assert execution.fatal is None, execution
     assert 10 < int(_outputs(notebook.cells[0])) < 64
 
