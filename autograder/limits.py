@@ -156,6 +156,7 @@ class Cgroups:
                 problems.append(found)
                 continue
             self.version, self.parents = found
+            self._sweep()
             return
         self.problem = "; ".join(problems)
 
@@ -189,6 +190,17 @@ class Cgroups:
                 return f"cgroup v1 {controller} folder {parent} is not writable"
             parents.append(parent)
         return 1, parents
+
+    def _sweep(self):
+        """Remove the kernel cgroups a grader that was killed left behind (named after its process id)."""
+        for parent in self.parents:
+            for folder in parent.glob(f"{PREFIX}-*-*"):
+                try:
+                    os.kill(int(folder.name.split("-")[-2]), 0)
+                except ProcessLookupError:
+                    KernelCgroup(self.version, [folder]).remove()
+                except (ValueError, OSError):
+                    pass
 
     def create(self, memory_bytes, max_processes):
         """A new :class:`KernelCgroup` with these limits; raises OSError when the cgroup cannot be made."""

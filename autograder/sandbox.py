@@ -160,7 +160,9 @@ class Sandbox:
         self.close()
 
     def close(self):
-        for run in list(self._active.values()):
+        with self._lock:
+            leftover = list(self._active.values())
+        for run in leftover:
             self.discard(run)
         if self.server is not None:
             self.server.kill()
@@ -251,7 +253,8 @@ class Sandbox:
         control = self.dir / f"control-{number:04d}"
         workdir.mkdir()
         run = Run(workdir, control, workdir / "results", workdir / IMPORT_LOG_NAME)
-        self._active[number] = run
+        with self._lock:
+            self._active[number] = run
         problem = quotas.mount_quota(workdir, self.limits.work_mb << 20)
         run.quota = problem is None
         if problem:
@@ -323,7 +326,8 @@ class Sandbox:
             quotas.unmount_quota(run.workdir)
         if run.cgroup is not None:
             run.cgroup.remove()
-        self._active = {key: value for key, value in self._active.items() if value is not run}
+        with self._lock:
+            self._active = {key: value for key, value in self._active.items() if value is not run}
         shutil.rmtree(run.workdir, ignore_errors=True)
         shutil.rmtree(run.control, ignore_errors=True)
 

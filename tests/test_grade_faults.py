@@ -380,6 +380,7 @@ def test_probe_results_are_validated():
     assert parse_probe_result('{"visible": {"status": "passed"}}')["visible"]["status"] == "error"
     assert parse_probe_result('{"visible": {"status": "ok", "data": 1, "extra": 2}}')["visible"]["status"] == "error"
     assert parse_probe_result("[" * 100_000)["visible"]["status"] == "error"
+    assert parse_probe_result('{"visible": {"status": "failed", "message": ["x"]}}')["visible"]["status"] == "error"
     assert parse_probe_result('{"visible": {"status": "ok", "data": 1}}', max_bytes=10)["visible"]["status"] == "error"
     good = parse_probe_result('{"visible": {"status": "ok", "data": [1, 2]}, "hidden": null}')
     assert good == {"visible": {"status": "ok", "message": "", "data": [1, 2]}, "hidden": None}

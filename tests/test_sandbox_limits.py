@@ -101,6 +101,15 @@ def test_the_work_folder_has_a_disk_quota():
     assert _outputs(notebook.cells[0]).split() == ["2", "28"]  # ENOSPC after two 50 MiB files in 120 MiB
 
 
+@needs_cgroup
+def test_cgroups_a_killed_grader_left_behind_are_removed():
+    stale = [parent / f"{limits.PREFIX}-4194000-1" for parent in limits.cgroups().parents]  # no such process
+    for folder in stale:
+        folder.mkdir()
+    limits.Cgroups()
+    assert not any(folder.exists() for folder in stale)
+
+
 def test_without_a_cgroup_the_grader_warns_and_limits_per_process(monkeypatch, tmp_path, capsys):
     class NoCgroups:
         version, parents, problem = None, [], "none here, for this test"
