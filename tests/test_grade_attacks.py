@@ -15,6 +15,7 @@ import pytest
 
 from autograder import build, checks, grade, limits
 from autograder.sandbox import Limits
+from grading_helpers import forked_children, grade_batch, read_or_empty, shared_mmap
 
 LESSON = "01_linear_pca"
 POINTS = {exercise.name: exercise.points for exercise in checks.exercises(LESSON)}
@@ -25,25 +26,8 @@ needs_cgroup = pytest.mark.skipif(limits.cgroups().version is None,
                                   reason=f"no cgroup for kernels here: {limits.cgroups().problem}")
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the work folder's tmpfs quota needs a root grader")
 
-SHARED_MMAP = f"""
-import mmap
-block = mmap.mmap(-1, {4 * MEMORY_MB} << 20)
-for offset in range(0, len(block), 4096):
-    block[offset] = 1
-"""
-FORKED_CHILDREN = f"""
-import os, time
-children = []
-for _ in range(3):
-    pid = os.fork()
-    if pid == 0:
-        hog = b'x' * ({MEMORY_MB * 6 // 10} << 20)
-        time.sleep(120)
-        os._exit(0)
-    children.append(pid)
-for pid in children:
-    os.waitpid(pid, 0)
-"""
+SHARED_MMAP = shared_mmap(MEMORY_MB)
+FORKED_CHILDREN = forked_children(MEMORY_MB)
 REPLACED_RESULTS = """
 import os
 import autograder.runtime
@@ -147,12 +131,7 @@ def batch(tmp_path_factory):
     for name in ("a b", "a_b", "=cmd|' -C calc'!A0"):
         (root / name).mkdir()
         (root / name / f"{LESSON}.ipynb").write_text(f"not json, from {name}")
-    out = root.parent / "attacks-out"
-    report = {}
-    rows, seed = grade.grade([root], seed=SEED, limits=LIMITS, workers=2, out=out, report=report)
-    grade.write_outputs(rows, out, seed, report)
-    return {"root": root, "out": out, "rows": rows, "report": report,
-            "by": {(row.student, row.exercise): row for row in rows}}
+    return grade_batch(root, root.parent / "attacks-out", seed=SEED, limits=LIMITS, workers=2)
 
 
 def _status(batch, student):
@@ -233,7 +212,7 @@ def test_names_that_make_the_same_file_name_get_distinct_feedback(batch):
 
 
 def test_the_host_keeps_no_trace(batch):
-    leftovers = [p for p in pathlib.Path("/proc").iterdir() if p.name.isdigit() and b"613.5" in _read(p / "cmdline")]
+    leftovers = [p for p in pathlib.Path("/proc").iterdir() if p.name.isdigit() and b"613.5" in read_or_empty(p / "cmdline")]
     assert not leftovers, "a process started by learner code outlived its kernel"
     mounts = pathlib.Path("/proc/self/mounts").read_text()
     assert "course-grading-" not in mounts  # every work folder's tmpfs was unmounted
@@ -249,13 +228,6 @@ def test_a_resumed_batch_reuses_every_row_without_hanging(batch):
     assert report["reused"] == len(notebooks)
     assert [(r.student, r.exercise, r.status) for r in rows] == [(r.student, r.exercise, r.status)
                                                                   for r in batch["rows"]]
-
-
-def _read(path):
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
 
 
 # ---------------------------------------------------------------------------------------------------------------

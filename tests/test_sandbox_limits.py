@@ -8,27 +8,17 @@ test takes seconds and never stresses the host. The same attacks through the who
 import os
 import time
 
-import nbformat
 import pytest
 
 from autograder import grade, limits
 from autograder.safe_io import UnsafeFile, read_regular
 from autograder.sandbox import Limits, Sandbox, execute
+from grading_helpers import forked_children, outputs, shared_mmap, tiny
 
 MEMORY_MB = 256
 needs_cgroup = pytest.mark.skipif(limits.cgroups().version is None,
                                   reason=f"no cgroup for kernels here: {limits.cgroups().problem}")
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the work folder's tmpfs quota needs a root grader")
-
-
-def _tiny(*sources):
-    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source, metadata={"role": "answer",
-                                                                                       "exercise": "x"})
-                                           for source in sources])
-
-
-def _outputs(cell):
-    return "".join(output.get("text", "") for output in cell.outputs)
 
 
 def _run(notebook, **overrides):
@@ -43,38 +33,19 @@ def _run(notebook, **overrides):
     return execution, folders, peak
 
 
-SHARED_MMAP = f"""
-import mmap
-block = mmap.mmap(-1, {4 * MEMORY_MB} << 20)  # shared and anonymous: RLIMIT_DATA does not count it
-for offset in range(0, len(block), 4096):
-    block[offset] = 1
-print('survived')
-"""
-FORKED_CHILDREN = f"""
-import os, time
-children = []
-for _ in range(3):  # each holds 60 % of the limit: together 180 %
-    pid = os.fork()
-    if pid == 0:
-        hog = b'x' * ({MEMORY_MB * 6 // 10} << 20)
-        time.sleep(60)
-        os._exit(0)
-    children.append(pid)
-for pid in children:
-    os.waitpid(pid, 0)
-print('survived')
-"""
+SHARED_MMAP = shared_mmap(MEMORY_MB)
+FORKED_CHILDREN = forked_children(MEMORY_MB)
 
 
 @needs_cgroup
 @pytest.mark.parametrize("source", [SHARED_MMAP, FORKED_CHILDREN], ids=["shared-mmap", "forked-children"])
 def test_memory_of_every_kind_and_every_process_is_limited(source):
-    notebook = _tiny("print('before')", source, "print('never')")
+    notebook = tiny("print('before')", source, "print('never')")
     started = time.monotonic()
     execution, folders, peak = _run(notebook)
     assert execution.fatal == (1, "memory"), execution
     assert time.monotonic() - started < 40  # stopped at once, not when the children's sleep ended
-    assert _outputs(notebook.cells[0]) == "before\n" and "survived" not in _outputs(notebook.cells[1])
+    assert outputs(notebook.cells[0]) == "before\n" and "survived" not in outputs(notebook.cells[1])
     assert 0.5 * (MEMORY_MB << 20) < peak <= MEMORY_MB << 20  # the tree's memory peaked at the limit, not beyond
     assert folders and not any(folder.exists() for folder in folders)  # the run's cgroup is gone
 
@@ -84,10 +55,10 @@ def test_the_process_limit_is_the_kernels_own():
     source = ("import threading, time\nthreading.stack_size(256 << 10)\nstarted = 0\ntry:\n    for _ in range(1000):\n"
               "        threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n        started += 1\n"
               "except RuntimeError:\n    pass\nprint(started)")
-    notebook = _tiny(source)
+    notebook = tiny(source)
     execution, _, _ = _run(notebook, max_processes=64, memory_mb=1024)  # memory enough for 1000 threads
     assert execution.fatal is None, execution
-    assert 10 < int(_outputs(notebook.cells[0])) < 64
+    assert 10 < int(outputs(notebook.cells[0])) < 64
 
 
 @needs_root
@@ -95,10 +66,10 @@ def test_the_work_folder_has_a_disk_quota():
     source = ("written = 0\ntry:\n    for i in range(4):\n        with open(f'big{i}', 'wb') as f:\n"
               "            f.write(b'x' * (50 << 20))\n        written += 1\nexcept OSError as error:\n"
               "    print(written, error.errno)\nelse:\n    print(written, 0)")
-    notebook = _tiny(source)
+    notebook = tiny(source)
     execution, _, _ = _run(notebook, work_mb=120, memory_mb=512)
     assert execution.fatal is None, execution
-    assert _outputs(notebook.cells[0]).split() == ["2", "28"]  # ENOSPC after two 50 MiB files in 120 MiB
+    assert outputs(notebook.cells[0]).split() == ["2", "28"]  # ENOSPC after two 50 MiB files in 120 MiB
 
 
 @needs_cgroup
@@ -115,10 +86,10 @@ def test_without_a_cgroup_the_grader_warns_and_limits_per_process(monkeypatch, t
         version, parents, problem = None, [], "none here, for this test"
 
     monkeypatch.setitem(limits._SHARED, "cgroups", NoCgroups())
-    notebook = _tiny("import resource\nprint(resource.getrlimit(resource.RLIMIT_DATA)[0] >> 20)")
+    notebook = tiny("import resource\nprint(resource.getrlimit(resource.RLIMIT_DATA)[0] >> 20)")
     execution, _, _ = _run(notebook)
     assert execution.status.get("cgroup") is False
-    assert _outputs(notebook.cells[0]).strip() == str(MEMORY_MB)
+    assert outputs(notebook.cells[0]).strip() == str(MEMORY_MB)
     (tmp_path / "subs" / "empty").mkdir(parents=True)
     assert grade.main([str(tmp_path / "subs")], str(tmp_path / "out"), quiet=True,
                       limits=Limits(preload=False)) == 0
