@@ -2,16 +2,18 @@
 
 One :class:`Sandbox` per batch prepares a library folder holding *copies* of what a grading notebook may import (the
 ``autograder`` package's code and every ``solutions`` module that is not a reference answer) and the boot script.
-Each kernel run gets a fresh work folder; :func:`execute` runs a grading notebook there through
+Each kernel run gets a fresh work folder (a tmpfs of its own, the disk quota) and a cgroup of its own (memory of
+the whole process tree, processes: :mod:`autograder.limits`); :func:`execute` runs a grading notebook there through
 ``sandbox_launcher.py`` (namespaces, resource limits, the unprivileged user ``nobody`` when the grader is root) and
 ``sandbox_boot.py`` (import guard, then ipykernel; Jupyter's messages go over Unix sockets in the work folder,
 since the kernel has no network), and returns what the grader needs to judge: which cell was
-running when a cell timed out or the kernel died, which reference modules each cell tried to import, the
-launcher's report. Outputs are capped on the grader's side (per cell, per notebook, per message), so a notebook
+running when a cell timed out, ran out of memory (the cgroup's counters say so, never the kernel) or the kernel
+died, which reference modules each cell tried to import, the launcher's report. Outputs are capped on the grader's side (per cell, per notebook, per message), so a notebook
 that prints gigabytes cannot exhaust the grader's memory.
 
 What crosses back: files the probes write in the work folder (parsed as JSON plain data by
-:func:`autograder.exercise.parse_probe_result`), the import log, and the Jupyter messages (capped). Nothing from
+:func:`autograder.exercise.parse_probe_result`), the import log, and the Jupyter messages (capped). The files are
+read by :mod:`autograder.safe_io` only: regular files of bounded size, no link followed, nothing that can block. Nothing from
 the learner's process is ever unpickled or executed by the grader.
 """
 

@@ -10,8 +10,10 @@ Run by path, never imported by the kernel: ``python -s sandbox_launcher.py CONFI
   network at all: Jupyter's messages go over Unix sockets in the work folder): builds a file system made of read-only
   bind mounts of what a Python kernel needs (system folders, the interpreter, the venv, a copy of the allowed course
   modules) plus a writable work folder and a private /tmp, pivots into it, and reaps processes; when it exits, the
-  kernel's forgotten children die with the namespace;
-* the **kernel**: resource limits (memory, file size, no core files, process count), no new privileges,
+  kernel's forgotten children die with the namespace. First of all it joins the run's cgroup (``cgroup_procs``,
+  made by the grader), so the memory and process limits hold for everything it starts;
+* the **kernel**: resource limits (file size, no core files; memory and process count per process only when there
+  is no cgroup), no new privileges,
   the unprivileged user ``nobody`` when the grader runs as root, a clean environment, then ``exec`` of the boot
   script, which installs the import guard and starts ipykernel.
 

@@ -59,6 +59,7 @@ def _forge(name, obj, seed, path, hidden_seed=None):
 autograder.runtime.probe_to_file = _forge
 """
 LOG_AS_PIPE = "import os\nos.mkfifo(os.environ['COURSE_IMPORT_LOG'])\n"
+LOG_AS_FOLDER = "import os\nos.mkdir(os.environ['COURSE_IMPORT_LOG'])\n"
 LOG_AS_ZERO = "import os\nos.symlink('/dev/zero', os.environ['COURSE_IMPORT_LOG'])\n"
 THREAD_KILLER = """
 import os, signal, threading, time
@@ -119,6 +120,7 @@ def batch(tmp_path_factory):
     _save(root, "forger", _submission({"linear_autoencoder": FORGED_STATUSES}))
     _save(root, "log_pipe", _submission({"pca_mse": LOG_AS_PIPE}))
     _save(root, "log_zero", _submission({"principal_angles": LOG_AS_ZERO}))
+    _save(root, "log_folder", _submission({"linear_autoencoder": LOG_AS_FOLDER}))
     _save(root, "thread", _submission({"linear_autoencoder": THREAD_KILLER, "pca_mse": SLOW_BUT_CORRECT}))
     _save(root, "disk", _submission({"pca_mse": FILLS_THE_DISK}))
     _save(root, "procs", _submission({"pca_mse": MANY_PROCESSES}))
@@ -165,6 +167,8 @@ def test_an_import_log_the_kernel_replaced_costs_the_exercise_that_did_it(batch)
     assert "a named pipe" in batch["by"]["log_pipe", "pca_mse"].message
     assert _status(batch, "log_zero") == {**{ex: "passed" for ex in POINTS}, "principal_angles": "error"}
     assert "a symbolic link" in batch["by"]["log_zero", "principal_angles"].message
+    assert _status(batch, "log_folder") == {**{ex: "passed" for ex in POINTS}, "linear_autoencoder": "error"}
+    assert "a folder" in batch["by"]["log_folder", "linear_autoencoder"].message
 
 
 def test_statuses_and_text_from_the_kernel_are_data(batch):
