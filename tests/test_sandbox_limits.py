@@ -6,6 +6,7 @@ test takes seconds and never stresses the host. The same attacks through the who
 """
 
 import os
+import threading
 import time
 
 import pytest
@@ -79,6 +80,26 @@ def test_cgroups_a_killed_grader_left_behind_are_removed():
         folder.mkdir()
     limits.Cgroups()
     assert not any(folder.exists() for folder in stale)
+
+
+def test_cgroup_v2_is_found_configured_and_read(tmp_path):
+    """This machine may have only cgroup v1: v2's files are made here, as the kernel lays them out."""
+    mount = tmp_path / "unified"
+    parent = mount / "grading.slice"
+    parent.mkdir(parents=True)
+    (parent / "cgroup.controllers").write_text("cpu memory pids\n")
+    (parent / "cgroup.subtree_control").write_text("")
+    found = limits.Cgroups._v2([(str(mount), "cgroup2", ["rw"])], {"": "/grading.slice"})
+    assert found == (2, [parent]) and (parent / "cgroup.subtree_control").read_text() == "+memory +pids"
+    assert "no cgroup v2" in limits.Cgroups._v2([(str(mount), "cgroup", ["memory"])], {"": "/"})
+    cgroups = limits.Cgroups.__new__(limits.Cgroups)
+    cgroups.version, cgroups.parents, cgroups._count, cgroups._lock = 2, [parent], 0, threading.Lock()
+    group = cgroups.create(300 << 20, 50)
+    folder = group.folders[0]
+    assert (folder / "memory.max").read_text() == str(300 << 20) and (folder / "pids.max").read_text() == "50"
+    assert (folder / "memory.oom.group").read_text() == "1" and group.procs == [str(folder / "cgroup.procs")]
+    (folder / "memory.events").write_text("low 0\nhigh 0\nmax 3\noom 1\noom_kill 2\noom_group_kill 1\n")
+    assert group.oom_kills() == 2 and group.limit_hits() == 3
 
 
 def test_without_a_cgroup_the_grader_warns_and_limits_per_process(monkeypatch, tmp_path, capsys):
