@@ -213,6 +213,8 @@ def parse_probe_result(text, max_bytes=None):
                 or set(value) - {"status", "message", "data"}:
             return bad("unexpected status or keys")
         message = value.get("message", "")
+        if not isinstance(message, str):
+            return bad("a message that is not text")
         if value["status"] != "ok":
             return {"status": value["status"], "message": str(message)[:MAX_MESSAGE]}
         try:

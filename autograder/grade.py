@@ -7,16 +7,21 @@ anything else the learner edited, deleted, moved or added are never run; each su
 notebook's notes. Then one probe cell per exercise calls the learner's answer on inputs made from this run's seed
 (and, for hidden checks, a second seed) and writes plain data (JSON; arrays as base64 bytes) to a file.
 
-The grading notebook runs in a sandboxed kernel (:mod:`autograder.sandbox`): its own process with time, memory,
-output and file-size limits, a read-only file system without the reference answers, no network, an import guard,
-and ``nobody`` as the user when the grader is root. A cell that times out or kills the kernel costs only its exercise: the notebook runs
-again without it. Back in this process the reference answers are probed with the same seeds and
+The grading notebook runs in a sandboxed kernel (:mod:`autograder.sandbox`): its own process tree with time,
+memory, process, disk and output limits, a read-only file system without the reference answers, no network, an
+import guard, and ``nobody`` as the user when the grader is root. A cell that times out or kills the kernel costs
+only its exercise: the notebook runs again without it. Back in this process the reference answers are probed with the same seeds and
 :meth:`Exercise.assess` compares the plain data. Expected values never enter the learner's kernel, and nothing the
 kernel sends can award points by itself: only the grader's verify can.
 
 Writes ``DIR/grades.csv``, ``DIR/grades.json`` and ``DIR/feedback/<student>.md`` and ``.html``. Each graded
 notebook's rows are also kept in ``DIR/.grading/`` so that a batch stopped midway resumes where it stopped (same
-seed, no row lost or repeated); ``fresh=True`` (``--fresh``) starts over.
+seed, no row lost or repeated); ``fresh=True`` (``--fresh``) starts over. A submission that changed since it was
+graded into the same folder is graded with a new seed, so feedback is no oracle for the next copy.
+
+The parts: :mod:`autograder.submissions` (who submitted what, reading it), :mod:`autograder.notebook_runs` (the
+kernel runs), :mod:`autograder.untrusted` (the kernel's statuses and text as data), this module (verdicts, the
+batch, the outputs).
 """
 
 import argparse
@@ -37,26 +42,29 @@ import sys
 import threading
 import time
 
-import nbformat
-
 from autograder import build, checks
-from autograder.exercise import dumps, loads, parse_probe_result
-from autograder.sandbox import Limits, Sandbox, describe_exit, execute
+from autograder.exercise import dumps, loads
+from autograder.notebook_runs import MAX_RESULT_BYTES, NotebookRuns, hidden_seed, instructor_notebook  # noqa: F401
+from autograder.sandbox import Limits, Sandbox
+from autograder.submissions import (MAX_NOTEBOOK_BYTES, STATE_DIR, discover, feedback_names,  # noqa: F401
+                                    parse_notebook, read_submission)
+from autograder.untrusted import csv_cell, hidden_result, kernel_outcome, learner_text, one_line
 
 COLUMNS = ["student", "notebook", "exercise", "score", "max_score", "status", "message"]
-MAX_RESULT_BYTES = 10_000_000
-MAX_NOTEBOOK_BYTES = 200_000_000
-GRADER_VERSION = "2"  # bump when a change to the grader can change a grade: cached results are then not reused
-STATE_DIR = ".grading"
+GRADER_VERSION = "3"  # bump when a change to the grader can change a grade: cached results are then not reused
+WATCHDOG_SLACK = 120.0  # seconds a notebook may take beyond its time limits (kernel starts and stops, reading)
 STATUSES = {
     "passed": "every check passed: full points",
     "partial": "some of the exercise's sub-checks passed: that fraction of the points",
     "failed": "a check failed; the message names the mistake and a hint",
     "not-implemented": "the stub was left as is",
     "error": "the answer cell or the call raised an exception",
-    "timeout": "a cell ran longer than the cell time limit, or the notebook longer than its time limit",
-    "memory-limit": "the code ran out of memory under the kernel's memory limit",
-    "crashed": "the kernel process died (os._exit, a signal, a crash) while running this exercise",
+    "timeout": "a cell ran longer than the cell time limit, or the notebook longer than its time limit (or the "
+               "grader gave up waiting on it)",
+    "memory-limit": "the code (with every process it started) used more memory than the kernel's limit, as the "
+                    "kernel's cgroup reports",
+    "crashed": "the kernel process died (os._exit, a signal, a crash) while running this exercise, and again when "
+               "this exercise ran on its own",
     "forbidden-import": "the code tried to import a reference answer module: 0 points for the exercise",
     "missing": "the answer cell was deleted or its grade_id changed",
     "malformed-notebook": "the file is not a readable notebook",
@@ -78,46 +86,11 @@ class Row:
     status: str
     message: str
     notes: tuple = ()  # notes about the whole notebook (restored cells, truncated output, reruns); same per row
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# finding submissions
-
-
-def discover(paths):
-    """``[(student, notebook path or folder)]``: a notebook's student is the name of the folder that holds it."""
-    found = []
-    for raw in paths:
-        path = pathlib.Path(raw)
-        if path.is_file():
-            found.append((path.resolve().parent.name, path))
-        elif path.is_dir():
-            notebooks = _notebooks_in(path)
-            if not notebooks:
-                found.append((path.resolve().name, path))  # an empty folder still gets a row
-                continue
-            entries = [(notebook.resolve().parent.name, notebook) for notebook in notebooks]
-            # a student's folder with nothing in it gets a row too, so nobody silently disappears
-            entries += [(sub.name, sub) for sub in path.iterdir() if sub.is_dir() and not sub.name.startswith(".")
-                        and not _notebooks_in(sub)]
-            found.extend(sorted(entries, key=lambda entry: (entry[0], str(entry[1]))))
-        else:
-            raise FileNotFoundError(f"{raw}: no such file or folder")
-    return found
-
-
-def _notebooks_in(folder):
-    return sorted(p for p in pathlib.Path(folder).rglob("*.ipynb")
-                  if ".ipynb_checkpoints" not in p.parts and STATE_DIR not in p.parts)
+    seed: int = None  # the probe seed this notebook was graded with
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # reference outputs (computed here, in the trusted process)
-
-
-def hidden_seed(seed):
-    """The second per-run seed, for hidden checks: derived from ``seed``, different from it."""
-    return int(hashlib.sha256(f"hidden checks of run {seed}".encode()).hexdigest()[:8], 16) % (2**31 - 1) + 1
 
 
 def reference_outputs(lesson, seed):
@@ -199,24 +172,7 @@ def _rows_for_all(student, notebook, lesson, status, message, notes=()):
             for ex in checks.exercises(lesson)]
 
 
-def _read_submission(path):
-    """``(notebook, None)`` or ``(None, message)`` for a file that is not a readable notebook."""
-    try:
-        size = pathlib.Path(path).stat().st_size
-        if size > MAX_NOTEBOOK_BYTES:
-            return None, (f"the file is {size / 1e6:.0f} MB, more than the {MAX_NOTEBOOK_BYTES / 1e6:.0f} MB a "
-                          "notebook may have; clear the outputs (Edit > Clear outputs of all cells) and submit again")
-        text = pathlib.Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return None, f"the file cannot be read as text ({error}); submit the .ipynb file itself"
-    try:
-        notebook = nbformat.reads(text, as_version=4)
-    except Exception as error:  # nbformat raises several types for bad JSON and bad structure
-        return None, (f"not a valid notebook ({type(error).__name__}: {str(error)[:200]}); open it in Jupyter, "
-                      "save it, and submit it again")
-    if not isinstance(notebook.get("cells"), list) or not all(isinstance(c, dict) for c in notebook.cells):
-        return None, "not a valid notebook (no list of cells)"
-    return notebook, None
+_instructor_notebook = instructor_notebook
 
 
 def _lesson_of(notebook, path):
@@ -229,11 +185,6 @@ def _lesson_of(notebook, path):
     if stem in known:
         return stem, declared
     return (declared if declared in known else None), declared
-
-
-@functools.lru_cache(maxsize=None)
-def _instructor_notebook(lesson):
-    return build.build_notebook(lesson, "student")
 
 
 def _grade_id(cell):
@@ -249,7 +200,13 @@ def _answer_cells(notebook, lesson=None):
         grade_id = _grade_id(cell)
         if cell.get("cell_type") == "code" and isinstance(meta, dict) and meta.get("solution") and grade_id:
             seen[grade_id] = seen.get(grade_id, 0) + 1
-            answers.setdefault(grade_id, cell.get("source", ""))
+            source = cell.get("source", "")
+            if isinstance(source, list) and all(isinstance(line, str) for line in source):
+                source = "".join(source)
+            if not isinstance(source, str):
+                notes.append(f"the answer cell {learner_text(grade_id, 100)!r} holds no text; it was left out")
+                continue
+            answers.setdefault(grade_id, source)
     for grade_id, count in seen.items():
         if count > 1:
             notes.append(f"{count} cells have the answer id {grade_id!r}; the first one was graded")
@@ -318,145 +275,51 @@ def _out_of_order(positions, ids):
     return [ids[i] for i in range(len(ids)) if i not in keep]
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# the grading notebook
+@dataclasses.dataclass
+class _Submission:
+    """A submission read and checked in the per-notebook watchdog, ready to be judged (or already judged: rows)."""
+
+    rows: list = None
+    lesson: str = None
+    answers: dict = None
+    notes: list = None
+    runs: object = None
+    seed: int = None
 
 
-def _grading_notebook(lesson, answers, probes, seed, results_dir):
-    """Setup cells from the instructor's version, the learner's ``answers``, then a probe cell per exercise."""
-    cells = [nbformat.v4.new_code_cell(cell.source, metadata={"role": "setup"})
-             for cell in _instructor_notebook(lesson).cells if cell.metadata["course"]["role"] == "setup"]
-    for exercise in checks.exercises(lesson):
-        if exercise.name in answers:
-            cells.append(nbformat.v4.new_code_cell(answers[exercise.name],
-                                                   metadata={"role": "answer", "exercise": exercise.name}))
-    for exercise in probes:
-        target = pathlib.Path(results_dir) / f"{exercise.name}.json"
-        code = ("from autograder.runtime import probe_to_file\n"
-                f"probe_to_file({exercise.name!r}, globals().get({exercise.symbol!r}), seed={seed}, "
-                f"hidden_seed={hidden_seed(seed)}, path={str(target)!r})")
-        cells.append(nbformat.v4.new_code_cell(code, metadata={"role": "probe", "exercise": exercise.name}))
-    notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = build.KERNELSPEC
-    return notebook
+def _run_submission(student, path, data, seed, sandbox):
+    """Everything about one submission that may meet learner-made files or kernels: parse, check, run."""
+    name = pathlib.Path(path).name
+    notebook, problem = (None, data) if isinstance(data, str) else parse_notebook(data)
+    lesson, declared = _lesson_of(notebook, path)
+    if problem:
+        return _Submission(rows=_rows_for_all(student, name, lesson, "malformed-notebook", problem))
+    if lesson is None:
+        return _Submission(rows=_rows_for_all(
+            student, name, None, "unknown-lesson", f"{name} is not one of the course's lessons "
+            f"({', '.join(checks.lessons())}); keep the lesson's file name, e.g. 01_linear_pca.ipynb"))
+    if declared and _LESSON_ID.match(declared) and declared != lesson:
+        return _Submission(rows=_rows_for_all(
+            student, name, lesson, "wrong-lesson", f"this file is named {name} but holds lesson {declared}: submit "
+            f"lesson {lesson} under this name", [f"the notebook's metadata says it is lesson {declared}"]))
+    answers, notes = _answer_cells(notebook, lesson)
+    notes += _integrity_notes(notebook, lesson)
+    runs = NotebookRuns(lesson, answers, seed, sandbox).run()
+    return _Submission(lesson=lesson, answers=answers, notes=notes + runs.notes, runs=runs, seed=seed)
 
 
-def _error_of(cell):
-    """``(ename, evalue)`` when the cell raised (from the kernel's reply, else its outputs), else None."""
-    reply = cell.get("metadata", {}).get("reply_error")
-    if reply:
-        return tuple(reply)
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            return str(output.get("ename", "Error"))[:200], str(output.get("evalue", ""))[:1000]
-    return None
-
-
-def _answer_error_status(error):
-    ename, evalue = error
-    if ename == "NotImplementedError":
-        return "not-implemented", "the answer cell still raises NotImplementedError"
-    if ename == "MemoryError":
-        return "memory-limit", "the answer cell ran out of memory (the kernel's memory limit)"
-    return "error", f"the answer cell raised {ename}: {evalue}"[:500]
-
-
-class _NotebookRuns:
-    """Runs one grading notebook in the sandbox until every exercise has a result or a reason it has none."""
-
-    def __init__(self, lesson, answers, seed, sandbox):
-        self.lesson, self.answers, self.seed, self.sandbox = lesson, answers, seed, sandbox
-        self.limits = sandbox.limits
-        self.exercises = checks.exercises(lesson)
-        self.results, self.final, self.answer_errors, self.forbidden = {}, {}, {}, {}
-        self.excluded = set()
-        self.setup_problem = None
-        self.notes, self.isolation, self.runs = [], set(), 0
-
-    def run(self):
-        deadline = time.time() + self.limits.notebook_timeout
-        while True:
-            pending = [ex for ex in self.exercises if ex.name in self.answers and ex.name not in self.results
-                       and ex.name not in self.final]
-            if not pending or self.setup_problem:
-                return self
-            self.runs += 1
-            run = self.sandbox.new_run()
-            answers = {name: source for name, source in self.answers.items() if name not in self.excluded}
-            notebook = _grading_notebook(self.lesson, answers, pending, self.seed, run.results)
-            execution = execute(self.sandbox, notebook, run, deadline)
-            self.isolation.add(execution.status.get("isolation", "unknown"))
-            self._collect(notebook, execution, run, pending)
-            again = execution.fatal is not None and self._handle_fatal(notebook, execution, run, pending)
-            self.sandbox.discard(run)
-            if not again:
-                for exercise in pending:  # everything ran: an exercise without a result gets a reason
-                    if exercise.name not in self.results and exercise.name not in self.final:
-                        self.final[exercise.name] = ("error", "no result came back from the probe")
-                return self
-
-    def _collect(self, notebook, execution, run, pending):
-        for index, modules in execution.imports_by_cell.items():
-            meta = notebook.cells[index].metadata
-            if meta.get("role") == "setup":
-                self.setup_problem = ("grader-error", f"the lesson's setup cells import {', '.join(modules)}, a "
-                                                      "reference answer module: fix the lesson")
-            else:
-                self.forbidden.setdefault(meta["exercise"], set()).update(modules)
-        for cell in notebook.cells:
-            role, name, error = cell.metadata.get("role"), cell.metadata.get("exercise"), _error_of(cell)
-            if role == "setup" and error and not self.setup_problem:
-                self.setup_problem = ("grader-error", f"the lesson's setup cells failed in the grader ({error[0]}: "
-                                                      f"{error[1][:300]})")
-            elif role == "answer" and error:
-                self.answer_errors[name] = error
-            elif role == "probe" and cell.get("execution_count") is not None:
-                target = run.results / f"{name}.json"
-                if target.exists() and target.stat().st_size > MAX_RESULT_BYTES:
-                    self.final[name] = ("error", f"the probe's result is larger than {MAX_RESULT_BYTES} bytes")
-                elif target.exists():
-                    self.results[name] = parse_probe_result(target.read_text("utf-8", "replace"),
-                                                            MAX_RESULT_BYTES)
-                elif error:
-                    self.final[name] = ("error", f"the probe of your answer raised {error[0]}: {error[1]}"[:500])
-        if execution.truncated:
-            self.notes.append(f"output above {self.limits.output_bytes // 1024} KiB per cell "
-                              f"(or {self.limits.total_output_bytes // 1024} KiB per notebook) was dropped")
-
-    def _handle_fatal(self, notebook, execution, run, pending):
-        """Record why the kernel stopped; True when the notebook should run again without the faulty cell."""
-        index, kind = execution.fatal
-        unfinished = [ex.name for ex in pending if ex.name not in self.results and ex.name not in self.final]
-        if kind == "start":
-            detail = self.sandbox.kernel_log(run, 500).strip().splitlines()[-1:] or [""]
-            for name in unfinished:
-                self.final[name] = ("grader-error", f"{execution.message or 'the kernel did not start'} "
-                                                    f"{detail[0]}".strip()[:500])
-            return False
-        if kind == "deadline":
-            for name in unfinished:
-                self.final[name] = ("timeout", f"grading this notebook took longer than its time limit "
-                                               f"({self.limits.notebook_timeout:g} s); this exercise was not reached")
-            return False
-        cell = notebook.cells[index] if index is not None else None
-        role = cell.metadata.get("role") if cell is not None else None
-        if role in (None, "setup"):
-            what = "timed out" if kind == "timeout" else describe_exit(execution.status)
-            self.setup_problem = ("grader-error", f"the lesson's setup cells failed in the grader ({what})")
-            return False
-        name = cell.metadata["exercise"]
-        where = "the answer cell" if role == "answer" else "the grader's call of your answer"
-        if kind == "timeout":
-            self.final[name] = ("timeout", f"{where} ran longer than {self.limits.cell_timeout:g} s (the cell time "
-                                           "limit); it was stopped and the rest of the notebook graded without it")
-        else:
-            self.final[name] = ("crashed", f"{describe_exit(execution.status)} during {where}; the rest of the "
-                                           "notebook was graded without it")
-        if role == "answer":  # the answer cell itself is the fault: leave it out of the next run
-            self.excluded.add(name)
-        self.notes.append(f"the kernel was restarted after {name}'s {role} cell "
-                          f"{'timed out' if kind == 'timeout' else 'killed it'}")
-        return self.runs <= len(self.exercises) + 1
+def _judge(student, path, submission, expected):
+    """The rows of a submission that ran: each exercise's verdict against the reference outputs."""
+    if submission.rows is not None:
+        return submission.rows
+    reference = expected(submission.lesson, submission.seed)  # computed meanwhile when the batch prefetched it
+    rows = []
+    for exercise in checks.exercises(submission.lesson):
+        status, message, fraction = _verdict(exercise, submission.answers, submission.runs,
+                                             reference[exercise.name])
+        rows.append(Row(student, pathlib.Path(path).name, exercise.name, round(exercise.points * fraction, 4),
+                        exercise.points, status, one_line(message), tuple(submission.notes), submission.seed))
+    return rows
 
 
 def grade_notebook(student, path, seed, cell_timeout=120.0, expected=None, *, limits=None, sandbox=None):
@@ -465,49 +328,31 @@ def grade_notebook(student, path, seed, cell_timeout=120.0, expected=None, *, li
     ``limits`` (a :class:`autograder.sandbox.Limits`) overrides ``cell_timeout``; ``sandbox`` shares one batch's
     sandbox (one is made, and removed, for this call otherwise); ``expected`` shares reference outputs.
     """
-    name = pathlib.Path(path).name
-    if pathlib.Path(path).is_dir():
-        return [Row(student, name, "", 0, 0, "no-notebook", "the folder holds no .ipynb file")]
-    notebook, problem = _read_submission(path)
-    lesson, declared = _lesson_of(notebook, path)
-    if problem:
-        return _rows_for_all(student, name, lesson, "malformed-notebook", problem)
-    if lesson is None:
-        return _rows_for_all(student, name, None, "unknown-lesson",
-                             f"{name} is not one of the course's lessons ({', '.join(checks.lessons())}); "
-                             "keep the lesson's file name, e.g. 01_linear_pca.ipynb")
-    if declared and _LESSON_ID.match(declared) and declared != lesson:
-        return _rows_for_all(student, name, lesson, "wrong-lesson",
-                             f"this file is named {name} but holds lesson {declared}: submit lesson {lesson} under "
-                             "this name", [f"the notebook's metadata says it is lesson {declared}"])
-    answers, notes = _answer_cells(notebook, lesson)
-    notes += _integrity_notes(notebook, lesson)
+    if _is_folder(path):
+        return [Row(student, pathlib.Path(path).name, "", 0, 0, "no-notebook", "the folder holds no .ipynb file")]
     limits = limits or Limits(cell_timeout=cell_timeout)
-    expected = expected or _Expected()
     own_sandbox = sandbox is None
     sandbox = sandbox or Sandbox(limits)
     try:
-        runs = _NotebookRuns(lesson, answers, seed, sandbox).run()
+        data, problem = read_submission(path)
+        return _judge(student, path, _run_submission(student, path, problem or data, seed, sandbox),
+                      expected or _Expected())
     finally:
         if own_sandbox:
             sandbox.close()
-    reference = expected(lesson, seed)  # computed meanwhile when the batch prefetched it
-    notes += runs.notes
-    rows = []
-    for exercise in checks.exercises(lesson):
-        status, message, fraction = _verdict(exercise, answers, runs, reference[exercise.name])
-        rows.append(Row(student, name, exercise.name, round(exercise.points * fraction, 4), exercise.points,
-                        status, message, tuple(notes)))
-    return rows
+
+
+def _is_folder(path):
+    return os.path.isdir(path) and not os.path.islink(path)
 
 
 def _verdict(exercise, answers, runs, reference):
-    """``(status, message, fraction of the points)`` of one exercise after the runs."""
+    """``(status, message, fraction of the points)`` of one exercise after the runs: decided here, by the grader."""
     name = exercise.name
     if name not in answers:
         return "missing", f"no answer cell with grade_id {name!r}: do not delete or retag the answer cell", 0.0
     if name in runs.forbidden:
-        modules = ", ".join(sorted(runs.forbidden[name]))
+        modules = ", ".join(learner_text(module, 100) for module in sorted(runs.forbidden[name]))
         return "forbidden-import", (f"your code tried to import {modules}, a reference answer module; that is not "
                                     "allowed while grading and this exercise scores 0"), 0.0
     if runs.setup_problem:
@@ -519,22 +364,47 @@ def _verdict(exercise, answers, runs, reference):
         return "error", "no result came back from the probe", 0.0
     visible = result["visible"]
     cell_error = runs.answer_errors.get(name)
-    if cell_error and visible["status"] != "ok":
-        return (*_answer_error_status(cell_error), 0.0)
-    verdict = exercise.assess(visible, reference["visible"], result.get("hidden"), reference["hidden"])
+    if visible["status"] != "ok":
+        if cell_error:
+            return (*_answer_error_status(cell_error), 0.0)
+        return (*kernel_outcome(exercise, visible), 0.0)
+    verdict = exercise.assess(visible, reference["visible"], hidden_result(result.get("hidden")),
+                              reference["hidden"])
     message = verdict.message
     if cell_error:
         message = (f"{message} " if message else "") + \
-            f"(the answer cell also raised {cell_error[0]}; the definition it made was graded)"
+            f"(the answer cell also raised {learner_text(cell_error[0], 100)}; the definition it made was graded)"
     return verdict.status, message, verdict.fraction
 
 
+def _answer_error_status(error):
+    ename, evalue = learner_text(error[0], 100), learner_text(error[1])
+    if ename == "NotImplementedError":
+        return "not-implemented", "the answer cell still raises NotImplementedError"
+    return "error", f"the answer cell raised {ename}: {evalue}"
+
+
 # ---------------------------------------------------------------------------------------------------------------
-# a batch: workers, and per-notebook results kept so that a stopped batch resumes
+# a batch: workers, a watchdog per notebook, and per-notebook results kept so that a stopped batch resumes
+
+
+def version_seed(seed, version):
+    """The probe seed of a submission's ``version``-th changed copy in a batch: ``seed`` first, then new ones.
+
+    A regrade of a changed submission into the same ``--out`` draws the next seed, so the numbers its feedback
+    showed for the last seed are useless to the next copy; an unchanged submission keeps its seed and its rows.
+    """
+    if not version:
+        return seed
+    return int(hashlib.sha256(f"regrade {version} of run {seed}".encode()).hexdigest()[:8], 16) % (2**31 - 1) + 1
 
 
 class _BatchState:
-    """``OUT/.grading/``: the batch's seed and one result file per graded notebook (written atomically)."""
+    """``OUT/.grading/``: the batch's seed and one result file per graded notebook (written atomically).
+
+    A notebook's file holds its rows, the hash of the submitted bytes and its ``version``: how many times a
+    changed copy of it was graded into this folder (which picks its seed, :func:`version_seed`).
+    """
 
     def __init__(self, out, fresh):
         self.dir = pathlib.Path(out) / STATE_DIR
@@ -554,21 +424,34 @@ class _BatchState:
     def _path(self, student, path):
         return self.dir / (hashlib.sha256(f"{student}\0{path}".encode()).hexdigest()[:32] + ".json")
 
-    def load(self, student, path, key):
+    def record(self, student, path):
         try:
             payload = json.loads(self._path(student, path).read_text())
         except (OSError, ValueError):
-            return None
-        if payload.get("key") != key:
-            return None
+            return {}
+        return payload if isinstance(payload, dict) else {}
+
+    @staticmethod
+    def rows_of(payload):
         try:
             return [Row(**{**row, "notes": tuple(row.get("notes", ()))}) for row in payload["rows"]]
         except (KeyError, TypeError):
             return None
 
-    def save(self, student, path, key, rows):
-        payload = {"key": key, "student": student, "path": str(path),
-                   "rows": [dataclasses.asdict(row) for row in rows]}
+    def version_of(self, student, path, content):
+        """The version a submission with this content hash is graded as (the stored one when unchanged)."""
+        record = self.record(student, path)
+        if "version" not in record:
+            return 0
+        return record["version"] + (record.get("content") != content)
+
+    def load(self, student, path, key):
+        record = self.record(student, path)
+        return self.rows_of(record) if record.get("key") == key else None
+
+    def save(self, student, path, key, rows, content=None, version=0, watchdog=False):
+        payload = {"key": key, "student": student, "path": str(path), "content": content, "version": version,
+                   "watchdog": watchdog, "rows": [dataclasses.asdict(row) for row in rows]}
         _atomic_write(self._path(student, path), json.dumps(payload) + "\n")
 
 
@@ -583,21 +466,54 @@ def _course_fingerprint():
     return digest.hexdigest()
 
 
-def _submission_key(path, seed, limits):
-    path = pathlib.Path(path)
-    content = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "folder"
+def _submission_key(content, seed, limits):
     material = json.dumps([content, seed, limits.fingerprint(), _course_fingerprint()], sort_keys=True)
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _watchdog_seconds(limits):
+    """How long one notebook's reading and kernel runs may take before the grader gives up on it."""
+    return limits.notebook_timeout + limits.setup_timeout + WATCHDOG_SLACK
+
+
+def _watched(function, seconds, name):
+    """``(True, function())`` or ``(False, None)`` when it has not returned after ``seconds`` (it is left behind
+    in a daemon thread); exceptions are raised here."""
+    box = {}
+
+    def work():
+        try:
+            box["value"] = function()
+        except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
+            box["error"] = error
+
+    thread = threading.Thread(target=work, name=name, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        return False, None
+    if "error" in box:
+        raise box["error"]
+    return True, box["value"]
+
+
+def _gave_up_rows(student, path, limits):
+    seconds = _watchdog_seconds(limits)
+    return _rows_for_all(student, pathlib.Path(path).name, _lesson_of(None, path)[0], "timeout",
+                         f"grading this notebook took longer than {seconds:g} s, so the grader gave up on it (the "
+                         "submission or a file its code made kept the grader waiting); it scores 0")
 
 
 def grade(paths, seed=None, cell_timeout=120.0, progress=None, *, limits=None, workers=1, out=None, fresh=False,
           report=None):
     """Grade every notebook under ``paths``; returns ``(rows, seed)``.
 
-    ``workers`` notebooks are graded at once. With ``out``, each notebook's rows are kept in ``out/.grading`` and
-    reused by a later call with the same submission, seed and limits (unless ``fresh``); a call without ``seed``
-    then continues with the stored seed, so a stopped batch resumes. ``report``, a dict, receives the isolation
-    levels reached, the limits, and per-notebook timings.
+    ``workers`` notebooks are graded at once, each under a watchdog (a notebook that keeps the grader waiting
+    gets ``timeout`` rows, and the batch goes on). With ``out``, each notebook's rows are kept in ``out/.grading``
+    and reused by a later call with the same submission, seed and limits (unless ``fresh``); a call without
+    ``seed`` then continues with the stored seed, so a stopped batch resumes; a changed submission is graded with
+    a new seed (:func:`version_seed`). ``report``, a dict, receives the isolation levels reached, the limits, the
+    limits that fell back to weaker ones, and per-notebook timings.
     """
     limits = limits or Limits(cell_timeout=cell_timeout)
     state = _BatchState(out, fresh) if out is not None else None
@@ -609,33 +525,59 @@ def grade(paths, seed=None, cell_timeout=120.0, progress=None, *, limits=None, w
     submissions = discover(paths)
     expected = _Expected()
     report = {} if report is None else report
-    report.update(limits=dataclasses.asdict(limits), isolation=set(), reused=0, seconds={})
+    report.update(limits=dataclasses.asdict(limits), isolation=set(), reused=0, seconds={}, fallbacks=set())
     lock = threading.Lock()
 
-    def one(index, student, path, sandbox):
-        label = f"{student}/{pathlib.Path(path).name}"
-        key = _submission_key(path, seed, limits) if state is not None else None
+    def say(index, label, text):
+        if progress:
+            progress(f"[{index}/{len(submissions)}] {label}{text}")
+
+    def prepare(index, student, path, sandbox):
+        """In the watchdog: read the submission, reuse its kept rows or run it in kernels."""
+        if _is_folder(path):
+            return grade_notebook(student, path, seed), (_submission_key("folder", seed, limits), "folder", 0)
+        data, problem = read_submission(path)
+        content = hashlib.sha256(data if problem is None else problem.encode()).hexdigest()
+        version = state.version_of(student, path, content) if state is not None else 0
+        notebook_seed = version_seed(seed, version)
+        key = _submission_key(content, notebook_seed, limits)
         cached = state.load(student, path, key) if state is not None else None
         if cached is not None:
             with lock:
                 report["reused"] += 1
-            if progress:
-                progress(f"[{index}/{len(submissions)}] {label}: graded earlier in this batch, reused")
-            return cached
-        if progress:
-            progress(f"[{index}/{len(submissions)}] grading {label}")
+            say(index, f"{student}/{pathlib.Path(path).name}", ": graded earlier in this batch, reused")
+            return cached, None
+        say(index, "", f"grading {student}/{pathlib.Path(path).name}")
+        submission = _run_submission(student, path, problem or data, notebook_seed, sandbox)
+        return submission, (key, content, version)
+
+    def one(index, student, path, sandbox):
+        label = f"{student}/{pathlib.Path(path).name}"
+        record = state.record(student, path) if state is not None else {}
+        if record.get("watchdog") and record.get("key") is None:  # never wait on it twice
+            say(index, label, ": the grader gave up on it earlier in this batch, reused")
+            return _BatchState.rows_of(record) or _gave_up_rows(student, path, limits)
         started = time.monotonic()
         try:
-            rows = grade_notebook(student, path, seed, expected=expected, limits=limits, sandbox=sandbox)
+            finished, value = _watched(lambda: prepare(index, student, path, sandbox), _watchdog_seconds(limits),
+                                       f"grading {label}")
+            if not finished:
+                say(index, label, f": gave up after {_watchdog_seconds(limits):g} s")
+                rows = _gave_up_rows(student, path, limits)
+                if state is not None:
+                    state.save(student, path, None, rows, watchdog=True)
+                return rows
+            submission, stamp = value
+            rows = submission if isinstance(submission, list) else _judge(student, path, submission, expected)
         except Exception as error:  # a fault of the grader itself: this notebook gets rows, the batch goes on
-            if progress:
-                progress(f"[{index}/{len(submissions)}] {label}: grader error {type(error).__name__}: {error}")
-            rows = _rows_for_all(student, pathlib.Path(path).name, _lesson_of(None, path)[0], "grader-error",
+            say(index, label, f": grader error {type(error).__name__}: {error}")
+            return _rows_for_all(student, pathlib.Path(path).name, _lesson_of(None, path)[0], "grader-error",
                                  f"the grader failed on this notebook ({type(error).__name__}: {str(error)[:300]})")
         with lock:
             report["seconds"][label] = round(time.monotonic() - started, 1)
-        if state is not None and not any(row.status == "grader-error" for row in rows):
-            state.save(student, path, key, rows)  # grader errors are retried when the batch runs again
+        if state is not None and stamp is not None and not any(row.status == "grader-error" for row in rows):
+            key, content, version = stamp
+            state.save(student, path, key, rows, content, version)  # grader errors are retried when run again
         return rows
 
     with Sandbox(limits) as sandbox:
@@ -653,6 +595,7 @@ def grade(paths, seed=None, cell_timeout=120.0, progress=None, *, limits=None, w
             finish_prefetch()
         pool.shutdown()
         report["isolation"] = sorted(report["isolation"] | sandbox.isolation_seen)
+        report["fallbacks"] = sorted(sandbox.problems)
     return rows, seed
 
 
@@ -664,15 +607,17 @@ def write_outputs(rows, out, seed, report=None):
     """Write ``grades.csv``, ``grades.json`` and ``feedback/<student>.md`` and ``.html`` into ``out``."""
     out = pathlib.Path(out)
     (out / "feedback").mkdir(parents=True, exist_ok=True)
+    names = feedback_names(row.student for row in rows)  # two names that make one file name get distinct files
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows([getattr(row, column) for column in COLUMNS] for row in rows)
+    writer.writerows([csv_cell(getattr(row, column)) for column in COLUMNS] for row in rows)
     _atomic_write(out / "grades.csv", buffer.getvalue())
     notebooks = {}
     for row in rows:
         entry = notebooks.setdefault((row.student, row.notebook), {
-            "student": row.student, "notebook": row.notebook, "score": 0, "max_score": 0, "notes": list(row.notes)})
+            "student": row.student, "notebook": row.notebook, "score": 0, "max_score": 0, "notes": list(row.notes),
+            "seed": row.seed, "feedback": f"feedback/{names[row.student]}.md"})
         entry["score"] = round(entry["score"] + row.score, 4)
         entry["max_score"] += row.max_score
     payload = {"seed": seed, "statuses": STATUSES, "rows": [dataclasses.asdict(row) for row in rows],
@@ -684,8 +629,8 @@ def write_outputs(rows, out, seed, report=None):
     for row in rows:
         by_student.setdefault(row.student, []).append(row)
     for student, student_rows in by_student.items():
-        _atomic_write(out / "feedback" / f"{_safe(student)}.md", feedback_markdown(student, student_rows))
-        _atomic_write(out / "feedback" / f"{_safe(student)}.html", feedback_html(student, student_rows))
+        _atomic_write(out / "feedback" / f"{names[student]}.md", feedback_markdown(student, student_rows))
+        _atomic_write(out / "feedback" / f"{names[student]}.html", feedback_html(student, student_rows))
 
 
 def _by_notebook(rows):
@@ -746,10 +691,6 @@ def feedback_html(student, rows):
     return "\n".join(parts) + "\n"
 
 
-def _safe(name):
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name) or "unnamed"
-
-
 def _atomic_write(path, text):
     path = pathlib.Path(path)
     partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
@@ -782,6 +723,8 @@ def main(paths, out, seed=None, cell_timeout=120.0, quiet=False, *, limits=None,
     if not quiet:
         print(gradebook_table(rows))
         print(f"\nWrote {pathlib.Path(out) / 'grades.csv'}, grades.json and feedback/ (probe seed {seed}).")
+    for problem in report.get("fallbacks", []):
+        print(f"warning: {problem}. See README, 'The trust boundary'.", file=sys.stderr)
     weak = [level for level in report.get("isolation", []) if level not in ("namespaces", "user-namespaces")]
     if weak:
         print(f"warning: some kernels ran without file-system isolation ({', '.join(weak)}): the reference answers "
@@ -824,6 +767,10 @@ def add_arguments(parser):
                         help=f"seconds for a whole notebook, reruns included (default {defaults.notebook_timeout:g})")
     parser.add_argument("--memory-limit", type=int, default=defaults.memory_mb, metavar="MB",
                         help=f"memory limit of a learner's kernel in MiB (default {defaults.memory_mb})")
+    parser.add_argument("--process-limit", type=int, default=defaults.max_processes, metavar="N",
+                        help=f"processes and threads of one kernel (default {defaults.max_processes})")
+    parser.add_argument("--disk-limit", type=int, default=defaults.work_mb, metavar="MB",
+                        help=f"size of a kernel's work folder in MiB (default {defaults.work_mb})")
     parser.add_argument("--output-limit", type=int, default=defaults.output_bytes // 1024, metavar="KB",
                         help=f"output kept per cell in KiB (default {defaults.output_bytes // 1024}); "
                              "the notebook keeps at most 4 times that")
@@ -845,7 +792,8 @@ def add_arguments(parser):
 def run(args):
     """Run the ``grade`` subcommand from parsed ``args``."""
     limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
-                    memory_mb=args.memory_limit, output_bytes=args.output_limit * 1024,
+                    memory_mb=args.memory_limit, max_processes=args.process_limit, work_mb=args.disk_limit,
+                    output_bytes=args.output_limit * 1024,
                     total_output_bytes=4 * args.output_limit * 1024, isolation=args.isolation,
                     preload=not args.no_preload)
     return main(args.paths, args.out, seed=args.seed, quiet=args.quiet, limits=limits, workers=args.workers,

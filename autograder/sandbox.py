@@ -2,19 +2,22 @@
 
 One :class:`Sandbox` per batch prepares a library folder holding *copies* of what a grading notebook may import (the
 ``autograder`` package's code and every ``solutions`` module that is not a reference answer) and the boot script.
-Each kernel run gets a fresh work folder; :func:`execute` runs a grading notebook there through
+Each kernel run gets a fresh work folder (a tmpfs of its own, the disk quota) and a cgroup of its own (memory of
+the whole process tree, processes: :mod:`autograder.limits`); :func:`execute` runs a grading notebook there through
 ``sandbox_launcher.py`` (namespaces, resource limits, the unprivileged user ``nobody`` when the grader is root) and
 ``sandbox_boot.py`` (import guard, then ipykernel; Jupyter's messages go over Unix sockets in the work folder,
 since the kernel has no network), and returns what the grader needs to judge: which cell was
-running when a cell timed out or the kernel died, which reference modules each cell tried to import, the
-launcher's report. Outputs are capped on the grader's side (per cell, per notebook, per message), so a notebook
+running when a cell timed out, ran out of memory (the cgroup's counters say so, never the kernel) or the kernel
+died, which reference modules each cell tried to import, the launcher's report. Outputs are capped on the grader's side (per cell, per notebook, per message), so a notebook
 that prints gigabytes cannot exhaust the grader's memory.
 
 What crosses back: files the probes write in the work folder (parsed as JSON plain data by
-:func:`autograder.exercise.parse_probe_result`), the import log, and the Jupyter messages (capped). Nothing from
+:func:`autograder.exercise.parse_probe_result`), the import log, and the Jupyter messages (capped). The files are
+read by :mod:`autograder.safe_io` only: regular files of bounded size, no link followed, nothing that can block. Nothing from
 the learner's process is ever unpickled or executed by the grader.
 """
 
+import asyncio
 import dataclasses
 import json
 import os
@@ -26,7 +29,8 @@ import sys
 import tempfile
 import time
 
-from autograder import checks
+from autograder import checks, limits as quotas
+from autograder.safe_io import UnsafeFile, read_regular
 
 NOBODY = 65534
 LAUNCHER = pathlib.Path(__file__).resolve().with_name("sandbox_launcher.py")
@@ -36,6 +40,16 @@ SYSTEM_READONLY = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32
 PASSED_THROUGH_ENV = ("KERAS_BACKEND", "OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS",
                       "TF_ENABLE_ONEDNN_OPTS", "LANG", "LC_ALL")
 ISOLATION_LEVELS = ("auto", "require", "userns", "off")
+IMPORT_LOG_NAME = "imports.log"
+MAX_LOG_BYTES = 1 << 20
+
+
+class MemoryLimitHit(Exception):
+    """The kernel's cgroup killed a process for memory while cell ``cell_index`` ran."""
+
+    def __init__(self, cell_index):
+        super().__init__(f"out of memory in cell {cell_index}")
+        self.cell_index = cell_index
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,9 +61,13 @@ class Limits:
             again without that cell.
         notebook_timeout: seconds of wall time for the whole notebook, every rerun included.
         setup_timeout: seconds for one of the lesson's own setup cells (imports; slow on a loaded machine).
-        memory_mb: memory limit of the kernel process in MiB: RLIMIT_DATA (heap and private writable mappings,
-            which is what allocations use). Not RLIMIT_AS: a TensorFlow kernel reserves about 2.4 GB of address
-            space it never touches, so an address-space limit would have to be far above the memory it guards.
+        memory_mb: memory limit of the kernel's whole process tree in MiB, every kind of memory, no swap: a cgroup
+            per kernel (:mod:`autograder.limits`). Without one (not root, no cgroup), RLIMIT_DATA per process (heap
+            and private writable mappings; not RLIMIT_AS: a TensorFlow kernel reserves about 2.4 GB of address
+            space it never touches), which shared mappings and forked children escape: a warning says so.
+        max_processes: processes and threads the kernel's tree may have (its cgroup's ``pids.max``; without a
+            cgroup, RLIMIT_NPROC of the user ``nobody``, which concurrent kernels share).
+        work_mb: size of the kernel's work folder in MiB (a tmpfs of its own when the grader is root).
         output_bytes: output kept per cell (the rest is dropped, with a note).
         total_output_bytes: output kept per notebook.
         message_bytes: the largest single message accepted from the kernel. A larger one makes ZeroMQ drop the
@@ -67,6 +85,8 @@ class Limits:
     notebook_timeout: float = 900.0
     setup_timeout: float = 600.0
     memory_mb: int = 4096
+    max_processes: int = 1024
+    work_mb: int = 512
     output_bytes: int = 1 << 20
     total_output_bytes: int = 4 << 20
     message_bytes: int = 32 << 20
@@ -78,7 +98,8 @@ class Limits:
     def __post_init__(self):
         if self.isolation not in ISOLATION_LEVELS:
             raise ValueError(f"isolation must be one of {', '.join(ISOLATION_LEVELS)}, not {self.isolation!r}")
-        for field in ("cell_timeout", "notebook_timeout", "setup_timeout", "memory_mb", "output_bytes"):
+        for field in ("cell_timeout", "notebook_timeout", "setup_timeout", "memory_mb", "output_bytes",
+                      "max_processes", "work_mb"):
             if getattr(self, field) <= 0:
                 raise ValueError(f"{field} must be positive, not {getattr(self, field)!r}")
 
@@ -95,12 +116,16 @@ def forbidden_modules():
 
 @dataclasses.dataclass
 class Run:
-    """The folders of one kernel run: ``workdir`` (the kernel's, writable by it) and ``control`` (grader only)."""
+    """The folders of one kernel run: ``workdir`` (the kernel's, writable by it) and ``control`` (grader only);
+    the run's ``cgroup`` (a :class:`autograder.limits.KernelCgroup`, or None) and whether ``workdir`` is a tmpfs
+    of its own (``quota``)."""
 
     workdir: pathlib.Path
     control: pathlib.Path
     results: pathlib.Path
     import_log: pathlib.Path
+    cgroup: object = None
+    quota: bool = False
 
 
 class Sandbox:
@@ -119,6 +144,13 @@ class Sandbox:
         self.isolation_seen = set()  # the isolation levels the launcher reached, over every run
         # a root grader runs kernels as nobody (in user namespaces the kernel keeps the grader's uid, unprivileged)
         self.drop_to_nobody = os.geteuid() == 0 and self.limits.isolation in ("auto", "require")
+        self.cgroups = quotas.cgroups()
+        self.problems = set()  # limits that fell back to weaker ones, in words (the grader warns once)
+        if self.cgroups.version is None:
+            self.problems.add(f"no cgroup for the kernels ({self.cgroups.problem}): memory is limited per process "
+                              "(RLIMIT_DATA), which shared memory and forked children escape, and the process "
+                              "limit is shared by concurrent kernels")
+        self._active = {}
         self.server, self.server_address, self.server_problem = None, None, None
         if self.limits.preload:
             self._start_server()
@@ -130,6 +162,10 @@ class Sandbox:
         self.close()
 
     def close(self):
+        with self._lock:
+            leftover = list(self._active.values())
+        for run in leftover:
+            self.discard(run)
         if self.server is not None:
             self.server.kill()
             self.server.wait()
@@ -217,14 +253,29 @@ class Sandbox:
             number = self._runs
         workdir = self.dir / f"run-{number:04d}"
         control = self.dir / f"control-{number:04d}"
-        for folder in (workdir, workdir / "results", control, control / "root"):
+        workdir.mkdir()
+        run = Run(workdir, control, workdir / "results", workdir / IMPORT_LOG_NAME)
+        with self._lock:
+            self._active[number] = run
+        problem = quotas.mount_quota(workdir, self.limits.work_mb << 20)
+        run.quota = problem is None
+        if problem:
+            self.problems.add(f"no disk quota for the kernels' work folders ({problem}): only the size of each "
+                              "file is limited")
+        for folder in (workdir / "results", control, control / "root"):
             folder.mkdir(parents=True)
         os.chmod(control, 0o700)
         self._make_home(workdir / "home")
         if self.drop_to_nobody:
             for folder in [workdir, *workdir.rglob("*")]:
                 os.chown(folder, NOBODY, NOBODY)
-        return Run(workdir, control, workdir / "results", workdir / "imports.log")
+        if self.cgroups.version is not None:
+            try:
+                run.cgroup = self.cgroups.create(self.limits.memory_mb << 20, self.limits.max_processes)
+            except OSError as error:
+                self.problems.add(f"a kernel's cgroup could not be made ({error}): that kernel had per-process "
+                                  "limits only")
+        return run
 
     def _make_home(self, home):
         """A kernel's (or the kernel server's) home folder, with matplotlib's font list, which saves rebuilding it."""
@@ -257,6 +308,7 @@ class Sandbox:
             "python": sys.executable, "boot": str(self.lib / BOOT.name), "workdir": str(run.workdir),
             "control": str(run.control), "root": str(run.control / "root"), "deadline": deadline,
             "memory_bytes": limits.memory_mb << 20, "file_bytes": limits.file_bytes, "nproc": 4096,
+            "cgroup_procs": run.cgroup.procs if run.cgroup is not None else [],
             "tmp_bytes": limits.tmp_mb << 20, "isolation": limits.isolation, "readonly": self.readonly,
             "hide": self.hide, "env": self.kernel_env(run), "drop_to_nobody": self.drop_to_nobody,
             "zygote": self.server_address if self.server is not None and self.server.poll() is None else None,
@@ -269,7 +321,15 @@ class Sandbox:
                                        ip=str(run.workdir / "kernel"))
 
     def discard(self, run):
-        """Remove a finished run's folders (its results have been read)."""
+        """Remove a finished run's folders, quota and cgroup (its results have been read)."""
+        if run.cgroup is not None:
+            run.cgroup.kill()
+        if run.quota:
+            quotas.unmount_quota(run.workdir)
+        if run.cgroup is not None:
+            run.cgroup.remove()
+        with self._lock:
+            self._active = {key: value for key, value in self._active.items() if value is not run}
         shutil.rmtree(run.workdir, ignore_errors=True)
         shutil.rmtree(run.control, ignore_errors=True)
 
@@ -284,7 +344,9 @@ class Sandbox:
     @staticmethod
     def kernel_log(run, limit=2000):
         try:
-            return (run.control / "kernel.log").read_bytes()[-limit:].decode("utf-8", "replace")
+            with open(run.control / "kernel.log", "rb") as log:  # in the control folder: the kernel cannot reach it
+                log.seek(max(0, os.fstat(log.fileno()).st_size - limit))
+                return log.read(limit).decode("utf-8", "replace")
         except OSError:
             return ""
 
@@ -363,41 +425,68 @@ def _grading_client_class():
     class GradingClient(NotebookClient):
         """Runs a grading notebook: per-role timeouts, capped outputs, import attempts attributed to cells."""
 
-        def __init__(self, *args, limits, import_log, **kwargs):
+        def __init__(self, *args, limits, run, **kwargs):
             super().__init__(*args, **kwargs)
             self.limits = limits
-            self.import_log = pathlib.Path(import_log)
+            self.run = run
             self.current_index = None
             self.imports_by_cell = {}
+            self.tampered_by_cell = {}
             self.kept = {}
             self.kept_total = 0
             self.truncated = set()
+            self.oom_kills = run.cgroup.oom_kills() if run.cgroup is not None else 0
+            self.limit_hits = run.cgroup.limit_hits() if run.cgroup is not None else 0
 
         async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
             self.current_index = cell_index
+            if self.run.cgroup is not None:
+                self.limit_hits = self.run.cgroup.limit_hits()
             before = self._log_size()
+            watcher = asyncio.ensure_future(self._watch_memory()) if self.run.cgroup is not None else None
             try:
                 return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
             finally:
-                attempts = self._read_log(before)
+                if watcher is not None:
+                    watcher.cancel()
+                attempts = self._read_log(before, cell_index)
                 if attempts:
                     self.imports_by_cell[cell_index] = attempts
+                kills = self.run.cgroup.oom_kills() if self.run.cgroup is not None else 0
+                if kills > self.oom_kills:  # the grader's own evidence: the cgroup's counter, not the kernel's word
+                    self.oom_kills = kills
+                    raise MemoryLimitHit(cell_index)  # noqa: B012 - replaces a DeadKernelError from the same kill
+
+        async def _watch_memory(self):
+            """While a cell runs: after an out-of-memory kill in the kernel's cgroup, stop the whole kernel (what
+            cgroup v2's ``memory.oom.group`` does), so that a kernel waiting on a killed child does not hang."""
+            while True:
+                await asyncio.sleep(0.2)
+                if self.run.cgroup.oom_kills() > self.oom_kills:
+                    self.run.cgroup.kill()
+                    return
 
         def _log_size(self):
             try:
-                return self.import_log.stat().st_size
-            except OSError:
+                return len(read_regular(IMPORT_LOG_NAME, MAX_LOG_BYTES, base=self.run.workdir))
+            except (OSError, ValueError):
                 return 0
 
-        def _read_log(self, start):
+        def _read_log(self, start, cell_index):
+            """The modules the guard logged from ``start``; a log the kernel replaced is recorded as tampering."""
             try:
-                with open(self.import_log, "rb") as f:
-                    f.seek(start)
-                    text = f.read(65536).decode("utf-8", "replace")
+                data = read_regular(IMPORT_LOG_NAME, MAX_LOG_BYTES, base=self.run.workdir)[start:start + 65536]
+            except FileNotFoundError:
+                return []
+            except UnsafeFile as error:  # blamed on the first cell after which it is seen: that cell's code did it
+                if not self.tampered_by_cell:
+                    self.tampered_by_cell[cell_index] = (f"the grader's import log ({IMPORT_LOG_NAME}) was "
+                                                         f"tampered with: it is {error.found}")
+                return []
             except OSError:
                 return []
             modules = []
-            for line in text.splitlines():
+            for line in data.decode("utf-8", "replace").splitlines():
                 try:
                     modules.append(str(json.loads(line)["module"])[:200])
                 except (ValueError, KeyError, TypeError):
@@ -452,13 +541,16 @@ class Execution:
     """What happened when a grading notebook ran.
 
     ``fatal`` is ``None`` when every cell ran, else ``(cell index or None, kind)`` with kind ``timeout`` (a cell
-    ran past its limit), ``died`` (the kernel process ended), ``deadline`` (the notebook's wall time ran out) or
-    ``start`` (the kernel never started); ``message`` explains it.
+    ran past its limit), ``memory`` (the kernel's cgroup killed a process for memory while that cell ran: the
+    kernel was then stopped), ``died`` (the kernel process ended), ``deadline`` (the notebook's wall time ran out)
+    or ``start`` (the kernel never started); ``message`` explains it. ``tampered_by_cell`` names the grader's files
+    that a cell replaced (e.g. the import log made a named pipe).
     """
 
     fatal: tuple = None
     message: str = ""
     imports_by_cell: dict = dataclasses.field(default_factory=dict)
+    tampered_by_cell: dict = dataclasses.field(default_factory=dict)
     truncated: set = dataclasses.field(default_factory=set)
     status: dict = dataclasses.field(default_factory=dict)
     seconds: float = 0.0
@@ -478,11 +570,13 @@ def execute(sandbox, notebook, run, deadline):
     client = _grading_client_class()(
         notebook, km=sandbox.kernel_manager(run, deadline), timeout_func=timeout_of, allow_errors=True,
         interrupt_on_timeout=False, shutdown_kernel="immediate", startup_timeout=180, iopub_timeout=3,
-        resources={"metadata": {"path": str(run.workdir)}}, limits=limits, import_log=run.import_log,
+        resources={"metadata": {"path": str(run.workdir)}}, limits=limits, run=run,
     )
     result = Execution()
     try:
         client.execute(cwd=str(run.workdir), cleanup_kc=True)
+    except MemoryLimitHit as hit:
+        result.fatal = (hit.cell_index, "memory")
     except CellTimeoutError:
         result.fatal = (client.current_index, "timeout")
     except DeadKernelError:
@@ -499,13 +593,17 @@ def execute(sandbox, notebook, run, deadline):
             break
         time.sleep(0.1)
         result.status = Sandbox.status(run)
-    if result.fatal and (result.status.get("deadline_hit") or time.time() >= deadline):
+    if result.fatal and result.fatal[1] == "died" and run.cgroup is not None and (
+            run.cgroup.oom_kills() > client.oom_kills or run.cgroup.limit_hits() > client.limit_hits):
+        result.fatal = (result.fatal[0], "memory")  # died at the memory limit (killed, or an allocation failed)
+    if result.fatal and result.fatal[1] != "memory" and (result.status.get("deadline_hit") or time.time() >= deadline):
         result.fatal = (client.current_index, "deadline")
     if result.status.get("error") and (result.fatal is None or result.fatal[1] in ("died", "start")):
         result.fatal, result.message = (None, "start"), result.status["error"]
     if result.status.get("isolation"):
         sandbox.isolation_seen.add(result.status["isolation"])
     result.imports_by_cell = client.imports_by_cell
+    result.tampered_by_cell = client.tampered_by_cell
     result.truncated = client.truncated
     result.seconds = time.monotonic() - started
     return result

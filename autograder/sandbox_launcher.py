@@ -10,8 +10,10 @@ Run by path, never imported by the kernel: ``python -s sandbox_launcher.py CONFI
   network at all: Jupyter's messages go over Unix sockets in the work folder): builds a file system made of read-only
   bind mounts of what a Python kernel needs (system folders, the interpreter, the venv, a copy of the allowed course
   modules) plus a writable work folder and a private /tmp, pivots into it, and reaps processes; when it exits, the
-  kernel's forgotten children die with the namespace;
-* the **kernel**: resource limits (memory, file size, no core files, process count), no new privileges,
+  kernel's forgotten children die with the namespace. First of all it joins the run's cgroup (``cgroup_procs``,
+  made by the grader), so the memory and process limits hold for everything it starts;
+* the **kernel**: resource limits (file size, no core files; memory and process count per process only when there
+  is no cgroup), no new privileges,
   the unprivileged user ``nobody`` when the grader runs as root, a clean environment, then ``exec`` of the boot
   script, which installs the import guard and starts ipykernel.
 
@@ -173,13 +175,16 @@ def exec_kernel(config, connection_file, drop_to_nobody, log_fd, start=None):
     """
     os.dup2(log_fd, 1)
     os.dup2(log_fd, 2)
-    # RLIMIT_DATA (heap and private writable mappings), not RLIMIT_AS: TensorFlow reserves about 2.4 GB of address
-    # space it never touches, so an address-space limit low enough to matter would stop the lesson's own imports
-    _limit(resource.RLIMIT_DATA, config["memory_bytes"])
+    in_cgroup = config.get("in_cgroup", False)
+    if not in_cgroup:  # the fallback, per process. RLIMIT_DATA (heap and private writable mappings), not RLIMIT_AS:
+        # TensorFlow reserves about 2.4 GB of address space it never touches, so an address-space limit low
+        # enough to matter would stop the lesson's own imports
+        _limit(resource.RLIMIT_DATA, config["memory_bytes"])
     _limit(resource.RLIMIT_FSIZE, config["file_bytes"])
     _limit(resource.RLIMIT_CORE, 0)
     if drop_to_nobody:
-        _limit(resource.RLIMIT_NPROC, config["nproc"])
+        if not in_cgroup:  # with a cgroup, its pids.max is this kernel's own process limit
+            _limit(resource.RLIMIT_NPROC, config["nproc"])
         os.setgroups([])
         os.setgid(NOBODY)
         os.setuid(NOBODY)
@@ -205,11 +210,26 @@ def _max_fd():
         return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
+def join_cgroup(procs, notes):
+    """Move this process (and so everything it starts) into the run's cgroup; True when every file took it."""
+    if not procs:
+        return False
+    try:
+        for path in procs:
+            with open(path, "w") as f:
+                f.write("0")  # "0": the writing process itself (our PID in this namespace means nothing outside)
+    except OSError as error:
+        notes.append(f"the kernel could not join its cgroup ({error}); it has per-process limits only")
+        return False
+    return True
+
+
 def run_init(config, connection_file, isolation, report_fd, log_fd, start=None, peer=None):
     """PID 1 of the sandbox: build the file system, start the kernel, reap, exit with the kernel's status."""
     if peer is not None:  # the connection to the launcher belongs to the supervising process only
         peer.close()
     notes = []
+    config["in_cgroup"] = join_cgroup(config.get("cgroup_procs", []), notes)
     try:
         if isolation != "none":
             build_root(config, notes)
@@ -219,7 +239,7 @@ def run_init(config, connection_file, isolation, report_fd, log_fd, start=None, 
             os._exit(70)
         notes.append(f"the sandbox's file system could not be built ({error}): the kernel sees the grader's files")
         isolation = "none"
-    os.write(report_fd, json.dumps({"notes": notes, "isolation": isolation}).encode())
+    os.write(report_fd, json.dumps({"notes": notes, "isolation": isolation, "cgroup": config["in_cgroup"]}).encode())
     os.close(report_fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     kernel = os.fork()
@@ -364,6 +384,7 @@ def launch(config, connection_file, start=None, peer=None, notes=()):
         report = {"error": "the sandbox's init process reported nothing"}
     status["notes"] += report.get("notes", [])
     status["isolation"] = report.get("isolation", status["isolation"])
+    status["cgroup"] = bool(report.get("cgroup"))
     if report.get("error"):
         status["error"] = report["error"]
     _write_status(control, status)

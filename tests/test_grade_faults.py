@@ -16,6 +16,7 @@ import pytest
 
 from autograder import build, checks, grade
 from autograder.sandbox import Limits, Sandbox, execute
+from grading_helpers import grade_batch, outputs, read_or_empty, tiny
 
 LESSON = "01_linear_pca"
 SEED = 4321
@@ -127,7 +128,7 @@ def batch(tmp_path_factory):
     _save(root, "loops", _submission(
         pca_mse="def pca_reconstruction_mse(X, n_components):\n    while True:\n        pass\n",
         principal_angles="def principal_angles(A, B):\n    hog = []\n    while True:\n"
-                         "        hog.append(bytearray(10**8))\n"))
+                         "        hog.append(b'x' * 10**8)\n"))
     _save(root, "crashes", _submission(
         linear_autoencoder="import os\nos._exit(3)\n" + reference["linear_autoencoder"],
         pca_mse="import os, signal\n\ndef pca_reconstruction_mse(X, n_components):\n"
@@ -155,12 +156,7 @@ def batch(tmp_path_factory):
     (root / "binary").mkdir()
     (root / "binary" / f"{LESSON}.ipynb").write_bytes(bytes(range(256)) * 40)
     (root / "empty").mkdir()
-    out = root.parent / "faults-out"
-    report = {}
-    rows, seed = grade.grade([root], seed=SEED, limits=LIMITS, workers=2, out=out, report=report)
-    grade.write_outputs(rows, out, seed, report)
-    return {"root": root, "out": out, "rows": rows, "report": report,
-            "by": {(row.student, row.exercise): row for row in rows}}
+    return grade_batch(root, root.parent / "faults-out", seed=SEED, limits=LIMITS, workers=2)
 
 
 def _scores(batch, student):
@@ -181,6 +177,7 @@ def test_an_endless_loop_times_out_and_unbounded_memory_hits_the_limit(batch):
                                        "principal_angles": "memory-limit"}
     assert _scores(batch, "loops") == {**POINTS, "pca_mse": 0, "principal_angles": 0}
     assert "20 s" in batch["by"]["loops", "pca_mse"].message
+    assert "2048 MiB" in batch["by"]["loops", "principal_angles"].message
     assert any("restarted" in note for note in batch["by"]["loops", "pca_mse"].notes)
 
 
@@ -280,16 +277,6 @@ def test_a_stopped_batch_resumes_without_losing_or_repeating_rows(batch, tmp_pat
 # the sandbox itself, on tiny notebooks that do not import TensorFlow (seconds each)
 
 
-def _tiny(*sources):
-    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source, metadata={"role": "answer",
-                                                                                       "exercise": "x"})
-                                           for source in sources])
-
-
-def _outputs(cell):
-    return "".join(output.get("text", "") for output in cell.outputs)
-
-
 @linux_only
 @pytest.mark.parametrize("isolation", ["auto", "userns"])
 def test_the_kernel_sees_no_answers_no_network_and_cannot_write_or_linger(isolation):
@@ -297,7 +284,7 @@ def test_the_kernel_sees_no_answers_no_network_and_cannot_write_or_linger(isolat
 
     with Sandbox(Limits(cell_timeout=20, isolation=isolation)) as sandbox:
         run = sandbox.new_run()
-        notebook = _tiny(
+        notebook = tiny(
             "import os, subprocess\nprint(os.getuid(), os.path.exists(%r), os.path.exists(%r))"
             % (str(ANSWER_FILE), str(build.ROOT / "solutions" / "notebooks")),
             "try:\n    open('/usr/lib/planted', 'w')\nexcept OSError as error:\n    print('refused', error.errno)",
@@ -309,24 +296,17 @@ def test_the_kernel_sees_no_answers_no_network_and_cannot_write_or_linger(isolat
         if execution.status.get("isolation") == "none":
             pytest.skip("this machine allows no namespaces: " + "; ".join(execution.status.get("notes", [])))
     assert execution.fatal is None, execution.message
-    uid, answers_visible, notebooks_visible = _outputs(notebook.cells[0]).split()
+    uid, answers_visible, notebooks_visible = outputs(notebook.cells[0]).split()
     assert answers_visible == "False" and notebooks_visible == "False"
     if os.geteuid() == 0 and isolation == "auto":
         assert uid == "65534"  # nobody
-    assert _outputs(notebook.cells[1]).startswith("refused 30")  # read-only file system
-    assert _outputs(notebook.cells[2]).strip() == "blocked" and execution.imports_by_cell == {2: ["solutions.linear"]}
-    assert _outputs(notebook.cells[4]).startswith("no network")  # loopback is down in the empty namespace
+    assert outputs(notebook.cells[1]).startswith("refused 30")  # read-only file system
+    assert outputs(notebook.cells[2]).strip() == "blocked" and execution.imports_by_cell == {2: ["solutions.linear"]}
+    assert outputs(notebook.cells[4]).startswith("no network")  # loopback is down in the empty namespace
     time.sleep(1)
     lingering = [p for p in pathlib.Path("/proc").iterdir() if p.name.isdigit()
-                 and b"613.25" in _read(p / "cmdline")]
+                 and b"613.25" in read_or_empty(p / "cmdline")]
     assert not lingering, "a process started by the learner's code outlived the kernel"
-
-
-def _read(path):
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
 
 
 def test_limits_turn_faults_into_verdicts_without_hurting_the_grader():
@@ -335,24 +315,30 @@ def test_limits_turn_faults_into_verdicts_without_hurting_the_grader():
     limits = Limits(cell_timeout=3, memory_mb=1024, output_bytes=100_000, total_output_bytes=300_000,
                     message_bytes=1 << 20)
     with Sandbox(limits) as sandbox:
-        notebook = _tiny("for _ in range(50):\n    print('x' * 50_000)",
+        notebook = tiny("for _ in range(50):\n    print('x' * 50_000)",
                          "print('y' * 3_000_000)\nprint('still here')",
-                         "hog = bytearray(2 * 10**9)",
                          "from IPython.display import display\ndisplay({'text/plain': 'z' * 3_000_000}, raw=True)",
                          "1 / 0",
                          "while True:\n    pass",
                          "print('never')")
         execution = execute(sandbox, notebook, sandbox.new_run(), time.time() + 120)
-    kept = sum(len(_outputs(cell)) for cell in notebook.cells)
+    kept = sum(len(outputs(cell)) for cell in notebook.cells)
     assert kept <= 300_000 + 1_000 and execution.truncated == {0, 1}  # printed output: capped, kernel and grader
-    assert notebook.cells[2].metadata["reply_error"][0] == "MemoryError"
     # a 3 MB message is over the 1 MiB message limit: dropped, and errors are still seen (in the kernel's reply)
-    assert not notebook.cells[3].outputs
-    assert notebook.cells[4].metadata["reply_error"][0] == "ZeroDivisionError"
-    assert execution.fatal == (5, "timeout")
+    assert not notebook.cells[2].outputs
+    assert notebook.cells[3].metadata["reply_error"][0] == "ZeroDivisionError"
+    assert execution.fatal == (4, "timeout")
+
+    with Sandbox(limits) as sandbox:  # memory: with a cgroup the kernel is stopped; without one, MemoryError
+        notebook = tiny("hog = b'x' * (2 * 10**9)", "print('never')")
+        execution = execute(sandbox, notebook, sandbox.new_run(), time.time() + 60)
+    if sandbox.cgroups.version is None:
+        assert notebook.cells[0].metadata["reply_error"][0] == "MemoryError"
+    else:
+        assert execution.fatal == (0, "memory")
 
     with Sandbox(limits) as sandbox:
-        notebook = _tiny("import os\nos._exit(7)", "print('never')")
+        notebook = tiny("import os\nos._exit(7)", "print('never')")
         execution = execute(sandbox, notebook, sandbox.new_run(), time.time() + 60)
     assert execution.fatal == (0, "died") and execution.status["exit_code"] == 7
 
@@ -361,7 +347,7 @@ def test_the_notebook_deadline_stops_everything():
     import time
 
     with Sandbox(Limits(cell_timeout=60, notebook_timeout=5)) as sandbox:
-        notebook = _tiny("import time\ntime.sleep(30)")
+        notebook = tiny("import time\ntime.sleep(30)")
         started = time.monotonic()
         execution = execute(sandbox, notebook, sandbox.new_run(), time.time() + 4)
     assert execution.fatal[1] == "deadline" and time.monotonic() - started < 20
@@ -373,6 +359,7 @@ def test_probe_results_are_validated():
     assert parse_probe_result('{"visible": {"status": "passed"}}')["visible"]["status"] == "error"
     assert parse_probe_result('{"visible": {"status": "ok", "data": 1, "extra": 2}}')["visible"]["status"] == "error"
     assert parse_probe_result("[" * 100_000)["visible"]["status"] == "error"
+    assert parse_probe_result('{"visible": {"status": "failed", "message": ["x"]}}')["visible"]["status"] == "error"
     assert parse_probe_result('{"visible": {"status": "ok", "data": 1}}', max_bytes=10)["visible"]["status"] == "error"
     good = parse_probe_result('{"visible": {"status": "ok", "data": [1, 2]}, "hidden": null}')
     assert good == {"visible": {"status": "ok", "message": "", "data": [1, 2]}, "hidden": None}
