@@ -34,7 +34,7 @@ def shared_mmap(memory_mb):
 def forked_children(memory_mb):
     """Code whose three forked children each hold 60 % of ``memory_mb`` (together 180 %) and wait."""
     return ("import os, time\nchildren = []\nfor _ in range(3):\n    pid = os.fork()\n    if pid == 0:\n"
-            f"        hog = b'x' * ({memory_mb * 6 // 10} << 20)\n        time.sleep(120)\n        os._exit(0)\n"
+            f"        hog = b'x' * ({memory_mb * 6 // 10} << 20)\n        time.sleep(600)\n        os._exit(0)\n"
             "    children.append(pid)\nfor pid in children:\n    os.waitpid(pid, 0)\nprint('survived')\n")
 
 

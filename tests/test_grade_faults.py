@@ -346,11 +346,12 @@ def test_limits_turn_faults_into_verdicts_without_hurting_the_grader():
 def test_the_notebook_deadline_stops_everything():
     import time
 
-    with Sandbox(Limits(cell_timeout=60, notebook_timeout=5)) as sandbox:
-        notebook = tiny("import time\ntime.sleep(30)")
+    with Sandbox(Limits(cell_timeout=900, notebook_timeout=5)) as sandbox:
+        notebook = tiny("import time\ntime.sleep(600)")
         started = time.monotonic()
         execution = execute(sandbox, notebook, sandbox.new_run(), time.time() + 4)
-    assert execution.fatal[1] == "deadline" and time.monotonic() - started < 20
+    # the effect, with a wide margin: the deadline stopped the cell long before its sleep (or the cell timeout) ended
+    assert execution.fatal[1] == "deadline" and time.monotonic() - started < 300
 
 
 def test_probe_results_are_validated():

@@ -83,7 +83,7 @@ def test_a_kernel_stopped_by_the_grader_leaves_no_process_behind():
     with Sandbox(Limits(cell_timeout=3, notebook_timeout=60)) as sandbox:
         notebook, execution, _ = _run(sandbox, "while True:\n    pass")
         assert execution.fatal == (0, "timeout")
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60  # a poll, not a speed bound
         while _children(sandbox.server.pid) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert _children(sandbox.server.pid) == []

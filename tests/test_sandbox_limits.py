@@ -45,7 +45,7 @@ def test_memory_of_every_kind_and_every_process_is_limited(source):
     started = time.monotonic()
     execution, folders, peak = _run(notebook)
     assert execution.fatal == (1, "memory"), execution
-    assert time.monotonic() - started < 40  # stopped at once, not when the children's sleep ended
+    assert time.monotonic() - started < 300  # stopped by the limit, not when the children's 600 s sleep ended
     assert outputs(notebook.cells[0]) == "before\n" and "survived" not in outputs(notebook.cells[1])
     assert 0.5 * (MEMORY_MB << 20) < peak <= MEMORY_MB << 20  # the tree's memory peaked at the limit, not beyond
     assert folders and not any(folder.exists() for folder in folders)  # the run's cgroup is gone
@@ -144,7 +144,7 @@ def test_only_regular_files_of_bounded_size_are_read(planted, name, found):
     started = time.monotonic()
     with pytest.raises(UnsafeFile) as refused:
         read_regular(f"results/{name}", 1000, base=planted)
-    assert refused.value.found.startswith(found) and time.monotonic() - started < 5  # and it did not block
+    assert refused.value.found.startswith(found) and time.monotonic() - started < 60  # and it did not block (a FIFO would forever)
 
 
 def test_a_folder_swapped_for_a_link_is_not_followed_and_proc_files_are_bounded(planted):
