@@ -40,7 +40,7 @@ def _variant(d_vars="discriminator", g_vars="generator", fake_label=0.0, real_la
                                     self.discriminator(ops.concatenate(parts, 0), training=True))
             variables = self._vars(d_vars)
             self.d_optimizer.apply(tape.gradient(d_loss, variables), variables)
-            fakes_outside = self.generator(self._noise(batch_size), training=True)
+            fakes_outside = self.generator(self._noise(batch_size), training=True) if g_outside_tape else None
             with tf.GradientTape() as tape:
                 fakes = fakes_outside if g_outside_tape else self.generator(self._noise(batch_size), training=True)
                 inputs = ops.concatenate([fakes, real_images], 0) if reals_in_phase_2 else fakes
@@ -146,7 +146,9 @@ def test_sample_grid_and_generate_images():
     generator = gan.build_generator(codings_size=5)
     images = gan_tools.generate_images(generator, 7, codings_size=5, seed=1, batch_size=3)
     assert images.shape == (7, 28, 28) and images.dtype == np.float32
-    assert np.array_equal(images, gan_tools.generate_images(generator, 7, codings_size=5, seed=1))
+    # batches of 3 or one batch of 7: the same images up to float32 rounding, which differs between CPUs
+    np.testing.assert_allclose(images, gan_tools.generate_images(generator, 7, codings_size=5, seed=1),
+                               rtol=1e-5, atol=1e-6)
     assert 0 <= images.min() and images.max() <= 1
     with pytest.raises(ValueError):
         gan_tools.SampleGrid(num_images=0)
