@@ -50,7 +50,13 @@ def _separate_leaky_layers(codings_size=100, filters=64):
     return generator, discriminator
 
 
-@pytest.mark.parametrize("answer", [_dcgan(), _dcgan(bn_first=True), _separate_leaky_layers])
+def _leaky_relu_string(codings_size=100, filters=64):
+    """activation="leaky_relu": Keras 3's leaky_relu has a slope of 0.2, so this is the book's discriminator."""
+    generator, _ = dcgan.build_dcgan(codings_size, filters)
+    return generator, _dcgan(leaky=lambda: "leaky_relu")(codings_size, filters)[1]
+
+
+@pytest.mark.parametrize("answer", [_dcgan(), _separate_leaky_layers, _leaky_relu_string])
 def test_equivalent_dcgans_pass(answer):
     status, message, _ = run_check("dcgan", answer)
     assert status == "passed", message
@@ -60,6 +66,7 @@ def test_equivalent_dcgans_pass(answer):
     (_dcgan(output="sigmoid"), "a sigmoid only reaches [0, 1]"),
     (_dcgan(output=None), "needs activation='tanh'"),
     (_dcgan(batch_norm=False), "normalise after the Dense/Reshape"),
+    (_dcgan(bn_first=True), "first BatchNormalization after the Reshape"),  # per unit, not per channel
     (_dcgan(leaky=lambda: layers.LeakyReLU()), "slope of 0.3 by default"),
     (_dcgan(leaky=lambda: "relu"), "LeakyReLU(0.2)"),
     (_dcgan(dropout=0), "Dropout(0.4) after each convolution"),
@@ -157,30 +164,37 @@ def test_minibatch_std_layer_signals_a_collapsed_batch_and_round_trips(tmp_path)
 
 # -------------------------------------------------------------------------------------------- conditional GAN
 
-def _conditional(use_label_in_g=True, use_label_in_d=True, embed=True, output="tanh", inputs=2):
+def _conditional(use_label_in_g=True, use_label_in_d=True, embed=True, output="tanh", inputs=2, label_first=False):
+    """The lesson's conditional GAN with one thing changed (the defaults change nothing)."""
     def build(codings_size=100, num_classes=10, filters=64, embedding_dim=50):
+        def both(first, second):
+            return layers.Concatenate()([second, first] if label_first else [first, second])
+
         noise = keras.Input(shape=(codings_size,))
         label = keras.Input(shape=(), dtype="int32")
         code = layers.Embedding(num_classes, embedding_dim)(label) if embed else \
             layers.Lambda(lambda y: ops.one_hot(y, num_classes))(label)
-        x = layers.Concatenate()([noise, code * (1.0 if use_label_in_g else 0.0)])
-        x = layers.Dense(7 * 7 * 2 * filters)(x)
-        x = layers.Reshape((7, 7, 2 * filters))(x)
+        x = both(noise, code * (1.0 if use_label_in_g else 0.0))
+        x = layers.BatchNormalization()(layers.Reshape((7, 7, 2 * filters))(layers.Dense(7 * 7 * 2 * filters)(x)))
         x = layers.Conv2DTranspose(filters, 5, strides=2, padding="same", activation="selu")(x)
-        image = layers.Conv2DTranspose(1, 5, strides=2, padding="same", activation=output)(x)
+        image = layers.Conv2DTranspose(1, 5, strides=2, padding="same", activation=output)(
+            layers.BatchNormalization()(x))
         generator = keras.Model([noise, label] if inputs == 2 else noise, image)
         image_in = keras.Input(shape=(28, 28, 1))
         label_in = keras.Input(shape=(), dtype="int32")
         label_map = layers.Reshape((28, 28, 1))(layers.Embedding(num_classes, 28 * 28)(label_in))
-        x = layers.Concatenate()([image_in, label_map * (1.0 if use_label_in_d else 0.0)])
-        x = layers.Conv2D(filters, 5, strides=2, padding="same", activation=layers.LeakyReLU(0.2))(x)
+        x = both(image_in, label_map * (1.0 if use_label_in_d else 0.0))
+        for n in (filters, 2 * filters):
+            x = layers.Conv2D(n, 5, strides=2, padding="same", activation=layers.LeakyReLU(0.2))(x)
+            x = layers.Dropout(0.4)(x)
         score = layers.Dense(1, activation="sigmoid")(layers.Flatten()(x))
         return generator, keras.Model([image_in, label_in], score)
     return build
 
 
-def test_own_equivalent_conditional_gan_passes():
-    status, message, _ = run_check("conditional_gan", _conditional())
+@pytest.mark.parametrize("answer", [_conditional(), _conditional(label_first=True)])
+def test_own_equivalent_conditional_gan_passes(answer):
+    status, message, _ = run_check("conditional_gan", answer)
     assert status == "passed", message
 
 
@@ -188,7 +202,7 @@ def test_own_equivalent_conditional_gan_passes():
     (_conditional(use_label_in_g=False), "the label never reaches the image"),
     (_conditional(use_label_in_d=False), "the discriminator must see the label"),
     (_conditional(embed=False), "layers.Embedding"),
-    (_conditional(output="sigmoid"), "end the generator with tanh"),
+    (_conditional(output="sigmoid"), "end the generator with a tanh activation"),
     (lambda **kwargs: dcgan.build_dcgan(kwargs["codings_size"], kwargs["filters"]), "2 each"),
 ])
 def test_conditional_gan_mistakes(answer, hint):
