@@ -397,3 +397,35 @@ def test_sample_grid_draws_a_row_of_requested_classes_every_few_epochs_and_at_th
     assert len(figures) == 2 and all(len(figure.axes) == 4 for figure in figures)
     assert figures[0]._suptitle.get_text().startswith("epoch 2: d_loss 0.500")
     plt.close("all")
+
+
+def test_corpus_cases_get_the_same_verdicts_from_the_real_grader(tmp_path):
+    """Two corpus answers pasted into the reference notebook and graded by the grader (kernel, sandbox, JSON)."""
+    import nbformat
+
+    from autograder import accuracy, build, grade
+
+    prelude, cases = accuracy.load_corpus("09_dcgan")
+    chosen = {("dcgan", "LeakyReLU() with its default slope"): "wrong",
+              ("conditional_gan", "the label code concatenated first"): "right"}
+    picked = [case for case in cases if (case.exercise, case.label) in chosen]
+    assert [chosen[case.exercise, case.label] for case in picked] == [case.kind for case in picked] and \
+        len(picked) == 2
+    reference = build.build_notebook("09_dcgan", "reference")
+    for case in picked:
+        notebook = nbformat.reads(nbformat.writes(reference), as_version=4)
+        [cell] = [cell for cell in notebook.cells if cell.metadata["course"].get("role") == "answer" and
+                  cell.metadata["course"].get("exercise") == case.exercise]
+        cell.source = case.code
+        (tmp_path / case.kind).mkdir()
+        nbformat.write(notebook, tmp_path / case.kind / "09_dcgan.ipynb")
+    rows, _ = grade.grade([tmp_path], seed=accuracy.GRADING_SEED)
+    by_student = {(row.student, row.exercise): row for row in rows}
+    for case in picked:
+        row = by_student[case.kind, case.exercise]
+        verdict = accuracy.grade_case(case, prelude)
+        assert (row.status, row.score / row.max_score) == (verdict.status, verdict.fraction), row.message
+        assert row.status == ("passed" if case.kind == "right" else "failed"), row.message
+        others = [r for (student, _), r in by_student.items() if student == case.kind and r.exercise != case.exercise]
+        assert all(r.status == "passed" for r in others), [(r.exercise, r.message) for r in others]
+    assert "slope of 0.3" in by_student["wrong", "dcgan"].message

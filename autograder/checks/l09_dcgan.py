@@ -120,6 +120,15 @@ def _expect_pair(models, count, names):
     return models
 
 
+def _call_or_fail(model, role, inputs, what, first_layer):
+    """Call ``model`` (which also builds a model made without keras.Input); a Keras error becomes a hint."""
+    try:
+        model(inputs)
+    except Exception as error:  # noqa: BLE001 - e.g. an input shape fixed to the book's sizes
+        raise Fail(f"calling the {role} on {what}", "outputs", f"{type(error).__name__}",
+                   f"start it with {first_layer}, sized from the arguments (no fixed numbers)") from None
+
+
 def _convolutions(layers, kind, filters, owner, hint):
     """Fail unless the ``kind`` layers of a model have these filters and the book's 5 / 2 / "same" settings."""
     found = [entry for entry in layers if entry["kind"] == kind]
@@ -226,7 +235,8 @@ class Dcgan(Exercise):
         noise = rng.normal(size=(6, codings_size)).astype("float32")
         images = rng.uniform(-1, 1, size=(6, 28, 28, 1)).astype("float32")
         generator, discriminator = _expect_pair(build(codings_size=codings_size, filters=filters), 1, "1 each")
-        generator(noise[:2]), discriminator(images[:2])  # builds a model made without keras.Input
+        _call_or_fail(generator, "generator", noise[:2], f"(batch, {codings_size}) noise", "keras.Input(shape=(codings_size,))")
+        _call_or_fail(discriminator, "discriminator", images[:2], "(batch, 28, 28, 1) images", "keras.Input(shape=(28, 28, 1))")
         got = {"filters": filters, "g_layers": layer_signature(generator), "d_layers": layer_signature(discriminator),
                "g_shapes": set_probe_weights(generator, rng), "d_shapes": set_probe_weights(discriminator, rng)}
         got["g_images"] = np.asarray(generator(noise, training=False), dtype=np.float64)
@@ -377,9 +387,9 @@ class ConditionalGan(Exercise):
 
     def verify(self, got, expected):
         f = expected["sizes"]["filters"]
-        g_hint = self._label_hint(got, "g_images", "the generator") or generator_hint(
+        g_hint = self._label_hint(got, "g_images", "the generator") or self._embedding_hint(
+            got["g_layers"], got["g_shapes"], expected["g_shapes"]) or generator_hint(
             got["g_images"], got["g_layers"], expected["g_layers"], f)
-        g_hint = self._embedding_hint(got["g_layers"], got["g_shapes"], expected["g_shapes"]) or g_hint
         if got["g_shapes"] != expected["g_shapes"]:
             raise Fail("the generator's weights (shapes, in order)", hint=g_hint)
         order = self._order(got, expected, "g_images", ("", "_other_labels"))
@@ -389,9 +399,9 @@ class ConditionalGan(Exercise):
         expect_outputs("the generator's images while training (batch statistics)", got["g_images_training" + order],
                        expected["g_images_training"], "after the label code is concatenated, the generator is the "
                        "DCGAN's, with its two BatchNormalization layers")
-        d_hint = self._label_hint(got, "d_scores", "the discriminator") or discriminator_hint(
+        d_hint = self._label_hint(got, "d_scores", "the discriminator") or self._embedding_hint(
+            got["d_layers"], got["d_shapes"], expected["d_shapes"]) or discriminator_hint(
             got["d_scores"], got["d_layers"], expected["d_layers"], f)
-        d_hint = self._embedding_hint(got["d_layers"], got["d_shapes"], expected["d_shapes"]) or d_hint
         if got["d_shapes"] != expected["d_shapes"]:
             raise Fail("the discriminator's weights (shapes, in order)", hint=d_hint)
         if self._order(got, expected, "d_scores", ("", "_other_labels")) is None:
