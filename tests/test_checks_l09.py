@@ -429,3 +429,42 @@ def test_corpus_cases_get_the_same_verdicts_from_the_real_grader(tmp_path):
         others = [r for (student, _), r in by_student.items() if student == case.kind and r.exercise != case.exercise]
         assert all(r.status == "passed" for r in others), [(r.exercise, r.message) for r in others]
     assert "slope of 0.3" in by_student["wrong", "dcgan"].message
+
+
+def _looks_right(build):
+    """A forger's builder: models that show the reference's layers, inputs and weights but output a constant."""
+    def fake(model, output_shape):
+        class LooksRight(keras.Model):
+            def __init__(self):
+                super().__init__(name=model.name)
+                self.shown = model  # tracked: its weights are this model's weights
+
+            @property
+            def layers(self):
+                return self.shown.layers
+
+            @property
+            def inputs(self):
+                return self.shown.inputs
+
+            def call(self, inputs, training=None):  # in the right range, varying with the inputs and labels
+                first, labels = (inputs[0], inputs[1]) if isinstance(inputs, (list, tuple)) else (inputs, 0)
+                value = ops.tanh(ops.mean(ops.reshape(first, (ops.shape(first)[0], -1)), axis=1))
+                value = ops.reshape(value + 0.01 * ops.cast(labels, "float32"), (-1,) + (1,) * len(output_shape))
+                return ops.zeros((ops.shape(first)[0], *output_shape)) + (value if output_shape[0] == 28 else
+                                                                          ops.sigmoid(value))
+
+        return LooksRight()
+
+    def forged(*args, **kwargs):
+        generator, discriminator = build(*args, **kwargs)
+        return fake(generator, (28, 28, 1)), fake(discriminator, (1,))
+    return forged
+
+
+@pytest.mark.parametrize("name, build", [("dcgan", dcgan.build_dcgan),
+                                         ("conditional_gan", dcgan.build_conditional_gan)])
+def test_models_that_only_look_right_earn_nothing(name, build):
+    status, message, _ = run_check(name, _looks_right(build))
+    assert status == "failed", message
+    assert "the grader's weights" in message, message  # caught by the outputs, not by the layers
