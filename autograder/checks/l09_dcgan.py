@@ -89,6 +89,11 @@ def set_probe_weights(model, rng):
     return [list(np.shape(value)) for value in values]
 
 
+def _weight_streams(rng):
+    """Two generators for the two networks' weights, so one network's shapes never change the other's draws."""
+    return [np.random.default_rng(seed) for seed in rng.integers(2**32, size=2)]
+
+
 def training_rates(model):
     """The rate of every layer that drops units while training (measured: kept units are scaled by 1 / (1 - rate))."""
     rates = []
@@ -229,24 +234,31 @@ class Dcgan(Exercise):
     title = "the book's DCGAN"
     answer = "solutions.dcgan:build_dcgan"
     points = 3
+    parts = ("generator", "discriminator")  # each judged on its own outputs: one network's mistake costs half
 
     def probe(self, build, rng):
         codings_size, filters = int(rng.integers(5, 12)), int(rng.integers(2, 5))
         noise = rng.normal(size=(6, codings_size)).astype("float32")
         images = rng.uniform(-1, 1, size=(6, 28, 28, 1)).astype("float32")
         generator, discriminator = _expect_pair(build(codings_size=codings_size, filters=filters), 1, "1 each")
-        _call_or_fail(generator, "generator", noise[:2], f"(batch, {codings_size}) noise", "keras.Input(shape=(codings_size,))")
-        _call_or_fail(discriminator, "discriminator", images[:2], "(batch, 28, 28, 1) images", "keras.Input(shape=(28, 28, 1))")
+        _call_or_fail(generator, "generator", noise[:2], f"(batch, {codings_size}) noise",
+                      "keras.Input(shape=(codings_size,))")
+        _call_or_fail(discriminator, "discriminator", images[:2], "(batch, 28, 28, 1) images",
+                      "keras.Input(shape=(28, 28, 1))")
+        g_rng, d_rng = _weight_streams(rng)
         got = {"filters": filters, "g_layers": layer_signature(generator), "d_layers": layer_signature(discriminator),
-               "g_shapes": set_probe_weights(generator, rng), "d_shapes": set_probe_weights(discriminator, rng)}
+               "g_shapes": set_probe_weights(generator, g_rng), "d_shapes": set_probe_weights(discriminator, d_rng)}
         got["g_images"] = np.asarray(generator(noise, training=False), dtype=np.float64)
         got["g_images_training"] = np.asarray(generator(noise, training=True), dtype=np.float64)
         got["d_scores"] = np.asarray(discriminator(images, training=False), dtype=np.float64)
         got["d_rates"] = training_rates(discriminator)
         return got
 
-    def verify(self, got, expected):
+    def verify_part(self, part, got, expected):
         f = expected["filters"]
+        if part == "discriminator":
+            self._verify_discriminator(got, expected, f)
+            return
         g_hint = generator_hint(got["g_images"], got["g_layers"], expected["g_layers"], f)
         if got["g_shapes"] != expected["g_shapes"]:
             raise Fail("the generator's weights (shapes, in order)", hint=g_hint)
@@ -255,6 +267,9 @@ class Dcgan(Exercise):
         expect_outputs("the generator's images while training (batch statistics)", got["g_images_training"],
                        expected["g_images_training"], "batch normalization after the Reshape and after the first "
                        "Conv2DTranspose, and nothing else that behaves differently while training")
+
+    @staticmethod
+    def _verify_discriminator(got, expected, f):
         d_hint = discriminator_hint(got["d_scores"], got["d_layers"], expected["d_layers"], f)
         if got["d_shapes"] != expected["d_shapes"]:
             raise Fail("the discriminator's weights (shapes, in order)", hint=d_hint)
@@ -341,6 +356,7 @@ class ConditionalGan(Exercise):
     title = "conditional GAN: generator and discriminator that take the label"
     answer = "solutions.dcgan:build_conditional_gan"
     points = 3
+    parts = ("generator", "discriminator")
 
     def probe(self, build, rng):
         sizes = {"codings_size": int(rng.integers(5, 12)), "num_classes": int(rng.integers(3, 8)),
@@ -358,8 +374,9 @@ class ConditionalGan(Exercise):
             except Exception:  # noqa: BLE001 - a model built with labels of shape (1,)
                 return np.asarray(model([first, labels[:, None]], training=training), dtype=np.float64)
 
+        g_rng, d_rng = _weight_streams(rng)
         got = {"sizes": sizes, "g_layers": layer_signature(generator), "d_layers": layer_signature(discriminator),
-               "g_shapes": set_probe_weights(generator, rng), "d_shapes": set_probe_weights(discriminator, rng)}
+               "g_shapes": set_probe_weights(generator, g_rng), "d_shapes": set_probe_weights(discriminator, d_rng)}
         concatenated = {"generator": (generator, 0, sizes["codings_size"],
                                       sizes["codings_size"] + sizes["embedding_dim"]),
                         "discriminator": (discriminator, 2, 1, 2)}  # [noise, code]; [image, label map] channels
@@ -385,7 +402,10 @@ class ConditionalGan(Exercise):
             np.shape(got[f"{prefix}{key}{order}"]) == np.shape(expected[f"{prefix}{key}"]) and np.all(close_mask(
                 got[f"{prefix}{key}{order}"], expected[f"{prefix}{key}"], 1e-3, 1e-4)) for key in keys)), None)
 
-    def verify(self, got, expected):
+    def verify_part(self, part, got, expected):
+        if part == "discriminator":
+            self._verify_discriminator(got, expected)
+            return
         f = expected["sizes"]["filters"]
         g_hint = self._label_hint(got, "g_images", "the generator") or self._embedding_hint(
             got["g_layers"], got["g_shapes"], expected["g_shapes"]) or generator_hint(
@@ -399,6 +419,9 @@ class ConditionalGan(Exercise):
         expect_outputs("the generator's images while training (batch statistics)", got["g_images_training" + order],
                        expected["g_images_training"], "after the label code is concatenated, the generator is the "
                        "DCGAN's, with its two BatchNormalization layers")
+
+    def _verify_discriminator(self, got, expected):
+        f = expected["sizes"]["filters"]
         d_hint = self._label_hint(got, "d_scores", "the discriminator") or self._embedding_hint(
             got["d_layers"], got["d_shapes"], expected["d_shapes"]) or discriminator_hint(
             got["d_scores"], got["d_layers"], expected["d_layers"], f)

@@ -149,9 +149,9 @@ CASES = [
         report='return {"d_loss": d_loss, "g_loss": g_loss}'), hint="update the trackers"),
     Case("gan_train_step", "wrong", "networks called without training=True", _step(training="training=False"),
          hint="training=True"),
-    Case("gan_train_step", "wrong", "loss_fn(predictions, labels)", _step(loss="self.loss_fn(predictions, labels)",
-                                                                           g_loss="self.loss_fn(predictions, {g_labels})"),
-         hint="targets first"),
+    Case("gan_train_step", "wrong", "loss_fn(predictions, labels)", _step(
+        loss="self.loss_fn(predictions, labels)", g_loss="self.loss_fn(predictions, {g_labels})"),
+        hint="targets first"),
     Case("gan_train_step", "wrong", "phase 1 on the fakes only", _step(
         phase_1_labels="ops.zeros((batch_size, 1))").replace(
         "ops.concatenate([fake_images, real_images], axis=0)", "fake_images"), hint="must also see the real batch"),
