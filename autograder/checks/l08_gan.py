@@ -234,16 +234,22 @@ def _analyse(log):
 def _fit_error(GAN, state):
     """Train with fit (which compiles the step into a graph) for one epoch of two batches: None or the error."""
     import keras
+    import tensorflow as tf
 
     generator, discriminator = _tiny_models(state["codings_size"])
     gan = GAN(generator, discriminator, state["codings_size"], seed=state["seed"])
     gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1),
                 loss_fn=keras.losses.BinaryCrossentropy())
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")  # each probe traces a new step: TensorFlow's retracing warning would only confuse
     try:
         history = gan.fit(state["real"].reshape(-1, *IMAGE_SHAPE), batch_size=len(state["real"][0]), epochs=1,
                           verbose=0, shuffle=False).history
     except Exception as error:  # noqa: BLE001 - the learner's step fails once compiled: reported with a hint
         return f"{type(error).__name__}: {str(error).strip().splitlines()[0][:300] if str(error).strip() else ''}"
+    finally:
+        logger.setLevel(level)
     missing = sorted({"d_loss", "g_loss"} - set(history))
     if missing:
         return f"the history has no {' and no '.join(missing)}"
