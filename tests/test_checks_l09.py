@@ -50,31 +50,48 @@ def _separate_leaky_layers(codings_size=100, filters=64):
     return generator, discriminator
 
 
-@pytest.mark.parametrize("answer", [_dcgan(), _dcgan(bn_first=True), _separate_leaky_layers])
+def _leaky_relu_string(codings_size=100, filters=64):
+    """activation="leaky_relu": Keras 3's leaky_relu has a slope of 0.2, so this is the book's discriminator."""
+    generator, _ = dcgan.build_dcgan(codings_size, filters)
+    return generator, _dcgan(leaky=lambda: "leaky_relu")(codings_size, filters)[1]
+
+
+@pytest.mark.parametrize("answer", [_dcgan(), _separate_leaky_layers, _leaky_relu_string])
 def test_equivalent_dcgans_pass(answer):
     status, message, _ = run_check("dcgan", answer)
     assert status == "passed", message
 
 
-@pytest.mark.parametrize("answer, hint", [
-    (_dcgan(output="sigmoid"), "a sigmoid only reaches [0, 1]"),
-    (_dcgan(output=None), "needs activation='tanh'"),
-    (_dcgan(batch_norm=False), "normalise after the Dense/Reshape"),
-    (_dcgan(leaky=lambda: layers.LeakyReLU()), "slope of 0.3 by default"),
-    (_dcgan(leaky=lambda: "relu"), "LeakyReLU(0.2)"),
-    (_dcgan(dropout=0), "Dropout(0.4) after each convolution"),
-    (_dcgan(dropout=0.5), "Dropout(0.4) after each convolution"),
-    (_dcgan(kernel=3), "use the book's settings"),
-    (_dcgan(last_stride=1), "strides=2"),
-    (_dcgan(d_filters=(2, 1)), "then 2 * filters"),
-    (_dcgan(d_output=None), "activation='sigmoid'"),
-    (_dcgan(g_activation="relu"), "SELU after the first transposed convolution"),
-    (lambda codings_size=100, filters=64: dcgan.build_dcgan(codings_size, filters)[0], "return generator, disc"),
+@pytest.mark.parametrize("answer, hint, wrong", [
+    (_dcgan(output="sigmoid"), "a sigmoid only reaches [0, 1]", "generator"),
+    (_dcgan(output=None), "needs activation='tanh'", "generator"),
+    (_dcgan(batch_norm=False), "normalise after the Dense/Reshape", "generator"),
+    (_dcgan(bn_first=True), "first BatchNormalization after the Reshape", "generator"),  # per unit, not channel
+    (_dcgan(leaky=lambda: layers.LeakyReLU()), "slope of 0.3 by default", "discriminator"),
+    (_dcgan(leaky=lambda: "relu"), "LeakyReLU(0.2)", "discriminator"),
+    (_dcgan(dropout=0), "Dropout(0.4) after each convolution", "discriminator"),
+    (_dcgan(dropout=0.5), "Dropout(0.4) after each convolution", "discriminator"),
+    (_dcgan(kernel=3), "use the book's settings", "both"),
+    (_dcgan(last_stride=1), "strides=2", "generator"),
+    (_dcgan(d_filters=(2, 1)), "then 2 * filters", "discriminator"),
+    (_dcgan(d_output=None), "activation='sigmoid'", "discriminator"),
+    (_dcgan(g_activation="relu"), "SELU after the first transposed convolution", "generator"),
+    (lambda codings_size=100, filters=64: dcgan.build_dcgan(codings_size, filters)[0], "return generator, disc",
+     "both"),
 ])
-def test_dcgan_mistakes(answer, hint):
-    status, message, _ = run_check("dcgan", answer)
-    assert status == "failed", message
+def test_dcgan_mistakes(answer, hint, wrong):
+    _expect_mistake("dcgan", answer, hint, wrong)
+
+
+def _expect_mistake(name, answer, hint, wrong):
+    """The mistake is named; a mistake in one network costs only that network's half of the points."""
+    status, message, _ = run_check(name, answer)
     assert hint in message, message
+    if wrong == "both":
+        assert status == "failed", message
+    else:
+        right = ({"generator", "discriminator"} - {wrong}).pop()
+        assert status == "partial" and f"[{wrong}]" in message and f"[{right}]" not in message, message
 
 
 # ------------------------------------------------------------------------------------------- minibatch std layer
@@ -157,44 +174,49 @@ def test_minibatch_std_layer_signals_a_collapsed_batch_and_round_trips(tmp_path)
 
 # -------------------------------------------------------------------------------------------- conditional GAN
 
-def _conditional(use_label_in_g=True, use_label_in_d=True, embed=True, output="tanh", inputs=2):
+def _conditional(use_label_in_g=True, use_label_in_d=True, embed=True, output="tanh", inputs=2, label_first=False):
+    """The lesson's conditional GAN with one thing changed (the defaults change nothing)."""
     def build(codings_size=100, num_classes=10, filters=64, embedding_dim=50):
+        def both(first, second):
+            return layers.Concatenate()([second, first] if label_first else [first, second])
+
         noise = keras.Input(shape=(codings_size,))
         label = keras.Input(shape=(), dtype="int32")
         code = layers.Embedding(num_classes, embedding_dim)(label) if embed else \
             layers.Lambda(lambda y: ops.one_hot(y, num_classes))(label)
-        x = layers.Concatenate()([noise, code * (1.0 if use_label_in_g else 0.0)])
-        x = layers.Dense(7 * 7 * 2 * filters)(x)
-        x = layers.Reshape((7, 7, 2 * filters))(x)
+        x = both(noise, code * (1.0 if use_label_in_g else 0.0))
+        x = layers.BatchNormalization()(layers.Reshape((7, 7, 2 * filters))(layers.Dense(7 * 7 * 2 * filters)(x)))
         x = layers.Conv2DTranspose(filters, 5, strides=2, padding="same", activation="selu")(x)
-        image = layers.Conv2DTranspose(1, 5, strides=2, padding="same", activation=output)(x)
+        image = layers.Conv2DTranspose(1, 5, strides=2, padding="same", activation=output)(
+            layers.BatchNormalization()(x))
         generator = keras.Model([noise, label] if inputs == 2 else noise, image)
         image_in = keras.Input(shape=(28, 28, 1))
         label_in = keras.Input(shape=(), dtype="int32")
         label_map = layers.Reshape((28, 28, 1))(layers.Embedding(num_classes, 28 * 28)(label_in))
-        x = layers.Concatenate()([image_in, label_map * (1.0 if use_label_in_d else 0.0)])
-        x = layers.Conv2D(filters, 5, strides=2, padding="same", activation=layers.LeakyReLU(0.2))(x)
+        x = both(image_in, label_map * (1.0 if use_label_in_d else 0.0))
+        for n in (filters, 2 * filters):
+            x = layers.Conv2D(n, 5, strides=2, padding="same", activation=layers.LeakyReLU(0.2))(x)
+            x = layers.Dropout(0.4)(x)
         score = layers.Dense(1, activation="sigmoid")(layers.Flatten()(x))
         return generator, keras.Model([image_in, label_in], score)
     return build
 
 
-def test_own_equivalent_conditional_gan_passes():
-    status, message, _ = run_check("conditional_gan", _conditional())
+@pytest.mark.parametrize("answer", [_conditional(), _conditional(label_first=True)])
+def test_own_equivalent_conditional_gan_passes(answer):
+    status, message, _ = run_check("conditional_gan", answer)
     assert status == "passed", message
 
 
-@pytest.mark.parametrize("answer, hint", [
-    (_conditional(use_label_in_g=False), "the label never reaches the image"),
-    (_conditional(use_label_in_d=False), "the discriminator must see the label"),
-    (_conditional(embed=False), "layers.Embedding"),
-    (_conditional(output="sigmoid"), "end the generator with tanh"),
-    (lambda **kwargs: dcgan.build_dcgan(kwargs["codings_size"], kwargs["filters"]), "2 each"),
+@pytest.mark.parametrize("answer, hint, wrong", [
+    (_conditional(use_label_in_g=False), "the label never reaches the image", "generator"),
+    (_conditional(use_label_in_d=False), "the discriminator must see the label", "discriminator"),
+    (_conditional(embed=False), "layers.Embedding", "generator"),
+    (_conditional(output="sigmoid"), "end the generator with a tanh activation", "generator"),
+    (lambda **kwargs: dcgan.build_dcgan(kwargs["codings_size"], kwargs["filters"]), "2 each", "both"),
 ])
-def test_conditional_gan_mistakes(answer, hint):
-    status, message, _ = run_check("conditional_gan", answer)
-    assert status == "failed", message
-    assert hint in message, message
+def test_conditional_gan_mistakes(answer, hint, wrong):
+    _expect_mistake("conditional_gan", answer, hint, wrong)
 
 
 def test_library_helpers():
@@ -224,6 +246,8 @@ def test_library_helpers():
 
 
 def test_replay_buffer_fills_as_a_ring_and_mixes_old_fakes():
+    # Exact equality is right here: the buffer and the mixed batch are copies of the fakes (where, scatter, take),
+    # no arithmetic, so every CPU gives the same bits.
     generator, discriminator = dcgan.build_dcgan(codings_size=8, filters=4)
     gan = dcgan.ImprovedGAN(generator, discriminator, 8, seed=1, replay_size=6, replay_fraction=1.0)
     fakes = keras.random.uniform((4, 28, 28, 1), seed=1)
@@ -383,3 +407,74 @@ def test_sample_grid_draws_a_row_of_requested_classes_every_few_epochs_and_at_th
     assert len(figures) == 2 and all(len(figure.axes) == 4 for figure in figures)
     assert figures[0]._suptitle.get_text().startswith("epoch 2: d_loss 0.500")
     plt.close("all")
+
+
+def test_corpus_cases_get_the_same_verdicts_from_the_real_grader(tmp_path):
+    """Two corpus answers pasted into the reference notebook and graded by the grader (kernel, sandbox, JSON)."""
+    import nbformat
+
+    from autograder import accuracy, build, grade
+
+    prelude, cases = accuracy.load_corpus("09_dcgan")
+    chosen = {("dcgan", "LeakyReLU() with its default slope"): "wrong",
+              ("conditional_gan", "the label code concatenated first"): "right"}
+    picked = [case for case in cases if (case.exercise, case.label) in chosen]
+    assert [chosen[case.exercise, case.label] for case in picked] == [case.kind for case in picked] and \
+        len(picked) == 2
+    reference = build.build_notebook("09_dcgan", "reference")
+    for case in picked:
+        notebook = nbformat.reads(nbformat.writes(reference), as_version=4)
+        [cell] = [cell for cell in notebook.cells if cell.metadata["course"].get("role") == "answer" and
+                  cell.metadata["course"].get("exercise") == case.exercise]
+        cell.source = case.code
+        (tmp_path / case.kind).mkdir()
+        nbformat.write(notebook, tmp_path / case.kind / "09_dcgan.ipynb")
+    rows, _ = grade.grade([tmp_path], seed=accuracy.GRADING_SEED)
+    by_student = {(row.student, row.exercise): row for row in rows}
+    for case in picked:
+        row = by_student[case.kind, case.exercise]
+        verdict = accuracy.grade_case(case, prelude)
+        assert (row.status, row.score / row.max_score) == (verdict.status, verdict.fraction), row.message
+        assert row.status == ("passed" if case.kind == "right" else "partial"), row.message  # one network wrong
+        others = [r for (student, _), r in by_student.items() if student == case.kind and r.exercise != case.exercise]
+        assert all(r.status == "passed" for r in others), [(r.exercise, r.message) for r in others]
+    assert "slope of 0.3" in by_student["wrong", "dcgan"].message
+
+
+def _looks_right(build):
+    """A forger's builder: models that show the reference's layers, inputs and weights but output a constant."""
+    def fake(model, output_shape):
+        class LooksRight(keras.Model):
+            def __init__(self):
+                super().__init__(name=model.name)
+                self.shown = model  # tracked: its weights are this model's weights
+
+            @property
+            def layers(self):
+                return self.shown.layers
+
+            @property
+            def inputs(self):
+                return self.shown.inputs
+
+            def call(self, inputs, training=None):  # in the right range, varying with the inputs and labels
+                first, labels = (inputs[0], inputs[1]) if isinstance(inputs, (list, tuple)) else (inputs, 0)
+                value = ops.tanh(ops.mean(ops.reshape(first, (ops.shape(first)[0], -1)), axis=1))
+                value = ops.reshape(value + 0.01 * ops.cast(labels, "float32"), (-1,) + (1,) * len(output_shape))
+                return ops.zeros((ops.shape(first)[0], *output_shape)) + (value if output_shape[0] == 28 else
+                                                                          ops.sigmoid(value))
+
+        return LooksRight()
+
+    def forged(*args, **kwargs):
+        generator, discriminator = build(*args, **kwargs)
+        return fake(generator, (28, 28, 1)), fake(discriminator, (1,))
+    return forged
+
+
+@pytest.mark.parametrize("name, build", [("dcgan", dcgan.build_dcgan),
+                                         ("conditional_gan", dcgan.build_conditional_gan)])
+def test_models_that_only_look_right_earn_nothing(name, build):
+    status, message, _ = run_check(name, _looks_right(build))
+    assert status == "failed", message
+    assert "the grader's weights" in message, message  # caught by the outputs, not by the layers

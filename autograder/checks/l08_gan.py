@@ -1,31 +1,53 @@
 """Checks for lesson 08, the GAN's two-phase training step. Reference answer: ``solutions/gan.py``.
 
-The probe runs one ``train_step`` eagerly on tiny models (3 codings, 2 x 2 images, batch of 4) wrapped so that
-everything the step does is recorded: which images the discriminator saw (real, fake or something else), which
-labels each call of ``loss_fn`` paired with which predictions, and which weights each optimizer call changed.
+The probe draws a state from its seed: two tiny networks (a few codings, 2 x 2 images) with weights it sets, two
+batches of real images, and the noise each call of the generator receives. It runs two ``train_step`` calls from
+that state with plain SGD and reports how every weight moved and the losses the step returned; the grader compares
+them with the reference's for the same state, so only a step that computes what the reference computes matches.
+The networks are wrapped to record what the step does (which images the discriminator saw, which labels each
+``loss_fn`` call paired with which predictions, which weights each optimizer changed, the noise the step drew);
+that record only chooses the hint for a failure the values have shown, and checks that the noise is seeded.
 """
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail
+from autograder.exercise import Exercise, Fail, close_mask
 
 LESSON = "08_gan"
 
-CODINGS_SIZE, BATCH_SIZE, IMAGE_SHAPE = 3, 4, (2, 2)
-
+IMAGE_SHAPE, STEPS = (2, 2), 2
+D_LEARNING_RATE, G_LEARNING_RATE = 0.5, 0.7
+RTOL, ATOL = 1e-3, 1e-5
 
 _OPTIMIZER_HINT = ("phase 1 applies the discriminator's gradients with self.d_optimizer.apply(grads, "
                    "self.discriminator.trainable_weights); phase 2 applies the generator's with "
                    "self.g_optimizer.apply(grads, self.generator.trainable_weights)")
+_SEED_HINT = ("create self.seed_generator = keras.random.SeedGenerator(seed) in __init__ and draw the noise with "
+              "keras.random.normal((batch_size, self.codings_size), seed=self.seed_generator)")
 
 
 class _Log:
-    """The events of one training step, in order (a plain object, so Keras does not track it)."""
+    """What one run of train steps did, in order (a plain object, so Keras does not track it).
 
-    def __init__(self, real_images):
-        self.events = []
+    ``bank`` holds the noise the probe substitutes for the step's own draws: each distinct noise array the step
+    draws is replaced by the next array of the bank (the same array drawn twice gets the same substitute), so the
+    updates do not depend on how the learner's noise is drawn; ``raw_noise`` keeps what the step itself drew.
+    """
+
+    def __init__(self, real_images, bank):
+        self.events, self.raw_noise, self.substitutes = [], [], []
         self.real = real_images.reshape(len(real_images), -1)
+        self.bank = list(bank)
         self.models = {}
+
+    def substitute(self, raw):
+        for seen, replacement in self.substitutes:
+            if seen.shape == raw.shape and np.array_equal(seen, raw):
+                return replacement
+        if self.bank and raw.shape == self.bank[0].shape:
+            self.substitutes.append((raw, self.bank.pop(0)))
+            return self.substitutes[-1][1]
+        return None
 
 
 def _eager(tensor):
@@ -38,9 +60,10 @@ def _eager(tensor):
 
 def _recording_classes():
     import keras
+    import tensorflow as tf
 
     class RecordingModel(keras.Model):
-        """Calls ``inner`` and logs its inputs and outputs when running eagerly."""
+        """Calls ``inner`` and logs its inputs, outputs and ``training`` flag when running eagerly."""
 
         def __init__(self, inner, role, log):
             super().__init__(name=f"recording_{role}")
@@ -49,17 +72,24 @@ def _recording_classes():
             self.recorder = (log,)  # a tuple: not tracked by Keras
 
         def call(self, inputs, training=None):
+            log = self.recorder[0]
+            if self.role == "generator" and _eager(inputs):
+                raw = np.array(inputs, dtype=np.float32)
+                log.raw_noise.append(raw)
+                replacement = log.substitute(raw)
+                if replacement is not None:
+                    inputs = tf.constant(replacement)
             outputs = self.inner(inputs, training=training)
             if _eager(outputs):
-                self.recorder[0].events.append({"event": self.role, "inputs": np.array(inputs, dtype=np.float64),
-                                                "outputs": np.array(outputs, dtype=np.float64)})
+                log.events.append({"event": self.role, "inputs": np.array(inputs, dtype=np.float64),
+                                   "outputs": np.array(outputs, dtype=np.float64), "training": training is True})
             return outputs
 
     class RecordingSGD(keras.optimizers.SGD):
-        """Plain SGD that logs which of the two models each ``apply`` call changed."""
+        """Plain SGD that logs which of the two networks each ``apply`` call changed."""
 
-        def __init__(self, label, log):
-            super().__init__(learning_rate=0.5)
+        def __init__(self, label, learning_rate, log):
+            super().__init__(learning_rate=learning_rate)
             self.label = label
             self.recorder = (log,)
 
@@ -85,15 +115,71 @@ def _moved(before, model):
     return any(not np.array_equal(old, np.array(new)) for old, new in zip(before, model.trainable_weights))
 
 
-def _tiny_models():
+def _tiny_models(codings_size):
+    """Tiny networks. The generator's batch normalization and the discriminator's scaling layer behave differently
+    in training, so a step that forgets ``training=True`` moves the weights differently."""
     import keras
     from keras import layers
 
-    generator = keras.Sequential([keras.Input(shape=(CODINGS_SIZE,)), layers.Dense(4, activation="sigmoid"),
-                                  layers.Reshape(IMAGE_SHAPE)])
+    class TrainingScale(layers.Layer):
+        def call(self, inputs, training=None):
+            return inputs * 0.5 if training else inputs
+
+    generator = keras.Sequential([keras.Input(shape=(codings_size,)), layers.Dense(4), layers.BatchNormalization(),
+                                  layers.Activation("sigmoid"), layers.Reshape(IMAGE_SHAPE)])
     discriminator = keras.Sequential([keras.Input(shape=IMAGE_SHAPE), layers.Flatten(),
+                                      layers.Dense(3, activation="tanh"), TrainingScale(),
                                       layers.Dense(1, activation="sigmoid")])
     return generator, discriminator
+
+
+def _draw_state(rng):
+    """The state two steps start from, all drawn from the probe's seed."""
+    codings_size, batch_size = int(rng.integers(3, 6)), int(rng.integers(4, 6))
+    networks = _tiny_models(codings_size)
+    weights = [[rng.uniform(0.5, 1.5, size=w.shape) if "moving_variance" in w.path else
+                rng.normal(scale=0.8, size=w.shape) for w in network.weights] for network in networks]
+    return {"codings_size": codings_size, "seed": int(rng.integers(1, 2**16)), "weights": weights,
+            "real": rng.uniform(0.05, 0.95, size=(STEPS, batch_size, *IMAGE_SHAPE)).astype("float32"),
+            "bank": rng.normal(size=(2 * STEPS + 2, batch_size, codings_size)).astype("float32")}
+
+
+def _run_steps(GAN, state, d_learning_rate=D_LEARNING_RATE, seed=None, steps=STEPS):
+    """Run ``steps`` eager train steps from ``state`` on recording networks; returns what they did."""
+    import keras
+    import tensorflow as tf
+
+    RecordingModel, RecordingSGD = _recording_classes()
+    log = _Log(state["real"][:steps].reshape(-1, *IMAGE_SHAPE), state["bank"])
+    generator, discriminator = _tiny_models(state["codings_size"])
+    generator.set_weights(state["weights"][0])
+    discriminator.set_weights(state["weights"][1])
+    log.models = {"generator": generator, "discriminator": discriminator}
+    bce = keras.losses.BinaryCrossentropy(label_smoothing=0.2)  # not the default: a step must use this loss_fn
+
+    def loss_fn(y_true, y_pred):
+        value = bce(y_true, y_pred)
+        if _eager(value):
+            log.events.append({"event": "loss", "y_true": np.array(y_true, dtype=np.float64).ravel(),
+                               "y_pred": np.array(y_pred, dtype=np.float64).ravel(), "value": float(value)})
+        return value
+
+    gan = GAN(RecordingModel(generator, "generator", log), RecordingModel(discriminator, "discriminator", log),
+              state["codings_size"], seed=state["seed"] if seed is None else seed)
+    gan.compile(d_optimizer=RecordingSGD("d", d_learning_rate, log),
+                g_optimizer=RecordingSGD("g", G_LEARNING_RATE, log), loss_fn=loss_fn)
+    before = {name: [np.array(w, dtype=np.float64) for w in model.trainable_weights]
+              for name, model in log.models.items()}
+    returned, first_step = None, None
+    for batch in state["real"][:steps]:
+        returned = gan.train_step(tf.constant(batch))
+        first_step = log.events[:] if first_step is None else first_step
+    updates = {name: [np.array(w, dtype=np.float64) - old for w, old in zip(model.trainable_weights, before[name])]
+               for name, model in log.models.items()}
+    returned = dict(returned) if isinstance(returned, dict) else {}
+    returned = {key: float(np.asarray(value)) for key, value in returned.items() if np.asarray(value).size == 1}
+    log.first_step = first_step or []
+    return log, updates, returned
 
 
 def _match(values, bank, atol=1e-6):
@@ -105,44 +191,12 @@ def _match(values, bank, atol=1e-6):
     return np.where(close.any(axis=1), close.argmax(axis=1), -1)
 
 
-def _one_step(GAN, real_images, weights, gan_seed):
-    """Run one eager train_step on recording models; returns the log and the step's returned logs."""
-    import keras
-    import tensorflow as tf
-
-    RecordingModel, RecordingSGD = _recording_classes()
-    log = _Log(real_images)
-    generator, discriminator = _tiny_models()
-    generator.set_weights(weights[0])
-    discriminator.set_weights(weights[1])
-    log.models = {"generator": generator, "discriminator": discriminator}
-    bce = keras.losses.BinaryCrossentropy()
-
-    def loss_fn(y_true, y_pred):
-        value = bce(y_true, y_pred)
-        if _eager(value):
-            log.events.append({"event": "loss", "y_true": np.array(y_true, dtype=np.float64).ravel(),
-                               "y_pred": np.array(y_pred, dtype=np.float64).ravel(), "value": float(value)})
-        return value
-
-    gan = GAN(generator=RecordingModel(generator, "generator", log),
-              discriminator=RecordingModel(discriminator, "discriminator", log), codings_size=CODINGS_SIZE,
-              seed=gan_seed)
-    gan.compile(d_optimizer=RecordingSGD("d", log), g_optimizer=RecordingSGD("g", log), loss_fn=loss_fn)
-    before = {name: [np.array(w) for w in model.trainable_weights] for name, model in log.models.items()}
-    returned = gan.train_step(tf.constant(real_images))
-    moved = sorted(name for name, model in log.models.items() if _moved(before[name], model))
-    returned = {key: float(np.asarray(value)) for key, value in dict(returned or {}).items()
-                if np.asarray(value).size == 1}
-    return log, returned, moved
-
-
 def _analyse(log):
     """Group the log into phases (runs of applies by the same optimizer) with the labels of real and fake images."""
     fakes = np.zeros((0, int(np.prod(IMAGE_SHAPE))))
     outputs = []  # (value, kind) of every discriminator output so far
     phases, pending, swapped = [], [], False
-    for event in log.events:
+    for event in log.first_step:
         if event["event"] == "generator":
             fakes = np.vstack([fakes, event["outputs"].reshape(len(event["outputs"]), -1)])
         elif event["event"] == "discriminator":
@@ -177,6 +231,39 @@ def _analyse(log):
     return summary, swapped
 
 
+def _fit_error(GAN, state):
+    """Train with fit (which compiles the step into a graph) for one epoch of two batches: None or the error."""
+    import keras
+    import tensorflow as tf
+
+    generator, discriminator = _tiny_models(state["codings_size"])
+    gan = GAN(generator, discriminator, state["codings_size"], seed=state["seed"])
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1),
+                loss_fn=keras.losses.BinaryCrossentropy())
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")  # each probe traces a new step: TensorFlow's retracing warning would only confuse
+    try:
+        history = gan.fit(state["real"].reshape(-1, *IMAGE_SHAPE), batch_size=len(state["real"][0]), epochs=1,
+                          verbose=0, shuffle=False).history
+    except Exception as error:  # noqa: BLE001 - the learner's step fails once compiled: reported with a hint
+        return f"{type(error).__name__}: {str(error).strip().splitlines()[0][:300] if str(error).strip() else ''}"
+    finally:
+        logger.setLevel(level)
+    missing = sorted({"d_loss", "g_loss"} - set(history))
+    if missing:
+        return f"the history has no {' and no '.join(missing)}"
+    if not all(np.all(np.isfinite(history[key])) for key in ("d_loss", "g_loss")):
+        return "the losses are NaN or infinite"
+    return None
+
+
+def _close(got, expected):
+    """True when two lists of arrays have the same shapes and agree within the check's tolerance."""
+    return len(got) == len(expected) and all(
+        np.shape(g) == np.shape(e) and bool(np.all(close_mask(g, e, RTOL, ATOL))) for g, e in zip(got, expected))
+
+
 class GanTrainStep(Exercise):
     name = "gan_train_step"
     title = "GAN two-phase training step"
@@ -184,74 +271,118 @@ class GanTrainStep(Exercise):
     points = 4
 
     def probe(self, GAN, rng):
-        import keras
-
-        real_images = rng.uniform(0.05, 0.95, size=(BATCH_SIZE, *IMAGE_SHAPE)).astype("float32")
-        generator, discriminator = _tiny_models()
-        weights = (generator.get_weights(), discriminator.get_weights())
-        log, returned, moved = _one_step(GAN, real_images, weights, gan_seed=7)
-        if not log.events:
-            raise Fail("what one train_step did", "calls of the generator, the discriminator and loss_fn", "none seen",
-                       "call the networks and self.loss_fn directly in train_step, and do not wrap it in "
-                       "@tf.function: fit compiles it for you")
-        if not any(event["event"] == "loss" for event in log.events):
-            raise Fail("losses computed with loss_fn", "calls of self.loss_fn(labels, predictions)", "none",
-                       "compute both phases' losses with the loss_fn given to compile, stored as self.loss_fn")
+        state = _draw_state(rng)
+        log, updates, returned = _run_steps(GAN, state)
+        # A phase-1 loss that sums the fakes' and the real images' mean losses (as TensorFlow's DCGAN tutorial does)
+        # is twice the mean: with half the learning rate it takes the reference's step.
+        log_half, updates_half, returned_half = _run_steps(GAN, state, d_learning_rate=D_LEARNING_RATE / 2)
+        other_seed, _, _ = _run_steps(GAN, state, seed=state["seed"] + 1, steps=1)
         phases, swapped = _analyse(log)
-        first_fakes = [e["outputs"] for e in log.events if e["event"] == "generator"][:1]
-        # the same seed and the same weights must give the same noise, hence the same fakes
-        log_again, _, _ = _one_step(GAN, real_images, weights, gan_seed=7)
-        again = [e["outputs"] for e in log_again.events if e["event"] == "generator"][:1]
-        deterministic = bool(first_fakes and again and np.allclose(first_fakes[0], again[0], atol=1e-6))
-
-        fit_gan = GAN(generator=generator, discriminator=discriminator, codings_size=CODINGS_SIZE, seed=3)
-        fit_gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1),
-                        loss_fn=keras.losses.BinaryCrossentropy())
-        history = fit_gan.fit(np.concatenate([real_images, real_images]), batch_size=BATCH_SIZE, epochs=1,
-                              verbose=0).history
+        calls = [e for e in log.first_step if e["event"] in ("generator", "discriminator")]
+        first_noise = lambda run: run.raw_noise[0] if run.raw_noise else np.zeros(0)  # noqa: E731
         return {
-            "phases": phases, "swapped_arguments": swapped, "deterministic": deterministic,
-            "returned": returned, "moved": moved,
-            "loss_values": [e["value"] for e in log.events if e["event"] == "loss"],
-            "loss_phases": _loss_phases(log),
-            "fit_keys": sorted(history), "fit_finite": bool(all(np.all(np.isfinite(v)) for v in history.values())),
+            "updates": [updates["discriminator"], updates["generator"]],
+            "updates_half": [updates_half["discriminator"], updates_half["generator"]],
+            "returned": returned, "returned_half": returned_half,
+            "noise_shapes": [list(noise.shape) for noise in log.raw_noise],
+            "noise_min": float(min((noise.min() for noise in log.raw_noise if noise.size), default=0.0)),
+            "same_seed_same_noise": bool(np.array_equal(first_noise(log), first_noise(log_half))),
+            "other_seed_other_noise": not np.array_equal(first_noise(log), first_noise(other_seed)),
+            "phases": phases, "swapped_arguments": swapped, "recorded": bool(log.first_step),
+            "losses_recorded": any(e["event"] == "loss" for e in log.first_step),
+            "not_training": sorted({e["event"] for e in calls if not e["training"]}),
+            "generator_calls": len([e for e in calls if e["event"] == "generator"]),
+            "fit_error": _fit_error(GAN, state),
         }
 
     def verify(self, got, expected):
-        phases = got["phases"]
+        if got["fit_error"]:
+            raise Fail("training with fit", "no error", got["fit_error"],
+                       "fit compiles train_step into a graph where the batch size is unknown: take it with "
+                       "ops.shape(real_images)[0], not real_images.shape[0] or len(real_images), and return the "
+                       "trackers' results as {'d_loss': ..., 'g_loss': ...}")
+        scale = next((factor for factor, key in ((1.0, "updates"), (2.0, "updates_half"))
+                      if all(_close(g, e) for g, e in zip(got[key], expected["updates"]))), None)
+        if scale is None:
+            which = [name for name, g, e in zip(("discriminator", "generator"), got["updates"], expected["updates"])
+                     if not _close(g, e)]
+            raise Fail("how two train steps from the grader's state moved the weights", "the reference's updates",
+                       f"other updates of the {' and the '.join(which)}", self._diagnose(got))
+        self._verify_reports(got["returned" if scale == 1 else "returned_half"], expected["returned"], scale)
+        self._verify_noise(got)
+
+    @staticmethod
+    def _verify_reports(returned, expected, scale):
+        if not {"d_loss", "g_loss"} <= set(returned):
+            raise Fail("what train_step returns", "a dict with d_loss and g_loss", sorted(returned),
+                       'return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}')
+        wanted = (scale * expected["d_loss"], expected["g_loss"])
+        got = (returned["d_loss"], returned["g_loss"])
+        if np.allclose(got, wanted, rtol=RTOL, atol=ATOL):
+            return
+        hint = ("update the trackers with the two phases' losses (self.d_loss_tracker.update_state(d_loss), "
+                "self.g_loss_tracker.update_state(g_loss)) and return their results: over two steps they report "
+                "the mean of both steps' losses")
+        if np.allclose(got[::-1], wanted, rtol=RTOL, atol=ATOL):
+            hint = "d_loss and g_loss are swapped: d_loss is phase 1's loss, g_loss phase 2's"
+        raise Fail("losses returned after two steps (d_loss, g_loss)", f"({wanted[0]:.4g}, {wanted[1]:.4g})",
+                   f"({got[0]:.4g}, {got[1]:.4g})", hint)
+
+    @staticmethod
+    def _verify_noise(got):
+        if not got["same_seed_same_noise"]:
+            raise Fail("noise for the same seed", "the same noise", "other noise", _SEED_HINT)
+        if not got["other_seed_other_noise"]:
+            raise Fail("noise for another seed", "other noise", "the same noise",
+                       "make the SeedGenerator from the seed given to __init__: keras.random.SeedGenerator(seed)")
+        if got["noise_min"] >= 0:
+            raise Fail("the noise's values", "standard normal (negative values too)", "no negative value",
+                       "draw the noise with keras.random.normal, as the generator was trained on")
+
+    def _diagnose(self, got):
+        """The hint for updates that differ from the reference's: the first mistake the record shows."""
+        if not got["recorded"]:
+            return ("call the networks and self.loss_fn directly in train_step, and do not wrap it in @tf.function: "
+                    "fit compiles it for you")
+        if not got["losses_recorded"]:
+            return "compute both phases' losses with the loss_fn given to compile, stored as self.loss_fn"
         if got["swapped_arguments"]:
-            raise Fail("loss_fn's arguments", "loss_fn(labels, predictions)", "loss_fn(predictions, labels)",
-                       "Keras losses take the targets first: self.loss_fn(labels, predictions)")
+            return "Keras losses take the targets first: self.loss_fn(labels, predictions)"
+        try:
+            self._verify_phases(got["phases"])
+        except Fail as failure:
+            return failure.hint
+        if got["not_training"]:
+            return (f"call the {' and the '.join(got['not_training'])} with training=True in train_step: batch "
+                    f"normalization and dropout behave differently while training")
+        if got["generator_calls"] < 2:
+            return ("phase 2 draws new noise and makes new fakes inside its GradientTape: reusing phase 1's fakes "
+                    "trains the generator on other images")
+        return ("follow the two phases of the lesson: the discriminator's loss on fakes (0) and real images (1), "
+                "one d_optimizer step; then new fakes labelled 1, one g_optimizer step")
+
+    def _verify_phases(self, phases):
         optimizers = [phase["optimizer"] for phase in phases]
         if optimizers != ["d", "g"]:
-            raise Fail("optimizer updates, in order", "d_optimizer (phase 1), then g_optimizer (phase 2)",
-                       " then ".join(f"{o}_optimizer" for o in optimizers) or "no update through them",
-                       _OPTIMIZER_HINT)
+            raise Fail("optimizer updates, in order", hint=_OPTIMIZER_HINT)
         d_phase, g_phase = phases
         if "generator" in d_phase["changed"]:
-            raise Fail("weights changed in phase 1", ["discriminator"], d_phase["changed"],
-                       "the generator was updated in phase 1: take phase 1's gradients with respect to "
-                       "self.discriminator.trainable_weights only")
+            raise Fail("phase 1", hint="the generator was updated in phase 1: take phase 1's gradients with respect "
+                                       "to self.discriminator.trainable_weights only")
         if "discriminator" not in d_phase["changed"]:
-            raise Fail("weights changed in phase 1", ["discriminator"], d_phase["changed"],
-                       "the discriminator did not learn in phase 1: call it inside the GradientTape and take the "
-                       "gradient of its loss with respect to self.discriminator.trainable_weights")
+            raise Fail("phase 1", hint="the discriminator did not learn in phase 1: call it inside the GradientTape "
+                                       "and take the gradient of its loss with respect to "
+                                       "self.discriminator.trainable_weights")
         if "discriminator" in g_phase["changed"]:
-            raise Fail("weights changed in phase 2", ["generator"], g_phase["changed"],
-                       "the discriminator was updated in phase 2: it must stay frozen while the generator learns; "
-                       "take phase 2's gradients with respect to self.generator.trainable_weights only")
+            raise Fail("phase 2", hint="the discriminator was updated in phase 2: it must stay frozen while the "
+                                       "generator learns; take phase 2's gradients with respect to "
+                                       "self.generator.trainable_weights only")
         if "generator" not in g_phase["changed"]:
-            raise Fail("weights changed in phase 2", ["generator"], g_phase["changed"],
-                       "the generator did not learn in phase 2: generate the fakes inside the GradientTape so that "
-                       "the gradient flows from the discriminator's verdict back into the generator")
+            raise Fail("phase 2", hint="the generator did not learn in phase 2: generate the fakes inside the "
+                                       "GradientTape so that the gradient flows from the discriminator's verdict "
+                                       "back into the generator")
         self._verify_phase_1(d_phase)
         self._verify_phase_2(g_phase)
-        self._verify_reports(got)
-        if not got["deterministic"]:
-            raise Fail("noise drawn from the model's own SeedGenerator", "the same fakes for the same seed",
-                       "different fakes",
-                       "create self.seed_generator = keras.random.SeedGenerator(seed) in __init__ and draw the "
-                       "noise with keras.random.normal((batch_size, self.codings_size), seed=self.seed_generator)")
 
     @staticmethod
     def _verify_phase_1(phase):
@@ -262,10 +393,10 @@ class GanTrainStep(Exercise):
                        "feed the discriminator the generator's fakes and the real batch (and nothing else), and pass "
                        "its predictions for them to loss_fn")
         if not real:
-            raise Fail("real images in phase 1", f"{BATCH_SIZE} real images labelled 1", "none",
+            raise Fail("real images in phase 1", "the real batch labelled 1", "none",
                        "the discriminator must also see the real batch, labelled 1")
         if not fake:
-            raise Fail("fakes in phase 1", f"{BATCH_SIZE} fakes labelled 0", "none",
+            raise Fail("fakes in phase 1", "a batch of fakes labelled 0", "none",
                        "the discriminator must also see a batch of fakes from the generator, labelled 0")
         if len(fake) != len(real):
             raise Fail("number of fakes in phase 1", len(real), len(fake),
@@ -300,46 +431,6 @@ class GanTrainStep(Exercise):
         if not np.allclose(fake, 1):
             raise Fail("phase 2 labels of the fakes", 1, f"{np.round(np.mean(fake), 3)} on average",
                        "label every fake 1 in phase 2")
-
-    @staticmethod
-    def _verify_reports(got):
-        returned = got["returned"]
-        if not {"d_loss", "g_loss"} <= set(returned) or not {"d_loss", "g_loss"} <= set(got["fit_keys"]):
-            raise Fail("what train_step returns", "a dict with d_loss and g_loss",
-                       sorted(set(returned) | set(got["fit_keys"])),
-                       'update self.d_loss_tracker and self.g_loss_tracker and return {"d_loss": '
-                       'self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}')
-        d_losses = [v for v, p in zip(got["loss_values"], got["loss_phases"]) if p == 0]
-        g_losses = [v for v, p in zip(got["loss_values"], got["loss_phases"]) if p == 1]
-        d_candidates = d_losses + [sum(d_losses), np.mean(d_losses)] if d_losses else []
-        d_ok = any(np.isclose(returned["d_loss"], c, rtol=1e-4, atol=1e-6) for c in d_candidates)
-        g_ok = any(np.isclose(returned["g_loss"], c, rtol=1e-4, atol=1e-6) for c in g_losses)
-        if not (d_ok and g_ok):
-            if any(np.isclose(returned["g_loss"], c, rtol=1e-4) for c in d_candidates):
-                hint = "d_loss and g_loss are swapped: d_loss is phase 1's loss, g_loss phase 2's"
-            else:
-                hint = ("update the trackers with the two phases' losses (self.d_loss_tracker.update_state(d_loss), "
-                        "self.g_loss_tracker.update_state(g_loss)) and return their results")
-            raise Fail("reported losses (d_loss, g_loss)", "phase 1's loss and phase 2's loss",
-                       f"({returned['d_loss']:.4g}, {returned['g_loss']:.4g})", hint)
-        if not got["fit_finite"]:
-            raise Fail("losses under fit", "finite values", "NaN or infinity", "check the losses' inputs")
-
-
-def _loss_phases(log):
-    """For each loss event, 0 when it precedes the first optimizer run, 1 when it comes later."""
-    phases, run, last = [], 0, None
-    pending = 0
-    for event in log.events:
-        if event["event"] == "loss":
-            pending += 1
-        elif event["event"] == "apply":
-            if last is not None and event["optimizer"] != last:
-                run += 1
-            last = event["optimizer"]
-            phases += [min(run, 1)] * pending
-            pending = 0
-    return phases + [2] * pending
 
 
 EXERCISES = [GanTrainStep()]

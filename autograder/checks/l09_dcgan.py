@@ -1,14 +1,17 @@
 """Checks for lesson 09: the book's DCGAN, the minibatch standard-deviation layer and a conditional GAN.
 
-Reference answers: ``solutions/dcgan.py``. The probes build tiny versions (a few filters) and test what can be
-tested without training: shapes, output ranges, the kinds and settings of the layers, and for the conditional GAN
-that the label really reaches both networks' outputs. Whether a trained conditional generator obeys its labels is
+Reference answers: ``solutions/dcgan.py``. The DCGAN probes build tiny networks with sizes drawn from the seed, set
+every weight from the seed (by shape, in order: the form of the model does not matter) and report the networks'
+outputs on inputs drawn from the seed, in inference and (for batch normalization) training mode, and the dropout
+rates measured while training; the grader compares them with the reference's. For the conditional GAN, the label
+code may be concatenated before or after the noise (or the image): both orders are tried. Each network is half
+of its exercise's points. The layers' kinds and settings only choose the hint for outputs that differ. Whether a trained conditional generator obeys its labels is
 measured in the lesson and the benchmark, not here.
 """
 
 import numpy as np
 
-from autograder.exercise import Fail, Exercise, expect_close, expect_equal
+from autograder.exercise import Exercise, Fail, close_mask, expect_close, expect_equal
 
 LESSON = "09_dcgan"
 
@@ -68,116 +71,211 @@ def _of_kind(signature, kind, key):
     return [entry.get(key) for entry in signature if entry["kind"] == kind]
 
 
+def set_probe_weights(model, rng):
+    """Set every weight of ``model`` from ``rng``, by shape and in order (the form of the model does not matter):
+    kernels normal with a variance of one over their inputs, biases uniform in [-0.2, 0.2] (small, so the outputs
+    depend on the inputs), batch normalization's scales and variances uniform in [0.5, 1.5]. Returns the shapes."""
+    values = []
+    for weight in model.weights:
+        shape = tuple(weight.shape)
+        if weight.path.endswith(("moving_variance", "gamma")):
+            value = rng.uniform(0.5, 1.5, size=shape)
+        elif len(shape) >= 2:
+            value = rng.normal(scale=1 / np.sqrt(np.prod(shape[:-1])), size=shape)
+        else:
+            value = rng.uniform(-0.2, 0.2, size=shape)
+        values.append(value.astype(weight.dtype))
+    model.set_weights(values)
+    return [list(np.shape(value)) for value in values]
+
+
+def _weight_streams(rng):
+    """Two generators for the two networks' weights, so one network's shapes never change the other's draws."""
+    return [np.random.default_rng(seed) for seed in rng.integers(2**32, size=2)]
+
+
+def training_rates(model):
+    """The rate of every layer that drops units while training (measured: kept units are scaled by 1 / (1 - rate))."""
+    rates = []
+    for layer in _flat_layers(model):
+        if layer.weights:
+            continue
+        x = np.ones((8, 4, 4, 4), dtype="float32")
+        try:
+            training, inference = np.asarray(layer(x, training=True)), np.asarray(layer(x, training=False))
+        except Exception:  # noqa: BLE001 - a layer that cannot take this input (Reshape, Concatenate, ...)
+            continue
+        if training.shape == inference.shape and not np.allclose(training, inference):
+            kept = training[training != 0]
+            rates.append(round(float(1 - 1 / kept.max()), 4) if kept.size else 1.0)
+    return rates
+
+
+def _expect_pair(models, count, names):
+    import keras
+
+    if not isinstance(models, (tuple, list)) or len(models) != 2 or \
+            not all(isinstance(model, keras.Model) for model in models):
+        raise Fail("return value", "a tuple (generator, discriminator) of Keras models", type(models).__name__,
+                   "end the function with `return generator, discriminator`")
+    if count == 2 and any(len(model.inputs or ()) != 2 for model in models):
+        raise Fail("model inputs", names, " and ".join(str(len(model.inputs or ())) for model in models),
+                   "build both with the functional API: keras.Model([noise, label], image) and "
+                   "keras.Model([image, label], probability), label = keras.Input(shape=(), dtype='int32')")
+    return models
+
+
+def _call_or_fail(model, role, inputs, what, first_layer):
+    """Call ``model`` (which also builds a model made without keras.Input); a Keras error becomes a hint."""
+    try:
+        model(inputs)
+    except Exception as error:  # noqa: BLE001 - e.g. an input shape fixed to the book's sizes
+        raise Fail(f"calling the {role} on {what}", "outputs", f"{type(error).__name__}",
+                   f"start it with {first_layer}, sized from the arguments (no fixed numbers)") from None
+
 
 def _convolutions(layers, kind, filters, owner, hint):
-    """The ``kind`` layers of a probed model, after checking their filters and the book's 5 / 2 / "same" settings."""
+    """Fail unless the ``kind`` layers of a model have these filters and the book's 5 / 2 / "same" settings."""
     found = [entry for entry in layers if entry["kind"] == kind]
     if [entry.get("filters") for entry in found] != filters:
         raise Fail(f"filters of {owner} {kind} layers", filters, [entry.get("filters") for entry in found], hint)
     for entry in found:
         if entry.get("kernel_size") != [5, 5] or entry.get("strides") != [2, 2] or entry.get("padding") != "same":
-            raise Fail(f"{kind} settings", "kernel_size=5, strides=2, padding='same'",
-                       f"kernel_size={entry.get('kernel_size')}, strides={entry.get('strides')}, "
-                       f"padding={entry.get('padding')!r}", "use the book's settings for both layers")
+            raise Fail(f"{kind} settings", hint="use the book's settings for both layers: kernel_size=5, "
+                                                 "strides=2, padding='same'")
     return found
+
+
+def _first_hint(*checks):
+    """The hint of the first structural check that fails (each raises Fail), or None."""
+    for check in checks:
+        try:
+            check()
+        except Fail as failure:
+            return failure.hint
+    return None
+
+
+def generator_hint(images, layers, expected_layers, f):
+    """Why a generator's images differ from the reference's: its layers, else its output range."""
+    images = np.asarray(images)
+    range_hint = None
+    if images.size and images.min() >= 0:
+        range_hint = "end the generator with activation='tanh': its images are in [-1, 1]"
+    elif images.size and (images.min() < -1 - 1e-5 or images.max() > 1 + 1e-5):
+        range_hint = "the last Conv2DTranspose needs activation='tanh'"
+    return _first_hint(lambda: _verify_generator(layers, expected_layers, f)) or range_hint or (
+        "follow the book's generator: Dense(7 * 7 * 2 * filters) -> Reshape -> BatchNormalization -> "
+        "Conv2DTranspose(filters, 5, strides=2, 'same', selu) -> BatchNormalization -> Conv2DTranspose(1, 5, "
+        "strides=2, 'same', tanh)")
+
+
+def discriminator_hint(scores, layers, expected_layers, f):
+    """Why a discriminator's scores differ from the reference's: its output range, else its layers."""
+    scores = np.asarray(scores)
+    if scores.size and (scores.min() < 0 or scores.max() > 1):
+        return "the discriminator's last Dense layer needs activation='sigmoid': it outputs P(real)"
+    return _first_hint(lambda: _verify_discriminator(layers, expected_layers, f)) or (
+        "follow the book's discriminator: Conv2D(filters, 5, strides=2, 'same', LeakyReLU(0.2)) -> Dropout(0.4) -> "
+        "Conv2D(2 * filters, same settings) -> Dropout(0.4) -> Flatten -> Dense(1, sigmoid)")
+
+
+def _verify_generator(layers, expected, f):
+    kinds, wanted = _kinds(layers), _kinds(expected)
+    if kinds.count("BatchNormalization") != wanted.count("BatchNormalization"):
+        raise Fail("BatchNormalization layers", hint="normalise after the Dense/Reshape and after the first "
+                   "Conv2DTranspose: batch normalization keeps the generator's activations in range")
+    if "Reshape" in kinds and kinds.index("BatchNormalization") < kinds.index("Reshape"):
+        raise Fail("the first BatchNormalization", hint="put the first BatchNormalization after the Reshape: it "
+                   "normalises each of the 2 * filters channels, not each of the Dense layer's units")
+    _convolutions(layers, "Conv2DTranspose", [f, 1], "the generator's",
+                  "two Conv2DTranspose layers: `filters` filters, then 1 (one grey channel)")
+    activations = [entry["activation"] for entry in layers if entry["kind"] == "Conv2DTranspose"]
+    if activations[-1:] == ["sigmoid"]:
+        raise Fail("activations", hint="end the generator with a tanh activation: the DCGAN's images are rescaled "
+                                       "to [-1, 1], and a sigmoid only reaches [0, 1]")
+    if activations[-1:] != ["tanh"]:
+        raise Fail("activations", hint="the last Conv2DTranspose needs activation='tanh'")
+    if activations[:1] != ["selu"]:
+        raise Fail("activations", hint="SELU after the first transposed convolution, tanh on the output")
+    if _of_kind(layers, "Dense", "units") != [7 * 7 * 2 * f]:
+        raise Fail("the Dense layer", hint="one Dense layer with 7 * 7 * 2 * filters units, reshaped to "
+                                           "(7, 7, 2 * filters)")
+    if kinds != wanted:
+        raise Fail("the generator's layers", hint=f"follow the book's order of layers: {', '.join(wanted)}")
+
+
+def _verify_discriminator(layers, expected, f):
+    convs = _convolutions(layers, "Conv2D", [f, 2 * f], "the discriminator's",
+                          "two Conv2D layers: `filters` filters, then 2 * filters")
+    activations = [entry["activation"] for entry in convs]
+    if any(a == "leaky_relu(0.3)" for a in activations):
+        raise Fail("activations", hint="keras.layers.LeakyReLU() has a slope of 0.3 by default: write "
+                                       "LeakyReLU(0.2)")
+    if any(a not in ("leaky_relu(0.2)", "leaky_relu") for a in activations):
+        raise Fail("activations", hint="give both convolutions activation=keras.layers.LeakyReLU(0.2): a small "
+                                       "slope for negative inputs keeps gradients flowing to the generator")
+    if _kinds(layers) != _kinds(expected):
+        raise Fail("layers", hint=f"follow the book's order of layers: {', '.join(_kinds(expected))}")
+
+
+def expect_outputs(what, got, expected, hint):
+    expect_close(what, got, expected, rtol=1e-3, atol=1e-4, hint=hint)
+
+
+def expect_dropout(rates):
+    if rates != [0.4, 0.4]:
+        raise Fail("the discriminator's dropout, measured while training", [0.4, 0.4], rates,
+                   "Dropout(0.4) after each convolution: it keeps the discriminator from winning too easily")
+
 
 class Dcgan(Exercise):
     name = "dcgan"
     title = "the book's DCGAN"
     answer = "solutions.dcgan:build_dcgan"
     points = 3
-    codings_size, filters = 8, 4
+    parts = ("generator", "discriminator")  # each judged on its own outputs: one network's mistake costs half
 
     def probe(self, build, rng):
-        import keras
+        codings_size, filters = int(rng.integers(5, 12)), int(rng.integers(2, 5))
+        noise = rng.normal(size=(6, codings_size)).astype("float32")
+        images = rng.uniform(-1, 1, size=(6, 28, 28, 1)).astype("float32")
+        generator, discriminator = _expect_pair(build(codings_size=codings_size, filters=filters), 1, "1 each")
+        _call_or_fail(generator, "generator", noise[:2], f"(batch, {codings_size}) noise",
+                      "keras.Input(shape=(codings_size,))")
+        _call_or_fail(discriminator, "discriminator", images[:2], "(batch, 28, 28, 1) images",
+                      "keras.Input(shape=(28, 28, 1))")
+        g_rng, d_rng = _weight_streams(rng)
+        got = {"filters": filters, "g_layers": layer_signature(generator), "d_layers": layer_signature(discriminator),
+               "g_shapes": set_probe_weights(generator, g_rng), "d_shapes": set_probe_weights(discriminator, d_rng)}
+        got["g_images"] = np.asarray(generator(noise, training=False), dtype=np.float64)
+        got["g_images_training"] = np.asarray(generator(noise, training=True), dtype=np.float64)
+        got["d_scores"] = np.asarray(discriminator(images, training=False), dtype=np.float64)
+        got["d_rates"] = training_rates(discriminator)
+        return got
 
-        models = build(codings_size=self.codings_size, filters=self.filters)
-        if not isinstance(models, (tuple, list)) or len(models) != 2 or \
-                not all(isinstance(model, keras.Model) for model in models):
-            raise Fail("return value", "a tuple (generator, discriminator) of Keras models", type(models).__name__,
-                       "end the function with `return generator, discriminator`")
-        generator, discriminator = models
-        noise = rng.normal(size=(6, self.codings_size)).astype("float32")
-        images = np.asarray(generator(noise * 20, training=False), dtype=np.float64)
-        fake_input = rng.uniform(-1, 1, size=(6, 28, 28, 1)).astype("float32")
-        scores = np.asarray(discriminator(fake_input * 5, training=False), dtype=np.float64)
-        return {
-            "g_shape": list(images.shape), "g_min": float(images.min()), "g_max": float(images.max()),
-            "d_shape": list(scores.shape), "d_min": float(scores.min()), "d_max": float(scores.max()),
-            "g_layers": layer_signature(generator), "d_layers": layer_signature(discriminator),
-            "g_params": int(generator.count_params()), "d_params": int(discriminator.count_params()),
-        }
-
-    def verify(self, got, expected):
-        f = self.filters
-        expect_equal("generator output shape", got["g_shape"], expected["g_shape"],
-                     "the generator goes Dense -> (7, 7, 2 * filters) -> two Conv2DTranspose with strides=2 and "
-                     "padding='same' (7 -> 14 -> 28), the last with 1 filter")
-        if got["g_min"] >= 0:
-            raise Fail("generator output range", "[-1, 1] (tanh)", f"[{got['g_min']:.3g}, {got['g_max']:.3g}]",
-                       "end the generator with a tanh activation: the DCGAN's images are rescaled to [-1, 1], "
-                       "and a sigmoid only reaches [0, 1]")
-        if got["g_min"] < -1 - 1e-5 or got["g_max"] > 1 + 1e-5:
-            raise Fail("generator output range", "[-1, 1] (tanh)", f"[{got['g_min']:.3g}, {got['g_max']:.3g}]",
-                       "the last Conv2DTranspose needs activation='tanh'")
-        expect_equal("discriminator output shape", got["d_shape"], expected["d_shape"],
-                     "the discriminator ends with Flatten and Dense(1, activation='sigmoid')")
-        if got["d_min"] < 0 or got["d_max"] > 1:
-            raise Fail("discriminator output range", "[0, 1]", f"[{got['d_min']:.3g}, {got['d_max']:.3g}]",
-                       "the discriminator's last Dense layer needs activation='sigmoid': it outputs P(real)")
-        self._verify_generator(got["g_layers"], expected["g_layers"], f)
-        self._verify_discriminator(got["d_layers"], expected["d_layers"], f)
-        g_params = expected["g_params"]
-        if _kinds(got["g_layers"]).index("BatchNormalization") < _kinds(got["g_layers"]).index("Reshape"):
-            g_params += 4 * (7 * 7 * 2 * f - 2 * f)  # normalising before the Reshape: one set per unit, not channel
-        expect_equal("generator's number of parameters", got["g_params"], g_params,
-                     f"Dense(7 * 7 * 2 * filters), Conv2DTranspose(filters) then Conv2DTranspose(1), all with "
-                     f"kernel_size=5, and two BatchNormalization layers (here filters={f})")
-        expect_equal("discriminator's number of parameters", got["d_params"], expected["d_params"],
-                     f"Conv2D(filters) then Conv2D(2 * filters), both with kernel_size=5, then Dense(1) "
-                     f"(here filters={f})")
+    def verify_part(self, part, got, expected):
+        f = expected["filters"]
+        if part == "discriminator":
+            self._verify_discriminator(got, expected, f)
+            return
+        g_hint = generator_hint(got["g_images"], got["g_layers"], expected["g_layers"], f)
+        if got["g_shapes"] != expected["g_shapes"]:
+            raise Fail("the generator's weights (shapes, in order)", hint=g_hint)
+        expect_outputs("the generator's images with the grader's weights", got["g_images"], expected["g_images"],
+                       g_hint)
+        expect_outputs("the generator's images while training (batch statistics)", got["g_images_training"],
+                       expected["g_images_training"], "batch normalization after the Reshape and after the first "
+                       "Conv2DTranspose, and nothing else that behaves differently while training")
 
     @staticmethod
-    def _verify_generator(layers, expected, f):
-        kinds, wanted = _kinds(layers), _kinds(expected)
-        if kinds.count("BatchNormalization") != wanted.count("BatchNormalization"):
-            raise Fail("BatchNormalization layers in the generator", wanted.count("BatchNormalization"),
-                       kinds.count("BatchNormalization"),
-                       "normalise after the Dense/Reshape and after the first Conv2DTranspose: batch normalization "
-                       "keeps the generator's activations in range and helps against collapse")
-        transposed = _convolutions(layers, "Conv2DTranspose", [f, 1], "the generator's",
-                                   "two Conv2DTranspose layers: `filters` filters, then 1 (one grey channel)")
-        activations = [entry["activation"] for entry in transposed]
-        if activations != ["selu", "tanh"]:
-            raise Fail("activations of the Conv2DTranspose layers", ["selu", "tanh"], activations,
-                       "SELU after the first transposed convolution, tanh on the output")
-        dense = _of_kind(layers, "Dense", "units")
-        if dense != [7 * 7 * 2 * f]:
-            raise Fail("the generator's Dense layer", [7 * 7 * 2 * f], dense,
-                       "one Dense layer with 7 * 7 * 2 * filters units, reshaped to (7, 7, 2 * filters)")
-        swapped = wanted[:]
-        i, j = wanted.index("Reshape"), wanted.index("BatchNormalization")
-        swapped[i], swapped[j] = swapped[j], swapped[i]
-        if kinds not in (wanted, swapped):
-            raise Fail("the generator's layers", wanted, kinds, "follow the book's order of layers")
-
-    @staticmethod
-    def _verify_discriminator(layers, expected, f):
-        convs = _convolutions(layers, "Conv2D", [f, 2 * f], "the discriminator's",
-                              "two Conv2D layers: `filters` filters, then 2 * filters")
-        activations = [entry["activation"] for entry in convs]
-        if activations != ["leaky_relu(0.2)"] * 2:
-            hint = ("keras.layers.LeakyReLU() has a slope of 0.3 by default: write LeakyReLU(0.2)"
-                    if any(a == "leaky_relu(0.3)" for a in activations) else
-                    "give both convolutions activation=keras.layers.LeakyReLU(0.2): a small slope for negative "
-                    "inputs keeps gradients flowing to the generator")
-            raise Fail("activations of the Conv2D layers", ["leaky_relu(0.2)"] * 2, activations, hint)
-        rates = _of_kind(layers, "Dropout", "rate")
-        if [round(float(rate), 4) for rate in rates] != [0.4, 0.4]:
-            raise Fail("Dropout layers in the discriminator", [0.4, 0.4], rates,
-                       "Dropout(0.4) after each convolution: it keeps the discriminator from winning too easily")
-        expect_equal("the discriminator's layers", _kinds(layers), _kinds(expected),
-                     "Conv2D, Dropout, Conv2D, Dropout, Flatten, Dense(1, sigmoid)")
+    def _verify_discriminator(got, expected, f):
+        d_hint = discriminator_hint(got["d_scores"], got["d_layers"], expected["d_layers"], f)
+        if got["d_shapes"] != expected["d_shapes"]:
+            raise Fail("the discriminator's weights (shapes, in order)", hint=d_hint)
+        expect_outputs("the discriminator's scores with the grader's weights", got["d_scores"], expected["d_scores"],
+                       d_hint)
+        expect_dropout(got["d_rates"])
 
 
 class MinibatchStd(Exercise):
@@ -242,92 +340,119 @@ class MinibatchStd(Exercise):
                      "compute_output_shape returns the input shape with one more channel")
 
 
+def _swap_halves(model, weights, axis, split, size):
+    """``weights`` with the two halves of the first kernel that reads a concatenation of ``size`` along ``axis``
+    swapped at ``split``: the same network for the concatenation written the other way round."""
+    swapped = list(weights)
+    for i, value in enumerate(weights):
+        if value.ndim > axis >= 0 and value.ndim >= 2 and value.shape[axis] == size:
+            swapped[i] = np.roll(value, -split, axis=axis)
+            break
+    return swapped
+
+
 class ConditionalGan(Exercise):
     name = "conditional_gan"
     title = "conditional GAN: generator and discriminator that take the label"
     answer = "solutions.dcgan:build_conditional_gan"
     points = 3
-    codings_size, num_classes, filters, embedding_dim = 8, 10, 4, 5
+    parts = ("generator", "discriminator")
 
     def probe(self, build, rng):
-        import keras
+        sizes = {"codings_size": int(rng.integers(5, 12)), "num_classes": int(rng.integers(3, 8)),
+                 "filters": int(rng.integers(2, 4)), "embedding_dim": int(rng.integers(3, 8))}
+        noise = rng.normal(size=(6, sizes["codings_size"])).astype("float32")
+        labels = rng.integers(0, sizes["num_classes"], size=6).astype("int32")
+        other_labels = ((labels + rng.integers(1, sizes["num_classes"], size=6)) % sizes["num_classes"]).astype(
+            "int32")
+        images = rng.uniform(-1, 1, size=(6, 28, 28, 1)).astype("float32")
+        generator, discriminator = _expect_pair(build(**sizes), 2, "2 each: [noise, labels] and [images, labels]")
 
-        models = build(codings_size=self.codings_size, num_classes=self.num_classes, filters=self.filters,
-                       embedding_dim=self.embedding_dim)
-        if not isinstance(models, (tuple, list)) or len(models) != 2 or \
-                not all(isinstance(model, keras.Model) for model in models):
-            raise Fail("return value", "a tuple (generator, discriminator) of Keras models", type(models).__name__,
-                       "end the function with `return generator, discriminator`")
-        generator, discriminator = models
-        if len(generator.inputs) != 2 or len(discriminator.inputs) != 2:
-            raise Fail("model inputs", "2 each: [noise, labels] and [images, labels]",
-                       f"{len(generator.inputs)} and {len(discriminator.inputs)}",
-                       "build both with the functional API: keras.Model([noise, label], image) and "
-                       "keras.Model([image, label], probability), label = keras.Input(shape=(), dtype='int32')")
-        noise = rng.normal(size=(4, self.codings_size)).astype("float32")
-        labels_a = np.array([0, 3, 5, 9], dtype="int32")
-        labels_b = np.array([1, 7, 2, 4], dtype="int32")
-        other_noise = rng.normal(size=(4, self.codings_size)).astype("float32")
-
-        def run(model, first, labels):
+        def run(model, first, labels, training=False):
             try:
-                return np.asarray(model([first, labels], training=False), dtype=np.float64)
-            except Exception:  # a model built with labels of shape (1,)
-                return np.asarray(model([first, labels[:, None]], training=False), dtype=np.float64)
+                return np.asarray(model([first, labels], training=training), dtype=np.float64)
+            except Exception:  # noqa: BLE001 - a model built with labels of shape (1,)
+                return np.asarray(model([first, labels[:, None]], training=training), dtype=np.float64)
 
-        images_a, images_b = run(generator, noise, labels_a), run(generator, noise, labels_b)
-        images_c = run(generator, other_noise, labels_a)
-        real = rng.uniform(-1, 1, size=(4, 28, 28, 1)).astype("float32")
-        scores_a, scores_b = run(discriminator, real, labels_a), run(discriminator, real, labels_b)
-        scores_c = run(discriminator, real[::-1].copy(), labels_a)
-        kinds = [entry["kind"] for entry in layer_signature(generator)]
-        d_kinds = [entry["kind"] for entry in layer_signature(discriminator)]
-        return {
-            "g_shape": list(images_a.shape), "g_min": float(images_a.min()), "g_max": float(images_a.max()),
-            "g_label_effect": float(np.max(np.abs(images_a - images_b))),
-            "g_noise_effect": float(np.max(np.abs(images_a - images_c))),
-            "d_shape": list(scores_a.shape), "d_min": float(scores_a.min()), "d_max": float(scores_a.max()),
-            "d_label_effect": float(np.max(np.abs(scores_a - scores_b))),
-            "d_image_effect": float(np.max(np.abs(scores_a - scores_c))),
-            "g_label_layers": sorted({k for k in kinds if k in ("Embedding", "CategoryEncoding")}),
-            "d_label_layers": sorted({k for k in d_kinds if k in ("Embedding", "CategoryEncoding")}),
-            "g_concatenates": "Concatenate" in kinds, "d_concatenates": "Concatenate" in d_kinds,
-        }
+        g_rng, d_rng = _weight_streams(rng)
+        got = {"sizes": sizes, "g_layers": layer_signature(generator), "d_layers": layer_signature(discriminator),
+               "g_shapes": set_probe_weights(generator, g_rng), "d_shapes": set_probe_weights(discriminator, d_rng)}
+        concatenated = {"generator": (generator, 0, sizes["codings_size"],
+                                      sizes["codings_size"] + sizes["embedding_dim"]),
+                        "discriminator": (discriminator, 2, 1, 2)}  # [noise, code]; [image, label map] channels
+        for network, (model, axis, split, size) in concatenated.items():
+            drawn = model.get_weights()
+            for order, weights in (("", drawn), ("_swapped", _swap_halves(model, drawn, axis, split, size))):
+                model.set_weights(weights)
+                if network == "generator":
+                    got[f"g_images{order}"] = run(generator, noise, labels)
+                    got[f"g_images_other_labels{order}"] = run(generator, noise, other_labels)
+                    got[f"g_images_training{order}"] = run(generator, noise, labels, training=True)
+                    model.set_weights(weights)  # training moved the batch-normalization statistics
+                else:
+                    got[f"d_scores{order}"] = run(discriminator, images, labels)
+                    got[f"d_scores_other_labels{order}"] = run(discriminator, images, other_labels)
+        got["d_rates"] = training_rates(discriminator)
+        return got
 
-    def verify(self, got, expected):
-        expect_equal("generator output shape", got["g_shape"], expected["g_shape"],
-                     "after the label is mixed in, the generator is the DCGAN's: it outputs (batch, 28, 28, 1)")
-        if got["g_min"] < -1 - 1e-5 or got["g_max"] > 1 + 1e-5 or got["g_min"] >= 0:
-            raise Fail("generator output range", "[-1, 1] (tanh)", f"[{got['g_min']:.3g}, {got['g_max']:.3g}]",
-                       "end the generator with tanh, as in the DCGAN")
-        expect_equal("discriminator output shape", got["d_shape"], expected["d_shape"],
-                     "the discriminator outputs one probability per image: Dense(1, activation='sigmoid')")
-        if got["d_min"] < 0 or got["d_max"] > 1:
-            raise Fail("discriminator output range", "[0, 1]", f"[{got['d_min']:.3g}, {got['d_max']:.3g}]",
-                       "end the discriminator with a sigmoid")
-        if got["g_label_effect"] < 1e-4:
-            raise Fail("the generator's output for the same noise and other labels", "different images",
-                       "the same images", "the label never reaches the image: embed it "
-                       "(layers.Embedding(num_classes, embedding_dim)) and concatenate it with the noise")
-        if got["g_noise_effect"] < 1e-4:
-            raise Fail("the generator's output for other noise and the same labels", "different images",
-                       "the same images", "the noise must reach the image too: concatenate noise and label code")
-        if got["d_label_effect"] < 1e-6:
-            raise Fail("the discriminator's output for the same images and other labels", "different scores",
-                       "the same scores", "the discriminator must see the label: embed it into a (28, 28, 1) map "
-                       "and concatenate it with the image as a second channel")
-        if got["d_image_effect"] < 1e-6:
-            raise Fail("the discriminator's output for other images", "different scores", "the same scores",
-                       "the discriminator must look at the image too")
-        for network in ("generator", "discriminator"):
-            if not got[f"{network[0]}_label_layers"]:
-                raise Fail(f"how the {network} encodes the labels", "an Embedding layer", "none",
-                           "turn each class id into a learned vector with layers.Embedding(num_classes, size)")
-        if not (got["g_concatenates"] and got["d_concatenates"]):
-            raise Fail("how the label is combined", "a Concatenate layer in both networks",
-                       f"generator: {got['g_concatenates']}, discriminator: {got['d_concatenates']}",
-                       "join the label code to the noise (generator) and to the image (discriminator) with "
-                       "layers.Concatenate()")
+    @staticmethod
+    def _order(got, expected, prefix, keys):
+        """"" or "_swapped": the concatenation order whose outputs match the reference's, or None."""
+        return next((order for order in ("", "_swapped") if all(
+            np.shape(got[f"{prefix}{key}{order}"]) == np.shape(expected[f"{prefix}{key}"]) and np.all(close_mask(
+                got[f"{prefix}{key}{order}"], expected[f"{prefix}{key}"], 1e-3, 1e-4)) for key in keys)), None)
+
+    def verify_part(self, part, got, expected):
+        if part == "discriminator":
+            self._verify_discriminator(got, expected)
+            return
+        f = expected["sizes"]["filters"]
+        g_hint = self._label_hint(got, "g_images", "the generator") or self._embedding_hint(
+            got["g_layers"], got["g_shapes"], expected["g_shapes"]) or generator_hint(
+            got["g_images"], got["g_layers"], expected["g_layers"], f)
+        if got["g_shapes"] != expected["g_shapes"]:
+            raise Fail("the generator's weights (shapes, in order)", hint=g_hint)
+        order = self._order(got, expected, "g_images", ("", "_other_labels"))
+        if order is None:
+            raise Fail("the generator's images with the grader's weights", "the reference's images", "other images",
+                       g_hint)
+        expect_outputs("the generator's images while training (batch statistics)", got["g_images_training" + order],
+                       expected["g_images_training"], "after the label code is concatenated, the generator is the "
+                       "DCGAN's, with its two BatchNormalization layers")
+
+    def _verify_discriminator(self, got, expected):
+        f = expected["sizes"]["filters"]
+        d_hint = self._label_hint(got, "d_scores", "the discriminator") or self._embedding_hint(
+            got["d_layers"], got["d_shapes"], expected["d_shapes"]) or discriminator_hint(
+            got["d_scores"], got["d_layers"], expected["d_layers"], f)
+        if got["d_shapes"] != expected["d_shapes"]:
+            raise Fail("the discriminator's weights (shapes, in order)", hint=d_hint)
+        if self._order(got, expected, "d_scores", ("", "_other_labels")) is None:
+            raise Fail("the discriminator's scores with the grader's weights", "the reference's scores",
+                       "other scores", d_hint)
+        expect_dropout(got["d_rates"])
+
+    @staticmethod
+    def _label_hint(got, key, network):
+        same = np.asarray(got[key]).shape == np.asarray(got[f"{key}_other_labels"]).shape and np.allclose(
+            got[key], got[f"{key}_other_labels"], rtol=0, atol=1e-7)
+        if not same:
+            return None
+        if network == "the generator":
+            return ("the label never reaches the image: embed it (layers.Embedding(num_classes, embedding_dim)) "
+                    "and concatenate it with the noise")
+        return ("the discriminator must see the label: embed it into a (28, 28, 1) map and concatenate it with the "
+                "image as a second channel")
+
+    @staticmethod
+    def _embedding_hint(layers, shapes, expected_shapes):
+        if not any(entry["kind"] == "Embedding" for entry in layers):
+            return "turn each class id into a learned vector with layers.Embedding(num_classes, size)"
+        if shapes[:1] != expected_shapes[:1]:
+            return (f"the label's Embedding has shape {expected_shapes[0]}: layers.Embedding(num_classes, "
+                    f"embedding_dim) in the generator, layers.Embedding(num_classes, 28 * 28) in the "
+                    f"discriminator, with the arguments given (no fixed numbers)")
+        return None
 
 
 EXERCISES = [Dcgan(), MinibatchStd(), ConditionalGan()]

@@ -1,0 +1,226 @@
+"""Learner-style answers to lesson 09 (see README.md beside this file)."""
+
+from autograder.accuracy import Case
+
+PRELUDE = """
+import numpy as np
+import keras
+import tensorflow as tf
+from keras import layers, ops
+"""
+
+
+def _dcgan(generator_activation='"selu"', last_activation='"tanh"', leaky="layers.LeakyReLU(0.2)", dropout=0.4,
+           kernel_size=5, batch_norm="layers.BatchNormalization(),", filters="filters"):
+    """The lesson's build_dcgan with one thing changed."""
+    drop = f"layers.Dropout({dropout})," if dropout else ""
+    return f"""
+def build_dcgan(codings_size=100, filters=64):
+    generator = keras.Sequential([
+        keras.Input(shape=(codings_size,)),
+        layers.Dense(7 * 7 * 2 * {filters}),
+        layers.Reshape((7, 7, 2 * {filters})),
+        {batch_norm}
+        layers.Conv2DTranspose({filters}, kernel_size={kernel_size}, strides=2, padding="same",
+                               activation={generator_activation}),
+        {batch_norm}
+        layers.Conv2DTranspose(1, kernel_size={kernel_size}, strides=2, padding="same", activation={last_activation}),
+    ])
+    discriminator = keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D({filters}, kernel_size={kernel_size}, strides=2, padding="same", activation={leaky}),
+        {drop}
+        layers.Conv2D(2 * {filters}, kernel_size={kernel_size}, strides=2, padding="same", activation={leaky}),
+        {drop}
+        layers.Flatten(),
+        layers.Dense(1, activation="sigmoid"),
+    ])
+    return generator, discriminator
+"""
+
+
+def _std(statistic="ops.mean(ops.sqrt(ops.var(inputs, axis=0) + self.epsilon))", parts="[inputs, std_map]",
+         config='return {**super().get_config(), "epsilon": self.epsilon}',
+         register='@keras.saving.register_keras_serializable(package="course")'):
+    """The lesson's MinibatchStdDev with one thing changed."""
+    return f"""
+{register}
+class MinibatchStdDev(layers.Layer):
+    def __init__(self, epsilon=1e-8, **kwargs):
+        super().__init__(**kwargs)
+        self.epsilon = epsilon
+
+    def call(self, inputs):
+        mean_std = {statistic}
+        std_map = ops.ones_like(inputs[..., :1]) * mean_std
+        return ops.concatenate({parts}, axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], input_shape[-1] + 1)
+
+    def get_config(self):
+        {config}
+"""
+
+
+def _conditional(num_classes="num_classes", embedding_dim="embedding_dim", label_code="layers.Embedding",
+                 image_and_label="[image, label_map]", last_activation='"tanh"', dropout="layers.Dropout(0.4)(x)"):
+    """The lesson's build_conditional_gan with one thing changed."""
+    return f"""
+def build_conditional_gan(codings_size=100, num_classes=10, filters=64, embedding_dim=50):
+    noise = keras.Input(shape=(codings_size,))
+    label = keras.Input(shape=(), dtype="int32")
+    code = {label_code}({num_classes}, {embedding_dim})(label)
+    x = layers.Concatenate()([noise, code])
+    x = layers.Dense(7 * 7 * 2 * filters)(x)
+    x = layers.Reshape((7, 7, 2 * filters))(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.Conv2DTranspose(filters, 5, strides=2, padding="same", activation="selu")(x)
+    x = layers.BatchNormalization()(x)
+    fake = layers.Conv2DTranspose(1, 5, strides=2, padding="same", activation={last_activation})(x)
+    generator = keras.Model([noise, label], fake)
+
+    image = keras.Input(shape=(28, 28, 1))
+    image_label = keras.Input(shape=(), dtype="int32")
+    label_map = layers.Reshape((28, 28, 1))(layers.Embedding({num_classes}, 28 * 28)(image_label))
+    x = layers.Concatenate()({image_and_label})
+    x = layers.Conv2D(filters, 5, strides=2, padding="same", activation=layers.LeakyReLU(0.2))(x)
+    x = {dropout}
+    x = layers.Conv2D(2 * filters, 5, strides=2, padding="same", activation=layers.LeakyReLU(0.2))(x)
+    x = {dropout}
+    out = layers.Dense(1, activation="sigmoid")(layers.Flatten()(x))
+    return generator, keras.Model([image, image_label], out)
+"""
+
+
+CASES = [
+    # ---------------------------------------------------------------------------------------------- the DCGAN
+    Case("dcgan", "right", "the book's code: Sequential without keras.Input", """
+def build_dcgan(codings_size=100, filters=64):
+    generator = tf.keras.Sequential([
+        tf.keras.layers.Dense(7 * 7 * 2 * filters),
+        tf.keras.layers.Reshape([7, 7, 2 * filters]),
+        tf.keras.layers.BatchNormalization(),
+        tf.keras.layers.Conv2DTranspose(filters, kernel_size=5, strides=2, padding="same", activation="selu"),
+        tf.keras.layers.BatchNormalization(),
+        tf.keras.layers.Conv2DTranspose(1, kernel_size=5, strides=2, padding="same", activation="tanh"),
+    ])
+    discriminator = tf.keras.Sequential([
+        tf.keras.layers.Conv2D(filters, kernel_size=5, strides=2, padding="same",
+                               activation=tf.keras.layers.LeakyReLU(0.2)),
+        tf.keras.layers.Dropout(0.4),
+        tf.keras.layers.Conv2D(2 * filters, kernel_size=5, strides=2, padding="same",
+                               activation=tf.keras.layers.LeakyReLU(0.2)),
+        tf.keras.layers.Dropout(0.4),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    return generator, discriminator
+"""),
+    Case("dcgan", "right", "activation='leaky_relu' strings", _dcgan(leaky='"leaky_relu"')),
+    Case("dcgan", "right", "functional, activations as separate layers", """
+def build_dcgan(codings_size=100, filters=64):
+    z = keras.Input(shape=(codings_size,))
+    x = layers.Dense(7 * 7 * 2 * filters)(z)
+    x = layers.Reshape((7, 7, 2 * filters))(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.Conv2DTranspose(filters, 5, strides=(2, 2), padding="same")(x)
+    x = layers.Activation("selu")(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.Conv2DTranspose(1, (5, 5), strides=2, padding="same")(x)
+    generator = keras.Model(z, layers.Activation(keras.activations.tanh)(x))
+    img = keras.Input(shape=(28, 28, 1))
+    y = img
+    for n in (filters, filters * 2):
+        y = layers.Conv2D(n, 5, strides=2, padding="same")(y)
+        y = layers.LeakyReLU(negative_slope=0.2)(y)
+        y = layers.Dropout(rate=0.4)(y)
+    discriminator = keras.Model(img, layers.Dense(1, activation="sigmoid")(layers.Flatten()(y)))
+    return generator, discriminator
+"""),
+    Case("dcgan", "wrong", "LeakyReLU() with its default slope", _dcgan(leaky="layers.LeakyReLU()"),
+         hint="slope of 0.3 by default"),
+    Case("dcgan", "wrong", "sigmoid images, as in lesson 08", _dcgan(last_activation='"sigmoid"'),
+         hint="a sigmoid only reaches [0, 1]"),
+    Case("dcgan", "wrong", "relu in the generator", _dcgan(generator_activation='"relu"'),
+         hint="SELU after the first transposed convolution"),
+    Case("dcgan", "wrong", "no dropout in the discriminator", _dcgan(dropout=0), hint="Dropout(0.4)"),
+    Case("dcgan", "wrong", "Dropout(0.5)", _dcgan(dropout=0.5), hint="Dropout(0.4)"),
+    Case("dcgan", "wrong", "the book's 64 filters, ignoring the argument", _dcgan(filters="64"),
+         hint="`filters` filters"),
+    Case("dcgan", "wrong", "no batch normalization", _dcgan(batch_norm=""), hint="normalise after the Dense/Reshape"),
+    Case("dcgan", "wrong", "kernel_size=4", _dcgan(kernel_size=4), hint="book's settings"),
+    Case("dcgan", "wrong", "noise size fixed to 100", _dcgan().replace("keras.Input(shape=(codings_size,))",
+                                                                       "keras.Input(shape=(100,))"),
+         hint="no fixed numbers"),
+    # --------------------------------------------------------------------------------- minibatch std layer
+    Case("minibatch_std", "right", "keras.ops as the lesson says", _std()),
+    Case("minibatch_std", "right", "TensorFlow ops and tf.tile", """
+@keras.saving.register_keras_serializable(package="course")
+class MinibatchStdDev(keras.layers.Layer):
+    def __init__(self, epsilon=1e-8, **kwargs):
+        super().__init__(**kwargs)
+        self.epsilon = epsilon
+
+    def call(self, inputs):
+        std = tf.sqrt(tf.math.reduce_variance(inputs, axis=0) + self.epsilon)
+        value = tf.reduce_mean(std)
+        shape = tf.shape(inputs)
+        std_map = tf.fill([shape[0], shape[1], shape[2], 1], value)
+        return tf.concat([inputs, std_map], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (input_shape[-1] + 1,)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"epsilon": self.epsilon})
+        return config
+"""),
+    Case("minibatch_std", "right", "variance by hand", _std(
+        statistic="ops.mean(ops.sqrt(ops.mean(ops.square(inputs - ops.mean(inputs, axis=0, keepdims=True)), "
+                  "axis=0) + self.epsilon))")),
+    Case("minibatch_std", "wrong", "standard deviation over the channels", _std(
+        statistic="ops.mean(ops.sqrt(ops.var(inputs, axis=-1) + self.epsilon))"), hint="ops.var(inputs, axis=0)"),
+    Case("minibatch_std", "wrong", "ops.std without epsilon", _std(statistic="ops.mean(ops.std(inputs, axis=0))"),
+         hint="ops.sqrt(variance + self.epsilon)"),
+    Case("minibatch_std", "wrong", "no get_config", _std(config="return super().get_config()"),
+         hint="get_config must return"),
+    Case("minibatch_std", "wrong", "not registered", _std(register=""), hint="register_keras_serializable"),
+    Case("minibatch_std", "wrong", "the map first", _std(parts="[std_map, inputs]"), hint="inputs first"),
+    Case("minibatch_std", "wrong", "epsilon fixed to 1e-8", _std(
+        statistic="ops.mean(ops.sqrt(ops.var(inputs, axis=0) + 1e-8))"), hint="use the epsilon given to __init__"),
+    # ------------------------------------------------------------------------------------- conditional GAN
+    Case("conditional_gan", "right", "the lesson's layers", _conditional()),
+    Case("conditional_gan", "right", "the label code concatenated first", _conditional().replace(
+        "[noise, code]", "[code, noise]").replace("[image, label_map]", "[label_map, image]")),
+    Case("conditional_gan", "right", "labels of shape (1,), a shared DCGAN body", """
+def build_conditional_gan(codings_size=100, num_classes=10, filters=64, embedding_dim=50):
+    body = keras.Sequential([
+        layers.Dense(7 * 7 * 2 * filters), layers.Reshape((7, 7, 2 * filters)), layers.BatchNormalization(),
+        layers.Conv2DTranspose(filters, 5, strides=2, padding="same", activation="selu"),
+        layers.BatchNormalization(), layers.Conv2DTranspose(1, 5, strides=2, padding="same", activation="tanh")])
+    noise, label = keras.Input((codings_size,)), keras.Input((1,), dtype="int32")
+    code = layers.Flatten()(layers.Embedding(num_classes, embedding_dim)(label))
+    generator = keras.Model([noise, label], body(layers.Concatenate()([noise, code])))
+    head = keras.Sequential([
+        layers.Conv2D(filters, 5, strides=2, padding="same", activation="leaky_relu"), layers.Dropout(0.4),
+        layers.Conv2D(2 * filters, 5, strides=2, padding="same", activation="leaky_relu"), layers.Dropout(0.4),
+        layers.Flatten(), layers.Dense(1, activation="sigmoid")])
+    image, image_label = keras.Input((28, 28, 1)), keras.Input((1,), dtype="int32")
+    label_map = layers.Reshape((28, 28, 1))(layers.Embedding(num_classes, 784)(image_label))
+    return generator, keras.Model([image, image_label], head(layers.Concatenate(axis=-1)([image, label_map])))
+"""),
+    Case("conditional_gan", "wrong", "ten classes fixed", _conditional(num_classes="10"), hint="no fixed numbers"),
+    Case("conditional_gan", "wrong", "the book's 50 embedding dimensions fixed", _conditional(embedding_dim="50"),
+         hint="no fixed numbers"),
+    Case("conditional_gan", "wrong", "the discriminator ignores the label", _conditional(
+        image_and_label="[image, image]"), hint="the discriminator must see the label"),
+    Case("conditional_gan", "wrong", "sigmoid images", _conditional(last_activation='"sigmoid"'),
+         hint="tanh activation"),
+    Case("conditional_gan", "wrong", "no dropout in the discriminator", _conditional(dropout="x"),
+         hint="Dropout(0.4)"),
+    Case("conditional_gan", "wrong", "one-hot labels instead of an embedding", _conditional().replace(
+        "code = layers.Embedding(num_classes, embedding_dim)(label)",
+        "code = layers.CategoryEncoding(num_classes, output_mode='one_hot')(label)"), hint="layers.Embedding"),
+]
