@@ -33,7 +33,7 @@ def _autoencoder(activation=None, use_bias=True, codings=None, extra_layer=False
 @pytest.mark.parametrize("answer, hint", [
     (_autoencoder(activation="relu"), "leave out `activation=`"),
     (_autoencoder(use_bias=False), "keep the biases"),
-    (_autoencoder(codings=3), "needs `codings_size` units"),
+    (_autoencoder(codings=3), "Dense layer has `codings_size` units"),
     (_autoencoder(extra_layer=True), "nothing more"),
     (lambda input_size, codings_size: keras.Sequential([keras.layers.Dense(codings_size)]), "return encoder"),
 ])
