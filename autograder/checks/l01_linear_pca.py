@@ -9,7 +9,7 @@ line against itself. ``principal_angles`` earns partial credit per kind of input
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_close, expect_equal, expect_autoencoder_models
+from autograder.exercise import Exercise, Fail, expect_close, expect_autoencoder_models
 
 LESSON = "01_linear_pca"
 
@@ -70,8 +70,8 @@ def _probe_with_weights(build, rng, input_size, codings_size, hidden=False):
         shown = (None, None) if hidden else ("codings, then reconstructions",
                                              f"{type(error).__name__}: {_first_line(error)}")
         raise Fail(f"encoder(x) and decoder(codings) for input_size={input_size}, codings_size={codings_size}",
-                   *shown, "size both Dense layers from the arguments (no fixed numbers): the encoder's Dense layer has "
-                   "`codings_size` units, the decoder's has `input_size` units") from None
+                   *shown, "size both Dense layers from the arguments (no fixed numbers): the encoder's Dense "
+                   "layer has `codings_size` units, the decoder's has `input_size` units") from None
     shapes = [list(w.shape) for w in encoder.weights + decoder.weights]
     for variable, value in zip(encoder.weights + decoder.weights, _weights_by_shape(weight_rng, shapes)):
         variable.assign(value)

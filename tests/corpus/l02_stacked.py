@@ -9,6 +9,23 @@ import keras
 from keras import ops
 """
 
+# The book's layout (no keras.Input); a wrong case changes one of its parts.
+STACKED = """
+def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
+    encoder = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(hidden_size, activation={encoder}),
+                                keras.layers.Dense(codings_size, activation={encoder})])
+    decoder = keras.Sequential([keras.layers.Dense(hidden_size, activation={decoder}),
+                                keras.layers.Dense(28 * 28{output}){reshape}])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+"""
+
+
+def _stacked(**change):
+    parts = {"encoder": "activation", "decoder": "activation", "output": ', activation="sigmoid"',
+             "reshape": ", keras.layers.Reshape([28, 28])"}
+    return STACKED.format(**{**parts, **change})
+
+
 CASES = [
     # ---------------------------------------------------------------------------------------------------------
     # rounded_accuracy
@@ -115,38 +132,12 @@ def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu
     decoder.add(keras.layers.Reshape([28, 28]))
     return encoder, decoder, keras.Sequential([encoder, decoder])
 """),
-    Case("stacked_autoencoder", "wrong", "ReLU, as in the book's third edition", """
-def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
-    encoder = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(hidden_size, activation="relu"),
-                                keras.layers.Dense(codings_size, activation="relu")])
-    decoder = keras.Sequential([keras.layers.Dense(hidden_size, activation="relu"),
-                                keras.layers.Dense(28 * 28, activation="sigmoid"), keras.layers.Reshape([28, 28])])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-""", hint="not ReLU"),
-    Case("stacked_autoencoder", "wrong", "SELU written in, the activation argument ignored", """
-def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
-    encoder = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(hidden_size, activation="selu"),
-                                keras.layers.Dense(codings_size, activation="selu")])
-    decoder = keras.Sequential([keras.layers.Dense(hidden_size, activation="selu"),
-                                keras.layers.Dense(28 * 28, activation="sigmoid"), keras.layers.Reshape([28, 28])])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-""", hint="use the `activation` argument"),
-    Case("stacked_autoencoder", "wrong", "no sigmoid on the output", """
-def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
-    encoder = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(hidden_size, activation=activation),
-                                keras.layers.Dense(codings_size, activation=activation)])
-    decoder = keras.Sequential([keras.layers.Dense(hidden_size, activation=activation),
-                                keras.layers.Dense(28 * 28), keras.layers.Reshape([28, 28])])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-""", hint="activation='sigmoid'"),
-    Case("stacked_autoencoder", "wrong", "no Reshape at the end", """
-def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
-    encoder = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(hidden_size, activation=activation),
-                                keras.layers.Dense(codings_size, activation=activation)])
-    decoder = keras.Sequential([keras.layers.Dense(hidden_size, activation=activation),
-                                keras.layers.Dense(28 * 28, activation="sigmoid")])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-""", hint="Reshape((28, 28))"),
+    Case("stacked_autoencoder", "wrong", "ReLU, as in the book's third edition",
+         _stacked(encoder='"relu"', decoder='"relu"'), hint="not ReLU"),
+    Case("stacked_autoencoder", "wrong", "SELU written in, the activation argument ignored",
+         _stacked(encoder='"selu"', decoder='"selu"'), hint="use the `activation` argument"),
+    Case("stacked_autoencoder", "wrong", "no sigmoid on the output", _stacked(output=""), hint="activation='sigmoid'"),
+    Case("stacked_autoencoder", "wrong", "no Reshape at the end", _stacked(reshape=""), hint="Reshape((28, 28))"),
     Case("stacked_autoencoder", "wrong", "decoder without its hidden layer", """
 def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
     encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
@@ -180,12 +171,6 @@ def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu
     autoencoder = keras.Sequential(encoder_layers() + decoder_layers())
     return encoder, decoder, autoencoder
 """, hint="from the same two models"),
-    Case("stacked_autoencoder", "wrong", "sigmoid on the decoder's hidden layer too", """
-def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
-    encoder = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(hidden_size, activation=activation),
-                                keras.layers.Dense(codings_size, activation=activation)])
-    decoder = keras.Sequential([keras.layers.Dense(hidden_size, activation="sigmoid"),
-                                keras.layers.Dense(28 * 28, activation="sigmoid"), keras.layers.Reshape([28, 28])])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-""", hint="the decoder's hidden Dense layer uses the `activation` argument"),
+    Case("stacked_autoencoder", "wrong", "sigmoid on the decoder's hidden layer too", _stacked(decoder='"sigmoid"'),
+         hint="the decoder's hidden Dense layer uses the `activation` argument"),
 ]
