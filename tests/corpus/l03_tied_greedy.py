@@ -10,8 +10,10 @@ from keras import ops
 """
 
 # The book's DenseTranspose (Hands-On ML, ch. 17), with Keras 3's kernel shape instead of dense.input_shape.
+# Cases register their layers under package "corpus", not the lesson's "course": the tests run in one process,
+# and a case registered as course>DenseTranspose would replace the reference layer that other tests reload.
 BOOK_LAYER = """
-@keras.saving.register_keras_serializable(package="course")
+@keras.saving.register_keras_serializable(package="corpus")
 class DenseTranspose(keras.layers.Layer):
     def __init__(self, dense, activation=None, **kwargs):
         super().__init__(**kwargs)
@@ -43,7 +45,7 @@ def _layer(call, build="        self.bias = self.add_weight(shape=(self.dense.ke
            config=CONFIG, activation="        self.activation = keras.activations.get(activation)"):
     """A learner's DenseTranspose: the book's shape with one method written differently."""
     return f"""
-@keras.saving.register_keras_serializable(package="course")
+@keras.saving.register_keras_serializable(package="corpus")
 class DenseTranspose(keras.layers.Layer):
     def __init__(self, dense, activation=None, **kwargs):
         super().__init__(**kwargs)
