@@ -33,7 +33,7 @@ def _autoencoder(activation=None, use_bias=True, codings=None, extra_layer=False
 @pytest.mark.parametrize("answer, hint", [
     (_autoencoder(activation="relu"), "leave out `activation=`"),
     (_autoencoder(use_bias=False), "keep the biases"),
-    (_autoencoder(codings=3), "needs `codings_size` units"),
+    (_autoencoder(codings=3), "Dense layer has `codings_size` units"),
     (_autoencoder(extra_layer=True), "nothing more"),
     (lambda input_size, codings_size: keras.Sequential([keras.layers.Dense(codings_size)]), "return encoder"),
 ])
@@ -207,3 +207,63 @@ def test_a_library_not_implemented_error_is_not_taken_for_the_stub():
         raise NotImplementedError()
 
     assert GetConfig().run_probe(stub, seed=0)["status"] == "not-implemented"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# deterministic triggers, partial credit only for right parts, and the corpus through the real grader
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_unclipped_cosines_fail_every_part_on_every_seed(seed):
+    def unclipped(A, B):
+        Q_a, _ = np.linalg.qr(np.asarray(A, dtype=np.float64).T)
+        Q_b, _ = np.linalg.qr(np.asarray(B, dtype=np.float64).T)
+        with np.errstate(invalid="ignore"):
+            return np.sort(np.degrees(np.arccos(np.linalg.svd(Q_a.T @ Q_b, compute_uv=False))))
+
+    verdict = _graded("principal_angles", unclipped, seed=seed)
+    assert verdict.fraction == 0 and "np.clip" in verdict.message, verdict
+
+
+def test_answers_wrong_everywhere_earn_no_partial_credit():
+    for answer, hint in [(lambda A, B: linear.principal_angles(A, B)[::-1], "sort the angles ascending"),
+                         (lambda A, B: np.radians(linear.principal_angles(A, B)), "radians"),
+                         (_angles_without_qr, "orthonormalise")]:
+        verdict = _graded("principal_angles", answer)
+        assert verdict.fraction == 0 and hint in verdict.message, verdict
+
+
+def test_the_books_sequential_without_input_passes_the_hidden_check():
+    def book(input_size, codings_size):
+        encoder = keras.Sequential([keras.layers.Dense(codings_size)])
+        decoder = keras.Sequential([keras.layers.Dense(input_size)])
+        return encoder, decoder, keras.Sequential([encoder, decoder])
+
+    verdict = _graded("linear_autoencoder", book)
+    assert verdict.fraction == 1, verdict.message
+
+
+def test_corpus_cases_get_the_same_verdicts_from_the_real_grader(tmp_path):
+    import nbformat
+
+    from autograder import accuracy, build, grade
+
+    prelude, cases = accuracy.load_corpus("01_linear_pca")
+    chosen = {(case.exercise, case.kind): case for case in cases}
+    sample = [chosen["linear_autoencoder", "right"], chosen["principal_angles", "wrong"]]
+    notebook = build.build_notebook("01_linear_pca", "reference")
+    for cell in notebook.cells:
+        course = cell.metadata.get("course", {})
+        for case in sample:
+            if course.get("role") == "answer" and course.get("exercise") == case.exercise:
+                cell.source = case.code.strip()
+    (tmp_path / "learner").mkdir()
+    nbformat.write(notebook, tmp_path / "learner" / "01_linear_pca.ipynb")
+    seed = 4321
+    rows, _ = grade.grade([tmp_path], seed=seed)
+    scores = {row.exercise: row.score / row.max_score for row in rows}
+    for case in sample:
+        in_process = accuracy.grade_case(case, prelude, seed=seed)
+        assert scores[case.exercise] == pytest.approx(in_process.fraction), case.label
+    assert scores["linear_autoencoder"] == 1 and scores["principal_angles"] == 0
+    assert scores["pca_mse"] == 1  # the reference answer left in place

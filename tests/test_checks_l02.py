@@ -84,6 +84,7 @@ def _stacked(flatten=True, reshape=True, fixed_codings=None, output_activation="
     (_stacked(flatten=False), "must Flatten them first"),
     (_stacked(hidden_activation="relu"), "not ReLU"),
     (_stacked(hidden_activation=None), "use activation='selu'"),
+    (_stacked(hidden_activation="selu"), "use the `activation` argument (here 'tanh')"),  # argument ignored
     (_stacked(decoder_hidden=False), "the decoder mirrors the encoder"),
     (_stacked(compose=False), "from the same two models"),
     (_stacked(returns="autoencoder"), "return encoder, decoder, autoencoder"),

@@ -1,13 +1,15 @@
 """Checks for lesson 01, the linear autoencoder and PCA. Reference answers: ``solutions/linear.py``.
 
-Hidden checks (graded only, never run by the lesson's check cells): the linear autoencoder is rebuilt with other
-sizes and run with weights the grader sets; principal angles are tried on orthogonal subspaces, with the larger
-subspace first, and on a subspace against itself. ``principal_angles`` earns partial credit per kind of input.
+Every check compares values computed on this run's inputs: the linear autoencoder runs with weights the grader
+sets (by shape, in order; a model without keras.Input is built by calling it first), PCA's error and the angles
+are computed on data drawn from the seed. Hidden checks (graded only, never run by the lesson's check cells): the
+autoencoder with other sizes; principal angles on orthogonal subspaces, with the larger subspace first, and on a
+line against itself. ``principal_angles`` earns partial credit per kind of input.
 """
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_close, expect_equal, expect_autoencoder_models
+from autograder.exercise import Exercise, Fail, expect_close, expect_autoencoder_models
 
 LESSON = "01_linear_pca"
 
@@ -21,6 +23,16 @@ def _nonlinearity(function, x):
     return float(np.max(np.abs(residual)) / (np.max(np.abs(f(x1))) + 1e-8))
 
 
+def _first_line(error):
+    return next((line.strip() for line in str(error).splitlines() if line.strip()), "")[:200]
+
+
+def _weights_by_shape(rng, shapes):
+    """Weights the grader chooses for variables of these shapes, in order (kernels scaled by 1/sqrt(fan-in))."""
+    return [(rng.normal(size=shape) / (np.sqrt(shape[0]) if len(shape) == 2 else 2)).astype("float32")
+            for shape in shapes]
+
+
 class LinearAutoencoder(Exercise):
     name = "linear_autoencoder"
     title = "linear autoencoder"
@@ -29,74 +41,84 @@ class LinearAutoencoder(Exercise):
     input_size, codings_size = 5, 2
 
     def probe(self, build, rng):
-        import keras
-
-        models = build(input_size=self.input_size, codings_size=self.codings_size)
-        models = expect_autoencoder_models(models)
-        encoder, decoder, autoencoder = models
-        x = rng.normal(size=(8, self.input_size)).astype("float32")
-        codings = np.asarray(encoder(x))
-        return {
-            "codings_shape": list(codings.shape),
-            "output_shape": list(np.asarray(decoder(codings)).shape),
-            "compose_error": float(np.max(np.abs(np.asarray(autoencoder(x)) - np.asarray(decoder(encoder(x)))))),
-            "encoder_nonlinearity": _nonlinearity(encoder, x),
-            "decoder_nonlinearity": _nonlinearity(decoder, codings),
-            "num_params": int(autoencoder.count_params()),
-        }
+        return _probe_with_weights(build, rng, self.input_size, self.codings_size)
 
     def verify(self, got, expected):
-        expect_equal("encoder output shape (batch, codings_size)", got["codings_shape"], expected["codings_shape"],
-                     "the encoder's Dense layer needs `codings_size` units")
-        expect_equal("decoder output shape (batch, input_size)", got["output_shape"], expected["output_shape"],
-                     "the decoder's Dense layer needs `input_size` units so it ends in the input's shape")
-        if got["encoder_nonlinearity"] > 1e-3:
-            raise Fail("the encoder is linear", "no activation", "a nonlinear encoder",
-                       "leave out `activation=` (or use None): a linear autoencoder has no activation")
-        if got["decoder_nonlinearity"] > 1e-3:
-            raise Fail("the decoder is linear", "no activation", "a nonlinear decoder",
-                       "leave out `activation=` in the decoder too")
-        if got["compose_error"] > 1e-4:
-            raise Fail("autoencoder(x) == decoder(encoder(x))", "0 difference", f"{got['compose_error']:.3g}",
-                       "build the autoencoder as keras.Sequential([encoder, decoder]) from the same two models")
-        if got["num_params"] < expected["num_params"]:
-            raise Fail("number of parameters", expected["num_params"], got["num_params"],
-                       "keep the biases (use_bias=True, the default): without them the model cannot learn the "
-                       "data's mean, and PCA centres the data")
-        expect_equal("number of parameters", got["num_params"], expected["num_params"],
-                     "one Dense layer in the encoder and one in the decoder, nothing more")
+        _verify_with_weights(got, expected, hidden=False)
 
     hidden_title = "other sizes, weights set by the grader"
 
     def hidden_probe(self, build, rng):
-        import keras
-
-        input_size, codings_size = int(rng.integers(6, 11)), int(rng.integers(3, 5))
-        weights = [rng.normal(size=shape).astype("float32") for shape in
-                   ((input_size, codings_size), (codings_size,), (codings_size, input_size), (input_size,))]
-        x = rng.normal(size=(6, input_size)).astype("float32")  # everything drawn before the learner's code runs
-        models = build(input_size=input_size, codings_size=codings_size)
-        if not isinstance(models, (tuple, list)) or len(models) != 3 \
-                or not all(isinstance(model, keras.Model) for model in models):
-            raise Fail("return value", hint="return the tuple (encoder, decoder, autoencoder) of keras models")
-        encoder, decoder, autoencoder = models
-        shapes = [list(np.shape(w)) for w in encoder.get_weights() + decoder.get_weights()]
-        if shapes != [list(w.shape) for w in weights]:
-            return {"weight_shapes": shapes}
-        encoder.set_weights(weights[:2])
-        decoder.set_weights(weights[2:])
-        return {"weight_shapes": shapes, "codings": np.asarray(encoder(x), dtype=np.float64),
-                "outputs": np.asarray(autoencoder(x), dtype=np.float64)}
+        return _probe_with_weights(build, rng, int(rng.integers(6, 11)), int(rng.integers(3, 5)), hidden=True)
 
     def hidden_verify(self, got, expected):
-        if got["weight_shapes"] != expected["weight_shapes"]:
-            raise Fail("the encoder's and decoder's weights for other input and codings sizes",
-                       hint="size both Dense layers from the arguments input_size and codings_size (no fixed "
-                            "numbers), one layer each, with biases")
-        expect_close("codings with the grader's weights", got["codings"], expected["codings"], rtol=1e-4, atol=1e-4,
-                     hint="the encoder must be exactly one Dense layer, no activation")
-        expect_close("reconstructions with the grader's weights", got["outputs"], expected["outputs"], rtol=1e-4,
-                     atol=1e-4, hint="the autoencoder must compute decoder(encoder(x)), no activation")
+        _verify_with_weights(got, expected, hidden=True)
+
+
+def _probe_with_weights(build, rng, input_size, codings_size, hidden=False):
+    """Build the learner's models, give every weight a value drawn from ``rng`` (by shape, in order), and record
+    what they compute. A Sequential without keras.Input is built by calling it, as the book's code is."""
+    x = rng.normal(size=(8, input_size)).astype("float32")  # drawn before the learner's code runs
+    codings_in = rng.normal(size=(8, codings_size)).astype("float32")
+    weight_rng = np.random.default_rng(rng.integers(2**32))
+    encoder, decoder, autoencoder = expect_autoencoder_models(build(input_size=input_size,
+                                                                    codings_size=codings_size))
+    try:
+        decoder(encoder(x))  # builds models made without keras.Input
+        decoder(codings_in)
+    except Exception as error:
+        shown = (None, None) if hidden else ("codings, then reconstructions",
+                                             f"{type(error).__name__}: {_first_line(error)}")
+        raise Fail(f"encoder(x) and decoder(codings) for input_size={input_size}, codings_size={codings_size}",
+                   *shown, "size both Dense layers from the arguments (no fixed numbers): the encoder's Dense "
+                   "layer has `codings_size` units, the decoder's has `input_size` units") from None
+    shapes = [list(w.shape) for w in encoder.weights + decoder.weights]
+    for variable, value in zip(encoder.weights + decoder.weights, _weights_by_shape(weight_rng, shapes)):
+        variable.assign(value)
+    codings = np.asarray(encoder(x), dtype=np.float64)
+    return {
+        "weight_shapes": shapes,
+        "codings": codings,
+        "reconstructions": np.asarray(decoder(codings_in), dtype=np.float64),
+        "outputs": np.asarray(autoencoder(x), dtype=np.float64),
+        "encoder_nonlinearity": _nonlinearity(encoder, x),
+        "decoder_nonlinearity": _nonlinearity(decoder, codings_in),
+        "compose_error": float(np.max(np.abs(np.asarray(autoencoder(x)) - np.asarray(decoder(encoder(x)))))),
+    }
+
+
+def _verify_with_weights(got, expected, hidden):
+    """Compare what the learner's models compute with the grader's weights; the hint comes from how they differ.
+
+    In the hidden check the messages name no numbers."""
+    shown = (lambda exp, value: (None, None)) if hidden else (lambda exp, value: (exp, value))
+    shapes, exp_shapes = got["weight_shapes"], expected["weight_shapes"]
+    if shapes != exp_shapes:
+        if hidden:
+            hint = ("size both Dense layers from the arguments input_size and codings_size (no fixed numbers), "
+                    "one layer each, with biases")
+        elif len(shapes) < len(exp_shapes) and all(len(shape) == 2 for shape in shapes):
+            hint = ("keep the biases (use_bias=True, the default): without them the model cannot learn the data's "
+                    "mean, and PCA centres the data")
+        elif len(shapes) > len(exp_shapes):
+            hint = "one Dense layer in the encoder and one in the decoder, nothing more"
+        else:
+            hint = "the encoder's Dense layer has `codings_size` units, the decoder's has `input_size` units"
+        raise Fail("shapes of the encoder's and decoder's weights", *shown(exp_shapes, shapes), hint)
+    for key, what in (("codings", "codings"), ("reconstructions", "decoder outputs"),
+                      ("outputs", "autoencoder outputs")):
+        try:
+            expect_close(f"{what} with the grader's weights", got[key], expected[key], rtol=1e-4, atol=1e-4)
+        except Fail as failure:
+            if got["encoder_nonlinearity"] > 1e-3 or got["decoder_nonlinearity"] > 1e-3:
+                hint = ("leave out `activation=` (or use None) in both Dense layers: a linear autoencoder has no "
+                        "activation")
+            elif key == "outputs" and got["compose_error"] > 1e-4:
+                hint = "build the autoencoder as keras.Sequential([encoder, decoder]) from the same two models"
+            else:
+                hint = "the encoder is one Dense layer, the decoder one Dense layer, and autoencoder(x) == " \
+                       "decoder(encoder(x))"
+            raise Fail(failure.what, *shown(failure.expected, failure.got), hint) from None
 
 
 def _low_rank_data(rng, num_samples=200, num_features=12, rank=4):
@@ -146,15 +168,19 @@ class PrincipalAngles(Exercise):
     title = "principal angles between subspaces"
     answer = "solutions.linear:principal_angles"
     points = 2
-    parts = ("equal dimensions", "different dimensions")  # partial credit: a fault may hit only one kind
+    # Partial credit: a fault may hit only one kind of input. Every part holds distinct angles (their order shows),
+    # bases that are not orthonormal, and a pair of nearly identical subspaces whose cosines exceed 1 (so a missing
+    # clip shows), so a mistake that is wrong everywhere earns nothing.
+    parts = ("equal dimensions", "different dimensions")
     cases = {"equal dimensions": ("same subspace, other basis", "random subspaces"),
-             "different dimensions": ("2-D against 4-D",)}
+             "different dimensions": ("2-D inside a 4-D subspace", "2-D against 4-D")}
 
     def probe(self, angles, rng):
         A = rng.normal(size=(3, 8))
-        mix = rng.normal(size=(3, 3)) + 3 * np.eye(3)
         partial = np.vstack([A[:1], rng.normal(size=(3, 8))])  # shares one direction: angles 0 and > 0
-        cases = {"same subspace, other basis": (A, mix @ A), "random subspaces": (A, rng.normal(size=(3, 8))),
+        cases = {"same subspace, other basis": _cosine_above_one(rng, 3, 3),
+                 "random subspaces": (A, rng.normal(size=(3, 8))),
+                 "2-D inside a 4-D subspace": _cosine_above_one(rng, 2, 4),
                  "2-D against 4-D": (A[:2], partial)}
         return {label: _angles_or_error(angles, first, second) for label, (first, second) in cases.items()}
 
@@ -165,15 +191,16 @@ class PrincipalAngles(Exercise):
                 raise Fail(f"angles ({label})", hint=f"the call raised {value['error']}")
             value = np.asarray(value)
             if value.shape != exp.shape:
-                raise Fail(f"number of angles ({label})", exp.shape, value.shape,
-                           "there is one angle per dimension of the smaller subspace: min(k, m) angles")
+                hint = ("np.linalg.qr(A.T) in its default mode ('reduced'), so Q has one column per row of A"
+                        if value.shape == (8,) else
+                        "there is one angle per dimension of the smaller subspace: min(k, m) angles")
+                raise Fail(f"number of angles ({label})", exp.shape, value.shape, hint)
             if np.any(np.isnan(value)):
                 raise Fail(f"angles ({label})", "finite angles", "NaN",
                            "rounding can push a cosine slightly above 1: np.clip the cosines to [-1, 1] before arccos")
-            if np.allclose(value, np.radians(exp), atol=1e-4) and np.max(exp) > 1:
-                raise Fail(f"angles ({label})", _fmt(exp), _fmt(value), "those are radians: convert with np.degrees")
-            if np.allclose(np.sort(value), exp, atol=1e-3) and not np.allclose(value, exp, atol=1e-3):
-                raise Fail(f"angle order ({label})", "smallest first", _fmt(value), "sort the angles ascending")
+            hint = _angle_hint(value, exp)
+            if hint:
+                raise Fail(f"angles ({label})", _fmt(exp), _fmt(value), hint)
             if label.startswith("same") and np.max(value) > 1e-3:
                 raise Fail("angles between two bases of the same subspace", "all 0", _fmt(value),
                            "orthonormalise each set of rows first (np.linalg.qr of A.T), then take the singular "
@@ -188,10 +215,11 @@ class PrincipalAngles(Exercise):
         basis, _ = np.linalg.qr(rng.normal(size=(8, 8)))
         mix = rng.normal(size=(2, 2)) + 3 * np.eye(2)
         larger = rng.normal(size=(3, 8))
-        line = rng.normal(size=(1, 8))
+        smaller = rng.normal(size=(2, 3)) @ larger + np.array([[1e-2], [0.5]]) * rng.normal(size=(2, 8))
+        line_case = _cosine_above_one(rng, 1, 1)
         cases = {"orthogonal": (mix @ basis[:, :2].T, mix.T @ basis[:, 2:4].T),
-                 "larger first": (larger, rng.normal(size=(1, 3)) @ larger + 1e-3 * rng.normal(size=(1, 8))),
-                 "line against itself": (line, -2.5 * line)}
+                 "larger first": (larger, smaller),  # two distinct angles: their order shows
+                 "line against itself": line_case}
         return {label: _angles_or_error(angles, first, second) for label, (first, second) in cases.items()}
 
     def hidden_verify(self, got, expected):
@@ -201,8 +229,37 @@ class PrincipalAngles(Exercise):
                 raise Fail(f"the case '{label}'", hint="your function raised an exception there")
             value = np.asarray(value)
             if value.shape != exp.shape or not np.allclose(value, exp, rtol=1e-4, atol=1e-3):
+                hint = _angle_hint(value, exp) if value.shape == exp.shape else None
                 raise Fail(f"the case '{label}'",
-                           hint="min(k, m) angles in either argument order; clip the cosines to [-1, 1]")
+                           hint=hint or "min(k, m) angles in either argument order; clip the cosines to [-1, 1]")
+
+
+def _cosine_above_one(rng, k, m, tries=200):
+    """Two bases of nearly the same subspaces (the k-D one inside the m-D one) for which the lesson's recipe
+    computes a cosine above 1 in either argument order: without np.clip, arccos gives NaN every time, not by luck."""
+    for _ in range(tries):
+        first = rng.normal(size=(k, 8))
+        second = np.vstack([(rng.normal(size=(k, k)) + 3 * np.eye(k)) @ first, rng.normal(size=(m - k, 8))])
+        if min(_recipe_cosines(first, second).max(), _recipe_cosines(second, first).max()) > 1:
+            return first, second
+    return first, second  # about one pair in two qualifies: 200 misses do not happen
+
+
+def _recipe_cosines(A, B):
+    Q_a, _ = np.linalg.qr(A.T)
+    Q_b, _ = np.linalg.qr(B.T)
+    return np.linalg.svd(Q_a.T @ Q_b, compute_uv=False)
+
+
+def _angle_hint(value, exp):
+    """The hint for angles of the right shape that match a known mistake, or None."""
+    if np.allclose(value, np.radians(exp), atol=1e-4) and np.max(exp) > 1:
+        return "those are radians: convert with np.degrees"
+    if np.allclose(np.sort(value), exp, atol=1e-3) and not np.allclose(value, exp, atol=1e-3):
+        return "sort the angles ascending (smallest first)"
+    if np.allclose(np.sort(value), np.sort(90 - exp), atol=1e-3) and not np.allclose(exp, 45, atol=1e-3):
+        return "the singular values are the cosines of the angles: take np.arccos, not np.arcsin"
+    return None
 
 
 def _angles_or_error(angles, first, second):

@@ -9,11 +9,35 @@ from sklearn.decomposition import PCA
 """
 
 CASES = [
+    # ---------------------------------------------------------------------------------------------------------
+    # linear_autoencoder
     Case("linear_autoencoder", "right", "the book's Sequential without keras.Input", """
 def build_linear_autoencoder(input_size, codings_size):
     encoder = keras.Sequential([keras.layers.Dense(codings_size)])
     decoder = keras.Sequential([keras.layers.Dense(input_size)])
     autoencoder = keras.Sequential([encoder, decoder])
+    return encoder, decoder, autoencoder
+"""),
+    Case("linear_autoencoder", "right", "functional models", """
+def build_linear_autoencoder(input_size, codings_size):
+    inputs = keras.Input(shape=(input_size,))
+    encoder = keras.Model(inputs, keras.layers.Dense(codings_size, activation=None)(inputs))
+    codings = keras.Input(shape=(codings_size,))
+    decoder = keras.Model(codings, keras.layers.Dense(input_size, activation="linear")(codings))
+    autoencoder = keras.Model(inputs, decoder(encoder(inputs)))
+    return encoder, decoder, autoencoder
+"""),
+    Case("linear_autoencoder", "right", "input_shape as a list, a separate linear Activation layer", """
+def build_linear_autoencoder(input_size, codings_size):
+    encoder = keras.models.Sequential()
+    encoder.add(keras.layers.InputLayer(shape=[input_size]))
+    encoder.add(keras.layers.Dense(codings_size))
+    encoder.add(keras.layers.Activation("linear"))
+    decoder = keras.models.Sequential([keras.layers.InputLayer(shape=[codings_size]),
+                                       keras.layers.Dense(input_size)])
+    autoencoder = keras.models.Sequential()
+    autoencoder.add(encoder)
+    autoencoder.add(decoder)
     return encoder, decoder, autoencoder
 """),
     Case("linear_autoencoder", "wrong", "relu in the encoder", """
@@ -22,6 +46,137 @@ def build_linear_autoencoder(input_size, codings_size):
     decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(input_size)])
     return encoder, decoder, keras.Sequential([encoder, decoder])
 """, hint="activation"),
+    Case("linear_autoencoder", "wrong", "sigmoid on the decoder, as for images", """
+def build_linear_autoencoder(input_size, codings_size):
+    encoder = keras.Sequential([keras.layers.Dense(codings_size)])
+    decoder = keras.Sequential([keras.layers.Dense(input_size, activation="sigmoid")])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+""", hint="leave out `activation=`"),
+    Case("linear_autoencoder", "wrong", "no biases", """
+def build_linear_autoencoder(input_size, codings_size):
+    encoder = keras.Sequential([keras.Input(shape=(input_size,)), keras.layers.Dense(codings_size, use_bias=False)])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(input_size, use_bias=False)])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+""", hint="keep the biases"),
+    Case("linear_autoencoder", "wrong", "sizes fixed to the toy data's", """
+def build_linear_autoencoder(input_size, codings_size):
+    encoder = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    decoder = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(3)])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+""", hint="from the arguments"),
+    Case("linear_autoencoder", "wrong", "an autoencoder with its own new layers", """
+def build_linear_autoencoder(input_size, codings_size):
+    encoder = keras.Sequential([keras.Input(shape=(input_size,)), keras.layers.Dense(codings_size)])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(input_size)])
+    autoencoder = keras.Sequential([keras.Input(shape=(input_size,)), keras.layers.Dense(codings_size),
+                                    keras.layers.Dense(input_size)])
+    return encoder, decoder, autoencoder
+""", hint="from the same two models"),
+    Case("linear_autoencoder", "wrong", "two Dense layers in the encoder", """
+def build_linear_autoencoder(input_size, codings_size):
+    encoder = keras.Sequential([keras.layers.Dense(input_size), keras.layers.Dense(codings_size)])
+    decoder = keras.Sequential([keras.layers.Dense(input_size)])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+""", hint="nothing more"),
+    Case("linear_autoencoder", "wrong", "returns only the autoencoder", """
+def build_linear_autoencoder(input_size, codings_size):
+    encoder = keras.Sequential([keras.layers.Dense(codings_size)])
+    decoder = keras.Sequential([keras.layers.Dense(input_size)])
+    return keras.Sequential([encoder, decoder])
+""", hint="return encoder, decoder, autoencoder"),
+    # ---------------------------------------------------------------------------------------------------------
+    # pca_mse
+    Case("pca_mse", "right", "default svd_solver and sklearn's mean_squared_error", """
+from sklearn.metrics import mean_squared_error
+
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA(n_components=n_components)
+    codings = pca.fit_transform(X)
+    return float(mean_squared_error(X, pca.inverse_transform(codings)))
+"""),
+    Case("pca_mse", "right", "by hand with the SVD of the centred data", """
+def pca_reconstruction_mse(X, n_components):
+    mean = X.mean(axis=0)
+    U, s, Vt = np.linalg.svd(X - mean, full_matrices=False)
+    W = Vt[:n_components]
+    X_reconstructed = (X - mean) @ W.T @ W + mean
+    return float(((X - X_reconstructed) ** 2).mean())
+"""),
+    Case("pca_mse", "right", "the discarded variance (explained_variance_ uses n - 1)", """
+def pca_reconstruction_mse(X, n_components):
+    num_samples, num_features = X.shape
+    pca = PCA(svd_solver="full").fit(X)
+    discarded = pca.explained_variance_[n_components:].sum() * (num_samples - 1) / num_samples
+    return float(discarded / num_features)
+"""),
+    Case("pca_mse", "wrong", "summed squared errors", """
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA(n_components=n_components)
+    X_reconstructed = pca.inverse_transform(pca.fit_transform(X))
+    return float(np.sum((X - X_reconstructed) ** 2))
+""", hint="take their mean"),
+    Case("pca_mse", "wrong", "squared error per sample (sum over features)", """
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA(n_components=n_components).fit(X)
+    X_reconstructed = pca.inverse_transform(pca.transform(X))
+    return float(np.mean(np.sum(np.square(X - X_reconstructed), axis=1)))
+""", hint="summed over features"),
+    Case("pca_mse", "wrong", "root mean squared error", """
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA(n_components=n_components, svd_solver="full")
+    X_reconstructed = pca.inverse_transform(pca.fit_transform(X))
+    return float(np.sqrt(np.mean((X - X_reconstructed) ** 2)))
+""", hint="square root"),
+    Case("pca_mse", "wrong", "one error per feature", """
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA(n_components=n_components, svd_solver="full")
+    X_reconstructed = pca.inverse_transform(pca.fit_transform(X))
+    return np.mean((X - X_reconstructed) ** 2, axis=0)
+""", hint="one number"),
+    Case("pca_mse", "wrong", "maps back without the mean", """
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA(n_components=n_components, svd_solver="full")
+    codings = pca.fit_transform(X)
+    X_reconstructed = codings @ pca.components_
+    return float(np.mean((X - X_reconstructed) ** 2))
+""", hint="adds the mean back"),
+    Case("pca_mse", "wrong", "uncentred SVD (TruncatedSVD)", """
+from sklearn.decomposition import TruncatedSVD
+
+def pca_reconstruction_mse(X, n_components):
+    svd = TruncatedSVD(n_components=n_components, algorithm="arpack")
+    X_reconstructed = svd.inverse_transform(svd.fit_transform(X))
+    return float(np.mean((X - X_reconstructed) ** 2))
+""", hint="larger than PCA's optimum"),
+    # ---------------------------------------------------------------------------------------------------------
+    # principal_angles
+    Case("principal_angles", "right", "scipy's subspace_angles", """
+from scipy.linalg import subspace_angles
+
+def principal_angles(A, B):
+    return np.sort(np.degrees(subspace_angles(np.asarray(A).T, np.asarray(B).T)))
+"""),
+    Case("principal_angles", "right", "orth bases, minimum instead of clip, no sort (SVD gives them in order)", """
+import scipy.linalg
+
+def principal_angles(A, B):
+    Q_a = scipy.linalg.orth(np.transpose(A))
+    Q_b = scipy.linalg.orth(np.transpose(B))
+    cosines = np.linalg.svd(Q_a.T @ Q_b)[1]
+    return np.rad2deg(np.arccos(np.minimum(cosines, 1.0)))
+"""),
+    Case("principal_angles", "right", "smaller subspace first, clip written with min and max", """
+def principal_angles(A, B):
+    A, B = np.array(A, dtype=float), np.array(B, dtype=float)
+    if A.shape[0] > B.shape[0]:
+        A, B = B, A
+    Q_a = np.linalg.qr(A.T)[0]
+    Q_b = np.linalg.qr(B.T)[0]
+    s = np.linalg.svd(Q_b.T @ Q_a, compute_uv=False)
+    s = np.maximum(np.minimum(s, 1), -1)
+    angles = np.arccos(s) * 180 / np.pi
+    return np.sort(angles)
+"""),
     Case("principal_angles", "wrong", "cosines not clipped before arccos", """
 def principal_angles(A, B):
     Q_a, _ = np.linalg.qr(np.asarray(A, dtype=np.float64).T)
@@ -29,4 +184,45 @@ def principal_angles(A, B):
     cosines = np.linalg.svd(Q_a.T @ Q_b, compute_uv=False)
     return np.sort(np.degrees(np.arccos(cosines)))
 """, hint="clip"),
+    Case("principal_angles", "wrong", "radians", """
+def principal_angles(A, B):
+    Q_a, _ = np.linalg.qr(A.T)
+    Q_b, _ = np.linalg.qr(B.T)
+    cosines = np.linalg.svd(Q_a.T @ Q_b, compute_uv=False)
+    return np.sort(np.arccos(np.clip(cosines, -1, 1)))
+""", hint="radians"),
+    Case("principal_angles", "wrong", "sorted largest first", """
+def principal_angles(A, B):
+    Q_a, _ = np.linalg.qr(A.T)
+    Q_b, _ = np.linalg.qr(B.T)
+    cosines = np.linalg.svd(Q_a.T @ Q_b, compute_uv=False)
+    return np.sort(np.degrees(np.arccos(np.clip(cosines, -1, 1))))[::-1]
+""", hint="sort the angles ascending"),
+    Case("principal_angles", "wrong", "no orthonormalisation", """
+def principal_angles(A, B):
+    cosines = np.linalg.svd(A @ B.T, compute_uv=False)
+    return np.sort(np.degrees(np.arccos(np.clip(cosines, -1, 1))))
+""", hint="orthonormalise"),
+    Case("principal_angles", "wrong", "arcsin instead of arccos", """
+def principal_angles(A, B):
+    Q_a, _ = np.linalg.qr(A.T)
+    Q_b, _ = np.linalg.qr(B.T)
+    cosines = np.linalg.svd(Q_a.T @ Q_b, compute_uv=False)
+    return np.sort(np.degrees(np.arcsin(np.clip(cosines, -1, 1))))
+""", hint="arccos, not np.arcsin"),
+    Case("principal_angles", "wrong", "complete QR: one angle per coordinate", """
+def principal_angles(A, B):
+    Q_a, _ = np.linalg.qr(A.T, mode="complete")
+    Q_b, _ = np.linalg.qr(B.T, mode="complete")
+    cosines = np.linalg.svd(Q_a.T @ Q_b, compute_uv=False)
+    return np.sort(np.degrees(np.arccos(np.clip(cosines, -1, 1))))
+""", hint="mode ('reduced')"),
+    Case("principal_angles", "wrong", "QR of the rows instead of the columns", """
+def principal_angles(A, B):
+    Q_a, _ = np.linalg.qr(A)
+    Q_b, _ = np.linalg.qr(B)
+    k = min(len(A), len(B))
+    cosines = np.linalg.svd(Q_a[:k, :k].T @ Q_b[:k, :k], compute_uv=False)
+    return np.sort(np.degrees(np.arccos(np.clip(cosines, -1, 1))))
+""", hint="orthonormalise"),
 ]
