@@ -102,6 +102,7 @@ def test_sampling_that_ignores_its_seed():
     (lambda m, v: ops.mean(-0.5 * ops.sum(1 + v - ops.exp(v) - m ** 2, axis=-1)), "do not average over the batch"),
     (lambda m, v: -0.5 * (1 + v - ops.exp(v) - m ** 2), "to get one value per example"),
     (lambda m, v: -0.5 * ops.sum(1 + v + ops.exp(v) - m ** 2, axis=-1), "KL = -0.5 * sum over codings"),
+    (lambda m, v: -0.5 * ops.sum(v - ops.exp(v) - m ** 2, axis=-1), "the 1 + term is missing"),
 ])
 def test_latent_loss_mistakes(answer, hint):
     _fails_with("vae_latent_loss", answer, hint)
@@ -111,8 +112,11 @@ def test_latent_loss_mistakes(answer, hint):
 # encoder and decoder
 
 
+Sampling = vae.Sampling  # the learner's Sampling: a global name of the answer's namespace, as in the notebook
+
+
 def _parts(hidden="selu", head=None, output="sigmoid", sizes=(150, 100), sample=True, pass_seed=True, reshape=True,
-           default_codings=10):
+           default_codings=10, swap_inputs=False):
     def build(codings_size=default_codings, seed=None):
         inputs = keras.Input(shape=(28, 28))
         z = keras.layers.Flatten()(inputs)
@@ -120,8 +124,8 @@ def _parts(hidden="selu", head=None, output="sigmoid", sizes=(150, 100), sample=
             z = keras.layers.Dense(units, activation=hidden)(z)
         mean = keras.layers.Dense(codings_size)(z)
         log_var = keras.layers.Dense(codings_size, activation=head)(z)
-        codings = vae.Sampling(seed=seed if pass_seed else None)([mean, log_var]) if sample else \
-            keras.layers.Identity()(mean)
+        pair = [log_var, mean] if swap_inputs else [mean, log_var]
+        codings = Sampling(seed=seed if pass_seed else None)(pair) if sample else keras.layers.Identity()(mean)
         encoder = keras.Model(inputs, [mean, log_var, codings])
         decoder_inputs = keras.Input(shape=(codings_size,))
         x = decoder_inputs
@@ -138,18 +142,19 @@ def test_the_parts_helper_is_right_by_default():
     _passes("vae_encoder_decoder", _parts())
 
 
-def test_a_faulty_sampling_layer_does_not_fail_the_encoder_exercise():
+def test_a_faulty_sampling_layer_does_not_fail_the_encoder_exercise(monkeypatch):
     class NoisyNowhere(vae.Sampling):  # exercise 1 wrong: no noise at all
         def call(self, inputs):
             return inputs[0]
 
-    original = vae.Sampling
-    vae.Sampling = NoisyNowhere
-    try:
-        NoisyNowhere.__name__ = "Sampling"  # the learner's class is called Sampling too
-        _passes("vae_encoder_decoder", _parts())
-    finally:
-        vae.Sampling = original
+    monkeypatch.setitem(globals(), "Sampling", NoisyNowhere)
+    _passes("vae_encoder_decoder", _parts())
+    assert Sampling is NoisyNowhere  # the probe gave the learner's name back
+
+
+def test_the_encoder_s_sampling_layer_is_judged_by_its_inputs_order():
+    # shapes, layer types and seeds are all right; only the codings' values tell
+    _fails_with("vae_encoder_decoder", _parts(swap_inputs=True), "[codings_mean, codings_log_var], in that order")
 
 
 @pytest.mark.parametrize("answer, hint", [
@@ -157,6 +162,7 @@ def test_a_faulty_sampling_layer_does_not_fail_the_encoder_exercise():
     (_parts(output=None), "activation='sigmoid'"),
     (_parts(head="softplus"), "leave both heads without activation"),
     (_parts(sizes=(100, 150)), "Dense(150, selu), Dense(100, selu)"),
+    (_parts(hidden="elu"), "uses SELU"),
     (_parts(sample=False), "Sampling(seed=seed)([codings_mean"),
     (_parts(pass_seed=False), "pass the seed on to the Sampling layer"),
     (_parts(reshape=False), "Reshape((28, 28))"),
@@ -234,6 +240,38 @@ class _NoKlTracker(vae.VariationalAutoencoder):
         return {metric.name: metric.result() for metric in self.metrics}
 
 
+class _TrackersNeverUpdated(vae.VariationalAutoencoder):
+    def update_trackers(self, total, reconstruction, kl):  # zeros satisfy loss == reconstruction + kl / 784
+        return {metric.name: metric.result() for metric in self.metrics}
+
+
+class _SummedLossGradient(vae.VariationalAutoencoder):
+    def train_step(self, data):
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            total, reconstruction, kl = self.compute_losses(data)
+            loss = ops.sum(total)
+        self.optimizer.apply(tape.gradient(loss, self.trainable_weights), self.trainable_weights)
+        return self.update_trackers(total, reconstruction, kl)
+
+
+class _ReconstructionGradient(vae.VariationalAutoencoder):
+    def train_step(self, data):
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            total, reconstruction, kl = self.compute_losses(data)
+            loss = ops.mean(reconstruction)
+        self.optimizer.apply(tape.gradient(loss, self.trainable_weights), self.trainable_weights)
+        return self.update_trackers(total, reconstruction, kl)
+
+
+class _IgnoresSeed(vae.VariationalAutoencoder):
+    def __init__(self, codings_size=10, seed=None, **kwargs):
+        super().__init__(codings_size, None, **kwargs)
+
+
 @pytest.mark.parametrize("answer, hint", [
     (_NoKlScaling, "divide the KL by 784"),
     (_SummedPixels, "summed the cross-entropy over the pixels"),
@@ -244,9 +282,26 @@ class _NoKlTracker(vae.VariationalAutoencoder):
     (_TrainsInTest, "no gradients, no optimizer"),
     (_NoOptimizerStep, "self.optimizer.apply"),
     (_NoKlTracker, "missing kl_loss"),
+    (_TrackersNeverUpdated, "the trackers were never updated"),
+    (_SummedLossGradient, "not its sum"),
+    (_ReconstructionGradient, "not the reconstruction alone"),
+    (_IgnoresSeed, "build_encoder_decoder(codings_size, seed=seed)"),
 ])
 def test_vae_model_mistakes(answer, hint):
     _fails_with("vae_model", answer, hint)
+
+
+def test_vae_model_is_judged_without_the_learner_s_latent_loss_and_parts(monkeypatch):
+    # exercises 2 and 3 wrong (a flipped sign, a stub): the model is still judged on its own, and passes
+    monkeypatch.setattr(vae, "latent_loss", lambda mean, log_var: 0.5 * ops.sum(1 + log_var - ops.exp(log_var)
+                                                                               - mean ** 2, axis=-1))
+
+    def stub(codings_size=10, seed=None):
+        raise NotImplementedError()
+
+    monkeypatch.setattr(vae, "build_encoder_decoder", stub)
+    _passes("vae_model", vae.VariationalAutoencoder)
+    assert vae.build_encoder_decoder is stub  # given back after the probe
 
 
 def test_vae_model_with_other_attribute_names():
@@ -316,7 +371,9 @@ def test_the_interpolation_helper_is_right_by_default():
     (_interpolator(weights=lambda n: np.linspace(0, 1, n + 2)[1:-1]), "include both ends"),
     (_interpolator(weights=lambda n: np.linspace(1, 0, n)), "the first image is image_start's"),
     (_interpolator(weights=lambda n: np.linspace(0, 1, n - 1)), "both ends included"),
-    (_interpolator(weights=lambda n: np.linspace(0, 1, n) ** 2), "encode both images, take codings_mean"),
+    (_interpolator(weights=lambda n: np.linspace(0, 1, n) ** 2), "for w in np.linspace(0, 1, n_steps)"),
+    (_interpolator(weights=lambda n: np.linspace(0, 1, n, endpoint=False)), "stops short of image_end"),
+    (_interpolator(weights=lambda n: np.arange(1, n + 1) / n), "starts after image_start"),
 ])
 def test_interpolate_mistakes(answer, hint):
     _fails_with("vae_interpolate", answer, hint)
