@@ -29,7 +29,14 @@ class GenerateImages(Exercise):
         decoder, kernel, bias = probes.linear_decoder(rng, self.codings_size)
         pixels = np.sort(rng.choice(NUM_PIXELS, self.num_pixels, replace=False))
         seed = int(rng.integers(1, 100_000))
-        images = np.asarray(generate(decoder, self.num_images, seed), dtype=np.float64)
+        try:
+            images = np.asarray(generate(decoder, self.num_images, seed), dtype=np.float64)
+        except ValueError as error:  # Keras: the decoder got codings of another size
+            if "shape" not in str(error) and "incompatible" not in str(error):
+                raise
+            raise Fail("generate_images(decoder, ...) with a decoder of 4 codings", "images",
+                       f"ValueError: {str(error)[:150]}",
+                       "read codings_size from the decoder: decoder.input_shape[-1] (do not hard-code 10)") from None
         data = {"shape": list(images.shape), "kernel": kernel[:, pixels], "bias": bias[pixels]}
         if images.shape != (self.num_images, 28, 28):
             return data
@@ -51,15 +58,15 @@ class GenerateImages(Exercise):
             raise Fail("pixel range", "[0, 1]", f"[{low:.3g}, {high:.3g}]",
                        "return the decoder's outputs as they are (its sigmoid keeps them in [0, 1])")
         pixels = np.asarray(got["pixels"], np.float64)
-        distinct = len(np.unique(np.round(pixels, 6), axis=0))
-        if distinct < n // 2:  # (pixels rounded by the learner collide too: those are named below)
-            raise Fail("number of different images", n, distinct,
-                       "draw different codings for each image: keras.random.normal((n_images, codings_size), ...)")
         codings, residual = probes.recover_codings(pixels, expected["kernel"], expected["bias"])
         if residual > 1e-2:
             raise Fail("images made by the decoder the check gave", "decoder(codings) for some codings",
                        "images that decoder cannot produce",
                        "return decoder(codings) (or decoder.predict(codings)) without changing the pixels")
+        distinct = len(np.unique(np.round(pixels, 6), axis=0))
+        if distinct < n:
+            raise Fail("number of different images", n, distinct,
+                       "draw different codings for each image: keras.random.normal((n_images, codings_size), ...)")
         again, other = (np.asarray(got[key], np.float64) for key in ("again", "other"))
         if again.shape != (self.num_repeats, self.num_pixels) or not np.allclose(again, pixels[: len(again)]):
             raise Fail("two calls with the same seed", "the same images", "different images",
@@ -147,8 +154,12 @@ class InterpolateImages(Exercise):
             if off_line < 1e-3:
                 break
         else:
+            means = np.asarray(expected["ends_mean"], np.float64)
+            ends_right = np.allclose(codings[[0, -1]], means, atol=1e-3)
             raise Fail("interpolated codings", "points on the line between the two codings means", "other points",
-                       "you encoded mixes of the input images: encode the two images, then mix their codings")
+                       "you encoded mixes of the input images: encode the two images, then mix their codings"
+                       if ends_right else "the ends are the codings_mean of the two images (the encoder's first "
+                       "output), and the mixes lie on the line between them")
         n = self.n_steps
         for wrong, hint in [
             (np.linspace(1, 0, n), "the first image is image_start's (weight 0 on image_end): w goes from 0 to 1"),
