@@ -103,7 +103,8 @@ class InterpolateImages(Exercise):
     def probe(self, interpolate, rng):
         encoder = probes.probe_encoder(rng, self.codings_size)
         decoder, kernel, bias = probes.linear_decoder(rng, self.codings_size, scale=1.0)
-        start, end = rng.uniform(size=(2, 28, 28)).astype("float32")
+        # a dark and a bright image, so that their codings differ in every coordinate
+        start, end = (rng.uniform(low, low + 0.5, size=(28, 28)).astype("float32") for low in (0.0, 0.5))
         pixels = np.sort(rng.choice(NUM_PIXELS, self.num_pixels, replace=False))  # the pixels the check compares
         images = np.asarray(interpolate(encoder, decoder, start, end, self.n_steps), dtype=np.float64)
         again = np.asarray(interpolate(encoder, decoder, start, end, self.n_steps), dtype=np.float64)

@@ -12,6 +12,7 @@ from autograder.exercise import Exercise, Fail
 
 
 _LOSSES = ("loss", "reconstruction_loss", "kl_loss")
+_UPDATE_ATOL = 2e-6
 
 
 def _part_weights(model):
@@ -45,7 +46,9 @@ class VaeModel(Exercise):
             after = _part_weights(model)
             data = {"metric_names": sorted(metric.name for metric in model.metrics),
                     "train_logs": {key: float(values[-1]) for key, values in history.items()},
-                    "update": probes.projections([b - a for a, b in zip(before, after)], key, 5),
+                    # float64 differences of float32 weights, entry by entry: a projection would mix in the
+                    # rounding of the large weights
+                    "update": probes.entries([b.astype(np.float64) - a for a, b in zip(before, after)], key, 5),
                     "builder_calls": parts.calls[:1], "train_mse": train_mse}
             data["eval_logs"] = self._evaluate(model, images)
             data["evaluate_changed_weights"] = any(not np.allclose(a, b) for a, b in zip(after, _part_weights(model)))
@@ -154,11 +157,12 @@ class VaeModel(Exercise):
             raise Fail(f"the {'encoder' if not moved[0] else 'decoder'}'s weights after one training step", "changed",
                        "unchanged", "take the gradients with respect to all of the model's weights, "
                        "self.trainable_weights (the encoder's and the decoder's)")
-        if all(_close(u, r, 1e-3, 1e-7) for u, r in zip(update, reference)):
+        # atol: a few float32 rounding steps of weights up to about 4 in size
+        if all(_close(u, r, 1e-3, _UPDATE_ATOL) for u, r in zip(update, reference)):
             return
-        if all(_close(u, np.asarray(r) * self.batch, 1e-3, 1e-7) for u, r in zip(update, reference)):
+        if all(_close(u, np.asarray(r) * self.batch, 1e-3, _UPDATE_ATOL) for u, r in zip(update, reference)):
             hint = "differentiate the mean of the total loss over the batch (ops.mean), not its sum"
-        elif all(_close(u, r, 1e-3, 1e-7) for u, r in zip(decoder, reference[4:])):
+        elif all(_close(u, r, 1e-3, _UPDATE_ATOL) for u, r in zip(decoder, reference[4:])):
             hint = ("the decoder's update is right but the encoder's is not: differentiate the total loss, "
                     "reconstruction + kl / 784, not the reconstruction alone")
         else:

@@ -171,6 +171,17 @@ def replace_parts(model, encoder, decoder):
             tracked.remove(part)
 
 
+def entries(arrays, *key, count=256):
+    """Up to ``count`` entries of each array (flattened), at positions drawn from stream ``(*key, index)``."""
+    chosen = []
+    for index, array in enumerate(arrays):
+        flat = np.asarray(array, np.float64).ravel()
+        if flat.size > count:
+            flat = flat[np.sort(stream(*key, index).choice(flat.size, count, replace=False))]
+        chosen.append(flat)
+    return chosen
+
+
 def projections(arrays, *key, directions=4):
     """Each array (flattened) times its own random (size, directions) matrix: a few numbers that change whenever
     the array does."""
@@ -228,7 +239,7 @@ def probe_encoder(rng, codings_size):
     mean, log_var = mean_layer(flat), log_var_layer(flat)
     noise = known_noise_class((int(rng.integers(2**31)),), made)(seed=0)([mean, log_var])
     encoder = keras.Model(inputs, [mean, log_var, noise], name="probe_encoder")
-    mean_layer.set_weights([rng.normal(0, 0.1, size=(NUM_PIXELS, codings_size)).astype("float32"),
+    mean_layer.set_weights([rng.normal(0, 0.08, size=(NUM_PIXELS, codings_size)).astype("float32"),
                             np.zeros(codings_size, "float32")])
     log_var_layer.set_weights([rng.normal(0, 0.02, size=(NUM_PIXELS, codings_size)).astype("float32"),
                                np.zeros(codings_size, "float32")])
