@@ -1,10 +1,14 @@
 """Lesson 07's checks: the reference answers pass, and each mistake a check names is caught with its hint."""
 
+import json
+
 import keras
+import nbformat
 import numpy as np
 import pytest
 from keras import ops
 
+from autograder import accuracy, grade
 from autograder.runtime import run_check
 from solutions import vae
 
@@ -377,6 +381,38 @@ def test_the_interpolation_helper_is_right_by_default():
 ])
 def test_interpolate_mistakes(answer, hint):
     _fails_with("vae_interpolate", answer, hint)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the corpus through the real grader
+
+
+def test_two_corpus_cases_get_the_same_verdicts_from_the_grader(tmp_path):
+    # a wrong and a right answer of the accuracy corpus, pasted into the reference notebook's answer cell and graded
+    # in a sandboxed kernel as an instructor grades, must get the verdicts the corpus test gives in-process
+    prelude, cases = accuracy.load_corpus("07_vae")
+    chosen = {"wrong": "half-open weights", "right": "a loop with predict"}
+    chosen = {kind: next(case for case in cases if case.label == label and case.exercise == "vae_interpolate")
+              for kind, label in chosen.items()}
+    reference = nbformat.read(accuracy.ROOT / "solutions" / "notebooks" / "07_vae.ipynb", as_version=4)
+    for student, case in chosen.items():
+        notebook = nbformat.reads(nbformat.writes(reference), as_version=4)
+        [cell] = [cell for cell in notebook.cells if cell.metadata.get("course", {}).get("role") == "answer"
+                  and cell.metadata["course"].get("exercise") == case.exercise]
+        cell.source = case.code
+        (tmp_path / student).mkdir()
+        nbformat.write(notebook, tmp_path / student / "07_vae.ipynb")
+    rows, _ = grade.grade([tmp_path], seed=accuracy.GRADING_SEED)
+    by_key = {(row.student, row.exercise): row for row in rows}
+    for student, case in chosen.items():
+        row, verdict = by_key[student, case.exercise], accuracy.grade_case(case, prelude)
+        assert (row.status, row.score) == (verdict.status, verdict.fraction * row.max_score), json.dumps(
+            [row.message, verdict.message])
+        assert row.message == verdict.message
+        others = [other for (who, _), other in by_key.items() if who == student and other is not row]
+        assert others and all(other.status == "passed" for other in others)  # the rest of the reference notebook
+    assert by_key["wrong", "vae_interpolate"].score == 0 and "stops short" in by_key["wrong", "vae_interpolate"].message
+    assert by_key["right", "vae_interpolate"].status == "passed"
 
 
 # ---------------------------------------------------------------------------------------------------------------
