@@ -249,26 +249,18 @@ class _TrackersNeverUpdated(vae.VariationalAutoencoder):
         return {metric.name: metric.result() for metric in self.metrics}
 
 
-class _SummedLossGradient(vae.VariationalAutoencoder):
-    def train_step(self, data):
-        import tensorflow as tf
+def _differentiating(loss_of):
+    """A VAE whose train_step differentiates ``loss_of(total, reconstruction)`` (the rest is the reference)."""
+    class WrongGradient(vae.VariationalAutoencoder):
+        def train_step(self, data):
+            import tensorflow as tf
 
-        with tf.GradientTape() as tape:
-            total, reconstruction, kl = self.compute_losses(data)
-            loss = ops.sum(total)
-        self.optimizer.apply(tape.gradient(loss, self.trainable_weights), self.trainable_weights)
-        return self.update_trackers(total, reconstruction, kl)
-
-
-class _ReconstructionGradient(vae.VariationalAutoencoder):
-    def train_step(self, data):
-        import tensorflow as tf
-
-        with tf.GradientTape() as tape:
-            total, reconstruction, kl = self.compute_losses(data)
-            loss = ops.mean(reconstruction)
-        self.optimizer.apply(tape.gradient(loss, self.trainable_weights), self.trainable_weights)
-        return self.update_trackers(total, reconstruction, kl)
+            with tf.GradientTape() as tape:
+                total, reconstruction, kl = self.compute_losses(data)
+                loss = loss_of(total, reconstruction)
+            self.optimizer.apply(tape.gradient(loss, self.trainable_weights), self.trainable_weights)
+            return self.update_trackers(total, reconstruction, kl)
+    return WrongGradient
 
 
 class _IgnoresSeed(vae.VariationalAutoencoder):
@@ -287,8 +279,8 @@ class _IgnoresSeed(vae.VariationalAutoencoder):
     (_NoOptimizerStep, "self.optimizer.apply"),
     (_NoKlTracker, "missing kl_loss"),
     (_TrackersNeverUpdated, "the trackers were never updated"),
-    (_SummedLossGradient, "not its sum"),
-    (_ReconstructionGradient, "not the reconstruction alone"),
+    (_differentiating(lambda total, reconstruction: ops.sum(total)), "not its sum"),
+    (_differentiating(lambda total, reconstruction: ops.mean(reconstruction)), "not the reconstruction alone"),
     (_IgnoresSeed, "build_encoder_decoder(codings_size, seed=seed)"),
 ])
 def test_vae_model_mistakes(answer, hint):
