@@ -42,7 +42,7 @@ class VaeModel(Exercise):
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=self.learning_rate))
             before = _part_weights(model)
             train_mse = self._mse(model, images)
-            history = model.fit(images, epochs=1, batch_size=self.batch, shuffle=False, verbose=0).history
+            history = self._fit(model, images)
             after = _part_weights(model)
             data = {"metric_names": sorted(metric.name for metric in model.metrics),
                     "train_logs": {key: float(values[-1]) for key, values in history.items()},
@@ -75,6 +75,15 @@ class VaeModel(Exercise):
             probes.replace_parts(model, *probes.ProbeParts(key)(arguments.get("codings_size", 10),
                                                                 arguments.get("seed")))
         return model
+
+    def _fit(self, model, images):
+        try:
+            return model.fit(images, epochs=1, batch_size=self.batch, shuffle=False, verbose=0).history
+        except (TypeError, ValueError, AttributeError) as error:  # Keras' errors of a train_step that breaks
+            raise Fail("model.fit(images) for one step", "the three losses", f"{type(error).__name__}: "
+                       f"{str(error)[:200]}", "train_step computes the losses inside tf.GradientTape, applies "
+                       "self.optimizer.apply(gradients, self.trainable_weights) and returns "
+                       "{metric.name: metric.result() for metric in self.metrics}") from None
 
     @staticmethod
     def _mse(model, images):

@@ -43,7 +43,12 @@ class SamplingLayer(Exercise):
         if not isinstance(layer, keras.layers.Layer):
             raise Fail("Sampling(seed=...)", "a keras.layers.Layer", type(layer).__name__,
                        "subclass keras.layers.Layer and call super().__init__(**kwargs)")
-        codings = _numpy(layer([means, log_vars]))
+        try:
+            codings = _numpy(layer([means, log_vars]))
+        except TypeError as error:  # e.g. call(self, mean, log_var): Keras passes one list
+            raise Fail("Sampling(seed=...)([codings_mean, codings_log_var])", "codings",
+                       f"TypeError: {str(error)[:200]}", "call(self, inputs) receives one list: "
+                       "codings_mean, codings_log_var = inputs") from None
         data = {"shape": list(codings.shape), "mean_in": mean_in, "log_var_in": log_var_in}
         if codings.shape != means.shape:
             return data  # verify names the shape mistake

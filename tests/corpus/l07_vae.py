@@ -215,6 +215,10 @@ CASES = [
         mean, log_var = inputs
         return mean + log_var * keras.random.normal(ops.shape(mean), seed=self.seed_generator)
 """), hint="exp(codings_log_var / 2) * epsilon"),
+    Case("vae_sampling", "wrong", "two arguments to call", _sampling("""
+    def call(self, mean, log_var):
+        return mean + ops.exp(log_var / 2) * keras.random.normal(ops.shape(mean), seed=self.seed_generator)
+"""), hint="receives one list"),
     Case("vae_sampling", "right", "no get_config: Keras 3 records the constructor's arguments", """
 class Sampling(keras.layers.Layer):
     def __init__(self, seed=None, **kwargs):
@@ -377,6 +381,9 @@ def build_encoder_decoder(codings_size=10, seed=None):
         kl = latent_loss(mean, log_var)
         return reconstruction + kl / NUM_PIXELS, reconstruction, kl
 """, _TRAIN), hint="mean squared error"),
+    Case("vae_model", "wrong", "apply_gradients without zip",
+         _vae(_INIT, _LOSSES, _TRAIN.replace("self.optimizer.apply(grads, self.trainable_weights)",
+                                             "self.optimizer.apply_gradients(grads)")), hint="self.optimizer.apply("),
     Case("vae_model", "wrong", "the seed not passed on",
          _vae(_INIT.replace("(codings_size, seed=seed)", "(codings_size)"), _LOSSES, _TRAIN),
          hint="build_encoder_decoder(codings_size, seed=seed)"),
