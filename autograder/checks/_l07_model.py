@@ -36,8 +36,9 @@ class VaeModel(Exercise):
         images = rng.uniform(size=(self.batch, 28, 28)).astype("float32")
         seed, key = int(rng.integers(1, 100_000)), int(rng.integers(2**31))
         parts = probes.ProbeParts(key)
+        # a Sampling the model makes itself draws the same known epsilon as the parts' (same stream, same seed)
         with probes.stand_ins(probes.namespaces_of(vae_class), build_encoder_decoder=parts,
-                              latent_loss=probes.kl_stand_in):
+                              latent_loss=probes.kl_stand_in, Sampling=probes.known_noise_class((key,), [])):
             model = self._model(vae_class, parts, key, codings_size=self.codings_size, seed=seed)
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=self.learning_rate))
             before = _part_weights(model)

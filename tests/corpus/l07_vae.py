@@ -356,6 +356,14 @@ def build_encoder_decoder(codings_size=10, seed=None):
 def build_encoder_decoder(codings_size=10, seed=None):
     raise NotImplementedError()
 """)),
+    Case("vae_model", "right", "a Sampling layer of the model's own, on the encoder's mean and log-variance",
+         _vae(_INIT + "        self.sampling = Sampling(seed=seed)\n", """        mean, log_var, _ = self.encoder(images)
+        reconstructions = self.decoder(self.sampling([mean, log_var]))
+        reconstruction = ops.mean(ops.binary_crossentropy(ops.reshape(images, (-1, 784)),
+                                                          ops.reshape(reconstructions, (-1, 784))), axis=-1)
+        kl = latent_loss(mean, log_var)
+        return reconstruction + kl / 784, reconstruction, kl
+""", _TRAIN)),
     Case("vae_model", "wrong", "trackers returned but never updated", _vae(_INIT, _LOSSES, _TRAIN, update="""        return {
             "loss": self.total_loss_tracker.result(),
             "reconstruction_loss": self.reconstruction_loss_tracker.result(),
