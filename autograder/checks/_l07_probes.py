@@ -182,13 +182,6 @@ def entries(arrays, *key, count=256):
     return chosen
 
 
-def projections(arrays, *key, directions=4):
-    """Each array (flattened) times its own random (size, directions) matrix: a few numbers that change whenever
-    the array does."""
-    return [np.asarray(array, np.float64).ravel() @ stream(*key, index).normal(size=(np.size(array), directions))
-            for index, array in enumerate(arrays)]
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # decoders whose codings can be read back from their images
 

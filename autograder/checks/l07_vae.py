@@ -1,9 +1,15 @@
 """Checks for lesson 07, the variational autoencoder. Reference answers: ``solutions/vae.py``.
 
-Randomness is graded by properties that survive it: sample statistics against the distribution the layer must draw
-from (5-sigma tolerances: a right answer fails less than once in 100,000 runs), exact identities that hold for
-every draw (the reparameterization's gradients, total = reconstruction + KL / 784), and repeatability for a seed.
-Never exact pixels of anything random.
+Every point rests on values the learner's code computes from inputs, weights and seeds drawn for this run, compared
+with the reference's values for the same draws: replayed or made-up data earn nothing. Randomness is graded by
+what survives it: sample statistics against the distribution the layer must draw from (5-sigma tolerances: a right
+answer fails less than once in 100,000 runs), exact identities for a known epsilon, repeatability for a seed, and
+codings read back from images through a decoder the probe chose (``_l07_generation.py``).
+
+Each exercise is judged on its own: where an answer uses an earlier one (the encoder its ``Sampling``, the model
+its ``build_encoder_decoder`` and ``latent_loss``), the probe binds the learner's name to the check's stand-in while
+it runs (``_l07_probes.stand_ins``). Structure (layer sizes, activations) only chooses the hint of a failure already
+found. Exercises 4 to 6 live in ``_l07_model.py`` and ``_l07_generation.py``.
 """
 
 import numpy as np
@@ -293,13 +299,13 @@ class EncoderDecoder(Exercise):
         ours = [layer for layer in noise_layers if layer.epsilon is not None]
         data["epsilon"] = ours[0].epsilon[: self.batch] if ours else None  # None: the codings come from elsewhere
         data["sampling_seeds"] = [layer.seed if isinstance(layer.seed, int) else None for layer in noise_layers[:1]]
-        decoded = _numpy(decoder(codings_in))
+        decoder(codings_in)  # builds a Sequential decoder made without keras.Input
         data.update(decoder_shapes=probes.assign_weights(decoder, key, 2), decoder_dense=_dense_layers(decoder))
         decoded = _numpy(decoder(codings_in))
         data["decoded_shape"] = list(decoded.shape)
         data["decoded_range"] = [float(decoded.min()), float(decoded.max())]
-        if decoded.size == self.batch * NUM_PIXELS:
-            data["decoded"] = probes.projections([decoded.reshape(self.batch, -1).T], key, 3, directions=8)[0]
+        if decoded.size == self.batch * NUM_PIXELS:  # 8 random projections of each image: enough to compare
+            data["decoded"] = decoded.reshape(self.batch, -1) @ probes.stream(key, 3).normal(size=(NUM_PIXELS, 8))
         _encode(default_encoder, images)
         probes.assign_weights(default_encoder, key, 4)
         data["default_mean"] = _encode(default_encoder, images)[0]
