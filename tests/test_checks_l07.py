@@ -1,10 +1,14 @@
 """Lesson 07's checks: the reference answers pass, and each mistake a check names is caught with its hint."""
 
+import json
+
 import keras
+import nbformat
 import numpy as np
 import pytest
 from keras import ops
 
+from autograder import accuracy, grade
 from autograder.runtime import run_check
 from solutions import vae
 
@@ -102,6 +106,7 @@ def test_sampling_that_ignores_its_seed():
     (lambda m, v: ops.mean(-0.5 * ops.sum(1 + v - ops.exp(v) - m ** 2, axis=-1)), "do not average over the batch"),
     (lambda m, v: -0.5 * (1 + v - ops.exp(v) - m ** 2), "to get one value per example"),
     (lambda m, v: -0.5 * ops.sum(1 + v + ops.exp(v) - m ** 2, axis=-1), "KL = -0.5 * sum over codings"),
+    (lambda m, v: -0.5 * ops.sum(v - ops.exp(v) - m ** 2, axis=-1), "the 1 + term is missing"),
 ])
 def test_latent_loss_mistakes(answer, hint):
     _fails_with("vae_latent_loss", answer, hint)
@@ -111,8 +116,11 @@ def test_latent_loss_mistakes(answer, hint):
 # encoder and decoder
 
 
+Sampling = vae.Sampling  # the learner's Sampling: a global name of the answer's namespace, as in the notebook
+
+
 def _parts(hidden="selu", head=None, output="sigmoid", sizes=(150, 100), sample=True, pass_seed=True, reshape=True,
-           default_codings=10):
+           default_codings=10, swap_inputs=False):
     def build(codings_size=default_codings, seed=None):
         inputs = keras.Input(shape=(28, 28))
         z = keras.layers.Flatten()(inputs)
@@ -120,8 +128,8 @@ def _parts(hidden="selu", head=None, output="sigmoid", sizes=(150, 100), sample=
             z = keras.layers.Dense(units, activation=hidden)(z)
         mean = keras.layers.Dense(codings_size)(z)
         log_var = keras.layers.Dense(codings_size, activation=head)(z)
-        codings = vae.Sampling(seed=seed if pass_seed else None)([mean, log_var]) if sample else \
-            keras.layers.Identity()(mean)
+        pair = [log_var, mean] if swap_inputs else [mean, log_var]
+        codings = Sampling(seed=seed if pass_seed else None)(pair) if sample else keras.layers.Identity()(mean)
         encoder = keras.Model(inputs, [mean, log_var, codings])
         decoder_inputs = keras.Input(shape=(codings_size,))
         x = decoder_inputs
@@ -138,18 +146,19 @@ def test_the_parts_helper_is_right_by_default():
     _passes("vae_encoder_decoder", _parts())
 
 
-def test_a_faulty_sampling_layer_does_not_fail_the_encoder_exercise():
+def test_a_faulty_sampling_layer_does_not_fail_the_encoder_exercise(monkeypatch):
     class NoisyNowhere(vae.Sampling):  # exercise 1 wrong: no noise at all
         def call(self, inputs):
             return inputs[0]
 
-    original = vae.Sampling
-    vae.Sampling = NoisyNowhere
-    try:
-        NoisyNowhere.__name__ = "Sampling"  # the learner's class is called Sampling too
-        _passes("vae_encoder_decoder", _parts())
-    finally:
-        vae.Sampling = original
+    monkeypatch.setitem(globals(), "Sampling", NoisyNowhere)
+    _passes("vae_encoder_decoder", _parts())
+    assert Sampling is NoisyNowhere  # the probe gave the learner's name back
+
+
+def test_the_encoder_s_sampling_layer_is_judged_by_its_inputs_order():
+    # shapes, layer types and seeds are all right; only the codings' values tell
+    _fails_with("vae_encoder_decoder", _parts(swap_inputs=True), "[codings_mean, codings_log_var], in that order")
 
 
 @pytest.mark.parametrize("answer, hint", [
@@ -157,6 +166,7 @@ def test_a_faulty_sampling_layer_does_not_fail_the_encoder_exercise():
     (_parts(output=None), "activation='sigmoid'"),
     (_parts(head="softplus"), "leave both heads without activation"),
     (_parts(sizes=(100, 150)), "Dense(150, selu), Dense(100, selu)"),
+    (_parts(hidden="elu"), "uses SELU"),
     (_parts(sample=False), "Sampling(seed=seed)([codings_mean"),
     (_parts(pass_seed=False), "pass the seed on to the Sampling layer"),
     (_parts(reshape=False), "Reshape((28, 28))"),
@@ -234,6 +244,30 @@ class _NoKlTracker(vae.VariationalAutoencoder):
         return {metric.name: metric.result() for metric in self.metrics}
 
 
+class _TrackersNeverUpdated(vae.VariationalAutoencoder):
+    def update_trackers(self, total, reconstruction, kl):  # zeros satisfy loss == reconstruction + kl / 784
+        return {metric.name: metric.result() for metric in self.metrics}
+
+
+def _differentiating(loss_of):
+    """A VAE whose train_step differentiates ``loss_of(total, reconstruction)`` (the rest is the reference)."""
+    class WrongGradient(vae.VariationalAutoencoder):
+        def train_step(self, data):
+            import tensorflow as tf
+
+            with tf.GradientTape() as tape:
+                total, reconstruction, kl = self.compute_losses(data)
+                loss = loss_of(total, reconstruction)
+            self.optimizer.apply(tape.gradient(loss, self.trainable_weights), self.trainable_weights)
+            return self.update_trackers(total, reconstruction, kl)
+    return WrongGradient
+
+
+class _IgnoresSeed(vae.VariationalAutoencoder):
+    def __init__(self, codings_size=10, seed=None, **kwargs):
+        super().__init__(codings_size, None, **kwargs)
+
+
 @pytest.mark.parametrize("answer, hint", [
     (_NoKlScaling, "divide the KL by 784"),
     (_SummedPixels, "summed the cross-entropy over the pixels"),
@@ -244,9 +278,26 @@ class _NoKlTracker(vae.VariationalAutoencoder):
     (_TrainsInTest, "no gradients, no optimizer"),
     (_NoOptimizerStep, "self.optimizer.apply"),
     (_NoKlTracker, "missing kl_loss"),
+    (_TrackersNeverUpdated, "the trackers were never updated"),
+    (_differentiating(lambda total, reconstruction: ops.sum(total)), "not its sum"),
+    (_differentiating(lambda total, reconstruction: ops.mean(reconstruction)), "not the reconstruction alone"),
+    (_IgnoresSeed, "build_encoder_decoder(codings_size, seed=seed)"),
 ])
 def test_vae_model_mistakes(answer, hint):
     _fails_with("vae_model", answer, hint)
+
+
+def test_vae_model_is_judged_without_the_learner_s_latent_loss_and_parts(monkeypatch):
+    # exercises 2 and 3 wrong (a flipped sign, a stub): the model is still judged on its own, and passes
+    monkeypatch.setattr(vae, "latent_loss", lambda mean, log_var: 0.5 * ops.sum(1 + log_var - ops.exp(log_var)
+                                                                               - mean ** 2, axis=-1))
+
+    def stub(codings_size=10, seed=None):
+        raise NotImplementedError()
+
+    monkeypatch.setattr(vae, "build_encoder_decoder", stub)
+    _passes("vae_model", vae.VariationalAutoencoder)
+    assert vae.build_encoder_decoder is stub  # given back after the probe
 
 
 def test_vae_model_with_other_attribute_names():
@@ -316,10 +367,44 @@ def test_the_interpolation_helper_is_right_by_default():
     (_interpolator(weights=lambda n: np.linspace(0, 1, n + 2)[1:-1]), "include both ends"),
     (_interpolator(weights=lambda n: np.linspace(1, 0, n)), "the first image is image_start's"),
     (_interpolator(weights=lambda n: np.linspace(0, 1, n - 1)), "both ends included"),
-    (_interpolator(weights=lambda n: np.linspace(0, 1, n) ** 2), "encode both images, take codings_mean"),
+    (_interpolator(weights=lambda n: np.linspace(0, 1, n) ** 2), "for w in np.linspace(0, 1, n_steps)"),
+    (_interpolator(weights=lambda n: np.linspace(0, 1, n, endpoint=False)), "stops short of image_end"),
+    (_interpolator(weights=lambda n: np.arange(1, n + 1) / n), "starts after image_start"),
 ])
 def test_interpolate_mistakes(answer, hint):
     _fails_with("vae_interpolate", answer, hint)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the corpus through the real grader
+
+
+def test_two_corpus_cases_get_the_same_verdicts_from_the_grader(tmp_path):
+    # a wrong and a right answer of the accuracy corpus, pasted into the reference notebook's answer cell and graded
+    # in a sandboxed kernel as an instructor grades, must get the verdicts the corpus test gives in-process
+    prelude, cases = accuracy.load_corpus("07_vae")
+    chosen = {"wrong": "half-open weights", "right": "a loop with predict"}
+    chosen = {kind: next(case for case in cases if case.label == label and case.exercise == "vae_interpolate")
+              for kind, label in chosen.items()}
+    reference = nbformat.read(accuracy.ROOT / "solutions" / "notebooks" / "07_vae.ipynb", as_version=4)
+    for student, case in chosen.items():
+        notebook = nbformat.reads(nbformat.writes(reference), as_version=4)
+        [cell] = [cell for cell in notebook.cells if cell.metadata.get("course", {}).get("role") == "answer"
+                  and cell.metadata["course"].get("exercise") == case.exercise]
+        cell.source = case.code
+        (tmp_path / student).mkdir()
+        nbformat.write(notebook, tmp_path / student / "07_vae.ipynb")
+    rows, _ = grade.grade([tmp_path], seed=accuracy.GRADING_SEED)
+    by_key = {(row.student, row.exercise): row for row in rows}
+    for student, case in chosen.items():
+        row, verdict = by_key[student, case.exercise], accuracy.grade_case(case, prelude)
+        assert (row.status, row.score) == (verdict.status, verdict.fraction * row.max_score), json.dumps(
+            [row.message, verdict.message])
+        assert row.message == verdict.message
+        others = [other for (who, _), other in by_key.items() if who == student and other is not row]
+        assert others and all(other.status == "passed" for other in others)  # the rest of the reference notebook
+    assert by_key["wrong", "vae_interpolate"].score == 0 and "stops short" in by_key["wrong", "vae_interpolate"].message
+    assert by_key["right", "vae_interpolate"].status == "passed"
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,27 +1,25 @@
 """Checks for lesson 07, the variational autoencoder. Reference answers: ``solutions/vae.py``.
 
-Randomness is graded by properties that survive it: sample statistics against the distribution the layer must draw
-from (5-sigma tolerances: a right answer fails less than once in 100,000 runs), exact identities that hold for
-every draw (the reparameterization's gradients, total = reconstruction + KL / 784), and repeatability for a seed.
-Never exact pixels of anything random.
+Every point rests on values the learner's code computes from inputs, weights and seeds drawn for this run, compared
+with the reference's values for the same draws: replayed or made-up data earn nothing. Randomness is graded by
+what survives it: sample statistics against the distribution the layer must draw from (5-sigma tolerances: a right
+answer fails less than once in 100,000 runs), exact identities for a known epsilon, repeatability for a seed, and
+codings read back from images through a decoder the probe chose (``_l07_generation.py``).
+
+Each exercise is judged on its own: where an answer uses an earlier one (the encoder its ``Sampling``, the model
+its ``build_encoder_decoder`` and ``latent_loss``), the probe binds the learner's name to the check's stand-in while
+it runs (``_l07_probes.stand_ins``). Structure (layer sizes, activations) only chooses the hint of a failure already
+found. Exercises 4 to 6 live in ``_l07_model.py`` and ``_l07_generation.py``.
 """
 
 import numpy as np
 
+from autograder.checks import _l07_probes as probes
+from autograder.checks._l07_probes import NUM_PIXELS, close as _close, encode as _encode, fmt as _fmt
+from autograder.checks._l07_probes import to_numpy as _numpy
 from autograder.exercise import Exercise, Fail, expect_close, expect_equal
 
 LESSON = "07_vae"
-NUM_PIXELS = 784
-
-
-def _numpy(value):
-    import keras
-
-    return np.asarray(keras.ops.convert_to_numpy(value), dtype=np.float64)
-
-
-def _fmt(array):
-    return np.array2string(np.asarray(array, dtype=np.float64), precision=3)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -51,7 +49,12 @@ class SamplingLayer(Exercise):
         if not isinstance(layer, keras.layers.Layer):
             raise Fail("Sampling(seed=...)", "a keras.layers.Layer", type(layer).__name__,
                        "subclass keras.layers.Layer and call super().__init__(**kwargs)")
-        codings = _numpy(layer([means, log_vars]))
+        try:
+            codings = _numpy(layer([means, log_vars]))
+        except TypeError as error:  # e.g. call(self, mean, log_var): Keras passes one list
+            raise Fail("Sampling(seed=...)([codings_mean, codings_log_var])", "codings",
+                       f"TypeError: {str(error)[:200]}", "call(self, inputs) receives one list: "
+                       "codings_mean, codings_log_var = inputs") from None
         data = {"shape": list(codings.shape), "mean_in": mean_in, "log_var_in": log_var_in}
         if codings.shape != means.shape:
             return data  # verify names the shape mistake
@@ -82,6 +85,11 @@ class SamplingLayer(Exercise):
         data["same_seed_same_draws"] = bool(np.allclose(draw_first, draw_twin))
         data["new_call_new_draws"] = not np.allclose(draw_first, draw_again)
         data["other_seed_other_draws"] = not np.allclose(draw_first, draw_other)
+        # a known epsilon: a layer's codings for zero inputs are its epsilon, and a twin built with the same seed
+        # must then give mean + exp(log_var / 2) * epsilon exactly
+        zeros = np.zeros_like(few[0])
+        data["epsilon"] = _numpy(sampling_class(seed=seed + 2)([zeros, zeros]))
+        data["twin_codings"] = _numpy(sampling_class(seed=seed + 2)(few))
         config = first.get_config()
         data["config_has_seed"] = bool(config.get("seed") == seed)
         data["restored_same_draws"] = bool(np.allclose(_numpy(sampling_class.from_config(config)(few)),
@@ -105,6 +113,8 @@ class SamplingLayer(Exercise):
                        f"correlation {got['max_correlation']:.2f}",
                        "all codings of an example share one epsilon: draw epsilon with shape (batch, codings_size), "
                        "not (batch, 1)")
+        if got["same_seed_same_draws"]:
+            self._verify_known_epsilon(got, expected)
         variance = np.exp(np.asarray(expected["log_var_in"]))
         var_ratio = np.asarray(got["sample_var"]) / variance
         tolerance = 5 * np.sqrt(2 / n)
@@ -115,6 +125,8 @@ class SamplingLayer(Exercise):
                         "not by exp(log_var)")
             elif np.all(np.abs(var_ratio * 12 - 1) < 2 * tolerance):
                 hint = "epsilon must be standard normal (keras.random.normal), not uniform"
+            elif np.all(np.abs(np.asarray(got["sample_mean"]) - expected["log_var_in"]) < 0.2):
+                hint = _SWAPPED
             else:
                 hint = "the codings' variance must be exp(log_var): codings_mean + exp(codings_log_var / 2) * epsilon"
             raise Fail("variance of the codings (over 5,000 draws)", _fmt(variance), _fmt(got["sample_var"]), hint)
@@ -154,14 +166,33 @@ class SamplingLayer(Exercise):
             raise Fail("Sampling.from_config(layer.get_config())", "a layer with the same draws", "other draws",
                        "get_config must return the seed so that a saved layer draws the same noise")
 
+    @staticmethod
+    def _verify_known_epsilon(got, expected):
+        epsilon, codings = np.asarray(got["epsilon"]), np.asarray(got["twin_codings"])
+        mean = np.broadcast_to(expected["mean_in"], codings.shape)
+        log_var = np.broadcast_to(expected["log_var_in"], codings.shape)
+        if epsilon.shape != codings.shape or _close(codings, mean + np.exp(log_var / 2) * epsilon, 1e-4, 1e-5):
+            return
+        for wrong, hint in [
+            (log_var + np.exp(mean / 2) * epsilon, _SWAPPED),
+            (mean + np.exp(log_var) * epsilon, "the spread is exp(log_var): scale epsilon by the standard deviation "
+                                               "exp(log_var / 2), not by exp(log_var)"),
+            (np.exp(log_var / 2) * epsilon, "the codings must be centred on codings_mean: add the mean"),
+        ]:
+            if _close(codings, wrong, 1e-4, 1e-5):
+                break
+        else:
+            hint = "codings = codings_mean + exp(codings_log_var / 2) * epsilon, with epsilon ~ N(0, 1)"
+        raise Fail("codings of a layer whose epsilon is known (its codings for zero inputs)",
+                   "codings_mean + exp(codings_log_var / 2) * epsilon", "other codings", hint)
+
+
+_SWAPPED = ("the inputs come as [codings_mean, codings_log_var], in that order: unpack them as "
+            "codings_mean, codings_log_var = inputs")
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # exercise 2: the latent loss
-
-
-def _kl(mean, log_var, variance=None):
-    variance = np.exp(log_var) if variance is None else variance
-    return -0.5 * np.sum(1 + log_var - variance - mean ** 2, axis=-1)
 
 
 class LatentLoss(Exercise):
@@ -179,21 +210,27 @@ class LatentLoss(Exercise):
         return {"kl": kl, "mean": mean, "log_var": log_var}
 
     def verify(self, got, expected):
+        # the mistakes, as differences from the reference answer's values (the check holds no formula of its own)
         mean, log_var = (np.asarray(expected[key], dtype=np.float64) for key in ("mean", "log_var"))
-        value, reference = np.asarray(got["kl"]), _kl(mean, log_var)
+        value, reference = np.asarray(got["kl"]), np.asarray(expected["kl"], dtype=np.float64)
         if value.shape != reference.shape:
             hint = ("one value per example: sum over the codings only (axis=-1), and do not average over the batch"
                     if value.size < reference.size else "sum over the codings (axis=-1) to get one value per example")
             raise Fail("shape of the latent loss", reference.shape, value.shape, hint)
+        variance = np.exp(log_var)
         mistakes = [
             (-reference, "the sign is flipped: KL = -0.5 * sum(1 + log_var - exp(log_var) - mean**2), never negative"),
             (2 * reference, "the factor 0.5 is missing"),
             (reference / mean.shape[1], "average gives KL / codings_size: sum over the codings instead of the mean"),
-            (_kl(mean, log_var, np.exp(log_var / 2)),
+            (reference + 0.5 * np.sum(np.sqrt(variance) - variance, axis=-1),
              "exp(log_var / 2) is the standard deviation; the formula needs the variance exp(log_var)"),
-            (-0.5 * np.sum(1 + 2 * log_var - np.exp(2 * log_var) - mean ** 2, axis=-1),
+            (reference - 0.5 * np.sum(log_var - variance ** 2 + variance, axis=-1),
              "you treated the input as log(std); it is the log-variance: 1 + log_var - exp(log_var) - mean**2"),
-            (-0.5 * np.sum(1 + log_var - np.exp(log_var) - mean, axis=-1), "square the mean: mean**2"),
+            (reference - 0.5 * np.sum(mean ** 2 - mean, axis=-1), "square the mean: mean**2"),
+            (reference + mean.shape[1] / 2, "the 1 + term is missing: -0.5 * sum(1 + log_var - exp(log_var) - "
+                                            "mean**2)"),
+            (reference + np.sum(log_var, axis=-1),
+             "the sign of log_var is wrong: 1 + log_var - exp(log_var) - mean**2"),
         ]
         for wrong, hint in mistakes:
             if np.allclose(value, wrong, rtol=1e-4, atol=1e-5) and not np.allclose(wrong, reference):
@@ -206,436 +243,150 @@ class LatentLoss(Exercise):
 # exercise 3: the encoder and the decoder
 
 
-_DECODER_DENSE = [[100, "selu"], [150, "selu"], [784, "sigmoid"]]
-
-
 def _dense_layers(model):
+    """``[units, activation]`` of each Dense layer, an activation layer right after it counted as its own (hints)."""
     import keras
 
     found = []
-    for layer in model._flatten_layers(include_self=False) if hasattr(model, "_flatten_layers") else model.layers:
+    layers = model._flatten_layers(include_self=False) if hasattr(model, "_flatten_layers") else model.layers
+    for layer in layers:
         if isinstance(layer, keras.layers.Dense):
-            activation = getattr(layer.activation, "__name__", str(layer.activation))
-            found.append([int(layer.units), activation])
+            found.append([int(layer.units), getattr(layer.activation, "__name__", str(layer.activation))])
+        elif isinstance(layer, keras.layers.Activation) and found and found[-1][1] == "linear":
+            found[-1][1] = getattr(layer.activation, "__name__", str(layer.activation))
     return found
 
 
-def _producer_name(model, index):
-    """Class name of the layer that makes a functional model's output ``index`` (None if unknown)."""
-    try:
-        return type(model.outputs[index]._keras_history.operation).__name__
-    except (AttributeError, IndexError, TypeError):
-        return None
+def _expect_models(parts, what="build_encoder_decoder()"):
+    import keras
+
+    if not isinstance(parts, (tuple, list)) or len(parts) != 2:
+        raise Fail(f"the value of {what}", "a tuple (encoder, decoder)", type(parts).__name__,
+                   "end the function with `return encoder, decoder`")
+    for label, model in zip(("encoder", "decoder"), parts):
+        if not isinstance(model, keras.Model):
+            raise Fail(f"the {label}", "a keras.Model", type(model).__name__,
+                       "make each part a model: keras.Model(inputs, outputs)")
+    return parts
+
+
+_ENCODER_RECIPE = "Flatten, Dense(150, selu), Dense(100, selu), then two Dense(codings_size) heads"
+_DECODER_RECIPE = "Dense(100, selu), Dense(150, selu), Dense(784, sigmoid), then Reshape((28, 28))"
 
 
 class EncoderDecoder(Exercise):
+    """Both parts are run with weights the probe sets (by shape, in order) on inputs it draws, and compared with the
+    reference's outputs; the learner's ``Sampling`` is replaced by one whose epsilon is known, so that the codings
+    are exact numbers and a wrong exercise 1 costs nothing here."""
+
     name = "vae_encoder_decoder"
     title = "variational encoder and decoder"
     answer = "solutions.vae:build_encoder_decoder"
     points = 2
-    codings_size = 4
+    codings_size, batch = 4, 32
 
     def probe(self, build, rng):
-        import keras
-
-        seed = int(rng.integers(1, 100_000))
-        parts = build(codings_size=self.codings_size, seed=seed)
-        if not isinstance(parts, (tuple, list)) or len(parts) != 2:
-            raise Fail("return value", "a tuple (encoder, decoder)", type(parts).__name__,
-                       "end the function with `return encoder, decoder`")
-        encoder, decoder = parts
-        for label, model in (("encoder", encoder), ("decoder", decoder)):
-            if not isinstance(model, keras.Model):
-                raise Fail(f"the {label}", "a keras.Model", type(model).__name__,
-                           "make each part a model: keras.Model(inputs, outputs)")
-        images = rng.uniform(size=(5, 28, 28)).astype("float32")
-        outputs = encoder(images)
-        if not isinstance(outputs, (tuple, list)) or len(outputs) != 3:
-            count = len(outputs) if isinstance(outputs, (list, tuple)) else 1
-            raise Fail("the encoder's outputs", "[codings_mean, codings_log_var, codings]",
-                       f"{type(outputs).__name__} of length {count}",
-                       "build it as keras.Model(inputs, [codings_mean, codings_log_var, codings])")
-        mean, log_var, codings = (_numpy(output) for output in outputs)
-        twin_mean, twin_log_var, twin_codings = (_numpy(output) for output in
-                                                 build(codings_size=self.codings_size, seed=seed)[0](images))
-        decoded = _numpy(decoder(mean))
-        default_encoder, default_decoder = build()
-        layers = encoder._flatten_layers(include_self=False) if hasattr(encoder, "_flatten_layers") else []
-        return {
-            "shapes": [list(mean.shape), list(log_var.shape), list(codings.shape)],
-            "codings_equal_mean": bool(np.allclose(codings, mean)),
-            # judged on structure too, so that a faulty Sampling layer (exercise 1) costs only exercise 1
-            "codings_from_sampling": _producer_name(encoder, 2) == "Sampling",
-            "seed_given_to_a_layer": any(getattr(layer, "seed", None) == seed for layer in layers),
-            "epsilon": (codings - mean) / np.exp(log_var / 2),
-            "twin_epsilon": (twin_codings - twin_mean) / np.exp(twin_log_var / 2),
-            "decoded_shape": list(decoded.shape),
-            "decoded_range": [float(decoded.min()), float(decoded.max())],
-            "encoder_dense": _dense_layers(encoder),
-            "decoder_dense": _dense_layers(decoder),
-            "default_params": [int(default_encoder.count_params()), int(default_decoder.count_params())],
-            "default_codings_size": int(default_decoder.input_shape[-1]),
-        }
+        seed, key = int(rng.integers(1, 100_000)), int(rng.integers(2**31))
+        images = rng.uniform(size=(self.batch, 28, 28)).astype("float32")
+        codings_in = rng.normal(size=(self.batch, self.codings_size)).astype("float32")
+        noise_layers = []
+        with probes.stand_ins(probes.namespaces_of(build), Sampling=probes.known_noise_class((key,), noise_layers)):
+            encoder, decoder = _expect_models(build(codings_size=self.codings_size, seed=seed))
+            default_encoder, _ = _expect_models(build())
+        _encode(encoder, images)  # builds a model made without keras.Input, before its weights are set
+        data = {"encoder_shapes": probes.assign_weights(encoder, key, 1), "encoder_dense": _dense_layers(encoder)}
+        data["mean"], data["log_var"], data["codings"] = _encode(encoder, images)
+        ours = [layer for layer in noise_layers if layer.epsilon is not None]
+        data["epsilon"] = ours[0].epsilon[: self.batch] if ours else None  # None: the codings come from elsewhere
+        data["sampling_seeds"] = [layer.seed if isinstance(layer.seed, int) else None for layer in noise_layers[:1]]
+        decoder(codings_in)  # builds a Sequential decoder made without keras.Input
+        data.update(decoder_shapes=probes.assign_weights(decoder, key, 2), decoder_dense=_dense_layers(decoder))
+        decoded = _numpy(decoder(codings_in))
+        data["decoded_shape"] = list(decoded.shape)
+        data["decoded_range"] = [float(decoded.min()), float(decoded.max())]
+        if decoded.size == self.batch * NUM_PIXELS:  # 8 random projections of each image: enough to compare
+            data["decoded"] = decoded.reshape(self.batch, -1) @ probes.stream(key, 3).normal(size=(NUM_PIXELS, 8))
+        _encode(default_encoder, images)
+        probes.assign_weights(default_encoder, key, 4)
+        data["default_mean"] = _encode(default_encoder, images)[0]
+        data["default_codings_size"] = int(np.shape(data["default_mean"])[-1])
+        return data
 
     def verify(self, got, expected):
-        size = [5, self.codings_size]
-        expect_equal("shapes of [codings_mean, codings_log_var, codings]", got["shapes"], [size] * 3,
+        size = [self.batch, self.codings_size]
+        expect_equal("shapes of [codings_mean, codings_log_var, codings]",
+                     [list(np.shape(got[key])) for key in ("mean", "log_var", "codings")], [size] * 3,
                      "the two heads are Dense(codings_size) layers on the last hidden layer, and the codings come "
-                     "from Sampling()([codings_mean, codings_log_var])")
-        if got["codings_equal_mean"] and not got["codings_from_sampling"]:
-            raise Fail("the encoder's third output", "sampled codings", "the codings mean",
-                       "the third output is Sampling(seed=seed)([codings_mean, codings_log_var])")
-        expect_equal("decoder output shape", got["decoded_shape"], [5, 28, 28],
+                     "from Sampling(seed=seed)([codings_mean, codings_log_var])")
+        if not _close(got["mean"], expected["mean"], 1e-3, 1e-4):
+            raise Fail("codings_mean with weights set by the check", "the book's encoder's values", "other values",
+                       self._encoder_hint(got, expected))
+        if not _close(got["log_var"], expected["log_var"], 1e-3, 1e-4):
+            heads = [activation for units, activation in got["encoder_dense"][-2:]]
+            raise Fail("codings_log_var with weights set by the check", "the book's encoder's values", "other values",
+                       "leave both heads without activation: a mean and a log-variance can be any real number"
+                       if any(activation != "linear" for activation in heads) else
+                       "codings_log_var is a second Dense(codings_size) head on the last hidden layer, like the mean")
+        self._verify_codings(got, expected)
+        expect_equal("decoder output shape", got["decoded_shape"], [self.batch, 28, 28],
                      "end the decoder with Dense(28 * 28, activation='sigmoid') and Reshape((28, 28))")
         low, high = got["decoded_range"]
         if low < 0 or high > 1:
             raise Fail("decoded pixel range", "[0, 1]", f"[{low:.3g}, {high:.3g}]",
                        "the decoder's last Dense layer needs activation='sigmoid' (pixels are in [0, 1])")
-        encoder_dense, decoder_dense = got["encoder_dense"], got["decoder_dense"]
-        activations = [activation for _, activation in encoder_dense + decoder_dense]
-        if "relu" in activations or "elu" in activations:
-            raise Fail("hidden activations", "selu", ", ".join(activations),
-                       "the book uses SELU in the hidden layers: activation='selu'")
-        heads = [row for row in encoder_dense if row[0] == self.codings_size]
-        if len(heads) == 2 and any(activation != "linear" for _, activation in heads):
-            raise Fail("activations of the mean and log-variance heads", "none (linear)",
-                       ", ".join(activation for _, activation in heads),
-                       "leave both heads without activation: a mean and a log-variance can be any real number")
-        expected_encoder = [[150, "selu"], [100, "selu"], [self.codings_size, "linear"],
-                            [self.codings_size, "linear"]]
-        expect_equal("the encoder's Dense layers [units, activation]", encoder_dense, expected_encoder,
-                     "Flatten, Dense(150, selu), Dense(100, selu), then two Dense(codings_size) heads")
-        expect_equal("the decoder's Dense layers [units, activation]", decoder_dense, _DECODER_DENSE,
-                     "Dense(100, selu), Dense(150, selu), Dense(784, sigmoid), then Reshape((28, 28))")
-        expect_equal("default codings_size", got["default_codings_size"], expected["default_codings_size"],
-                     "keep the book's default: codings_size=10")
-        expect_equal("parameters of the default encoder and decoder", got["default_params"],
-                     expected["default_params"], "keep the book's sizes and the biases")
-        if not got["seed_given_to_a_layer"] and not np.allclose(got["epsilon"], got["twin_epsilon"], atol=1e-4):
-            raise Fail("two encoders built with the same seed", "the same noise", "different noise",
-                       "pass the seed on to the Sampling layer: Sampling(seed=seed)")
+        if not _close(got.get("decoded"), expected["decoded"], 1e-3, 1e-4):
+            raise Fail("decoded images with weights set by the check", "the book's decoder's values", "other values",
+                       self._structure_hint(got["decoder_shapes"], expected["decoder_shapes"], got["decoder_dense"],
+                                            _DECODER_RECIPE))
+        if not _close(got["default_mean"], expected["default_mean"], 1e-3, 1e-4):
+            raise Fail("codings_mean of build_encoder_decoder() (the default arguments)", "the book's values",
+                       f"{np.shape(got['default_mean'])[-1]} codings",
+                       "keep the book's default: codings_size=10" if got["default_codings_size"] != 10 else
+                       "the defaults must build the same encoder as explicit arguments")
 
+    def _verify_codings(self, got, expected):
+        codings, mean, log_var = (np.asarray(got[key]) for key in ("codings", "mean", "log_var"))
+        if got["epsilon"] is None:  # codings drawn without a Sampling layer: judged by their distribution
+            noise = (codings - mean) / np.exp(log_var / 2)
+            if np.max(np.abs(codings - mean)) < 1e-6 or abs(noise.mean()) > 5 / np.sqrt(noise.size) or \
+                    abs(noise.var() - 1) > 5 * np.sqrt(2 / noise.size):
+                raise Fail("the encoder's third output", "codings drawn from N(codings_mean, exp(codings_log_var))",
+                           "other codings", "the third output is Sampling(seed=seed)([codings_mean, codings_log_var])")
+            return
+        if _close(codings, expected["codings"], 1e-3, 1e-4):
+            return
+        epsilon = np.asarray(got["epsilon"])
+        if _close(codings, mean, 1e-4, 1e-5):
+            hint = "the third output is Sampling(seed=seed)([codings_mean, codings_log_var]), not the mean"
+        elif _close(codings, log_var + np.exp(mean / 2) * epsilon, 1e-3, 1e-4):
+            hint = ("the Sampling layer gets [codings_mean, codings_log_var], in that order: "
+                    "Sampling(seed=seed)([codings_mean, codings_log_var])")
+        elif got["sampling_seeds"] != expected["sampling_seeds"]:
+            hint = "pass the seed on to the Sampling layer: Sampling(seed=seed)"
+        else:
+            hint = "the codings are Sampling(seed=seed)([codings_mean, codings_log_var])"
+        raise Fail("codings, with a Sampling layer whose epsilon the check knows", "codings_mean + exp(codings_log_var"
+                   " / 2) * epsilon", "other codings", hint)
 
-# ---------------------------------------------------------------------------------------------------------------
-# exercise 4: the VAE model
-
-
-def _fixed_encoder(rng, codings_size):
-    """An encoder whose codings are its mean (log-variance -40: no noise), to make a VAE's losses exact."""
-    import keras
-
-    inputs = keras.Input(shape=(28, 28))
-    flat = keras.layers.Flatten()(inputs)
-    mean_layer = keras.layers.Dense(codings_size)
-    log_var_layer = keras.layers.Dense(codings_size, kernel_initializer="zeros",
-                                       bias_initializer=keras.initializers.Constant(-40.0))
-    mean, log_var = mean_layer(flat), log_var_layer(flat)
-    codings = keras.layers.Identity()(mean)
-    mean_layer.set_weights([rng.normal(0, 0.05, size=(784, codings_size)).astype("float32"),
-                            rng.normal(0, 0.5, size=codings_size).astype("float32")])
-    return keras.Model(inputs, [mean, log_var, codings], name="fixed_encoder")
-
-
-def _weights(model):
-    return [np.array(weight) for weight in model.get_weights()]
-
-
-def _changed(before, after):
-    return any(a.shape != b.shape or not np.allclose(a, b) for a, b in zip(before, after))
-
-
-class VaeModel(Exercise):
-    name = "vae_model"
-    title = "VariationalAutoencoder model (train_step, test_step, metrics)"
-    answer = "solutions.vae:VariationalAutoencoder"
-    points = 3
-    codings_size = 3
-    batch = 16
-
-    def probe(self, vae_class, rng):
-        import keras
-
-        images = rng.uniform(size=(self.batch, 28, 28)).astype("float32")
-        seed = int(rng.integers(1, 100_000))
-        model = vae_class(codings_size=self.codings_size, seed=seed)
-        for part in ("encoder", "decoder"):
-            found = getattr(model, part, None)
-            if not isinstance(found, keras.Model):
-                raise Fail(f"the model's `{part}` attribute", "a keras.Model", type(found).__name__,
-                           "keep the two parts as self.encoder and self.decoder "
-                           "(self.encoder, self.decoder = build_encoder_decoder(codings_size, seed=seed))")
-        model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2))
-        encoder_before, decoder_before = _weights(model.encoder), _weights(model.decoder)
-        history = model.fit(images, epochs=1, batch_size=self.batch, verbose=0).history
-        data = {
-            "metric_names": sorted(metric.name for metric in model.metrics),
-            "train_logs": {key: float(values[-1]) for key, values in history.items()},
-            "encoder_changed": _changed(encoder_before, _weights(model.encoder)),
-            "decoder_changed": _changed(decoder_before, _weights(model.decoder)),
-        }
-        weights_after_fit = _weights(model)
-        try:
-            logs = model.evaluate(images, batch_size=self.batch, verbose=0, return_dict=True)
-        except Exception as error:  # the default test_step cannot compute this model's loss
-            raise Fail("model.evaluate(images)", "the three losses", f"{type(error).__name__}: {str(error)[:200]}",
-                       "override test_step too: the same losses as train_step, without gradients, so validation "
-                       "works")
-        data["eval_logs"] = {key: float(value) for key, value in logs.items()}
-        data["evaluate_changed_weights"] = _changed(weights_after_fit, _weights(model))
-
-        # the losses, exactly: a fresh model whose encoder has (practically) no noise
-        exact = vae_class(codings_size=self.codings_size, seed=seed)
-        exact.encoder = _fixed_encoder(rng, self.codings_size)
-        exact.compile(optimizer=keras.optimizers.Adam())
-        logs = exact.test_step(keras.ops.convert_to_tensor(images))  # eagerly: evaluate() already ran it in a graph
-        mean, log_var, _ = (_numpy(output) for output in exact.encoder(images))
-        decoded = np.clip(_numpy(exact.decoder(mean)).reshape(self.batch, -1), 1e-7, 1 - 1e-7)
-        pixels = images.reshape(self.batch, -1).astype(np.float64)
-        bce = -(pixels * np.log(decoded) + (1 - pixels) * np.log(1 - decoded))
-        data["exact_logs"] = {key: float(_numpy(value)) for key, value in dict(logs).items()}
-        data["exact_bce_mean"] = float(bce.mean())
-        data["exact_bce_sum"] = float(bce.sum(axis=1).mean())
-        data["exact_mse"] = float(np.mean((pixels - decoded) ** 2))
-        data["exact_kl"] = float(_kl(mean, log_var).mean())
-
-        default = vae_class()
-        data["default_params"] = [int(default.encoder.count_params()), int(default.decoder.count_params())]
-        return data
-
-    def verify(self, got, expected):
-        missing = sorted({"loss", "reconstruction_loss", "kl_loss"} - set(got["metric_names"]))
-        if missing:
-            raise Fail("metric trackers", "loss, reconstruction_loss and kl_loss", ", ".join(got["metric_names"]),
-                       f"missing {', '.join(missing)}: create keras.metrics.Mean(name=...) trackers in __init__ and "
-                       "list them in the metrics property")
-        if not got["encoder_changed"] and not got["decoder_changed"]:
-            raise Fail("weights after one training step", "changed", "unchanged",
-                       "compute the gradients of the loss with tf.GradientTape and apply them: "
-                       "self.optimizer.apply(gradients, self.trainable_weights)")
-        if not got["encoder_changed"] or not got["decoder_changed"]:
-            part = "encoder" if not got["encoder_changed"] else "decoder"
-            raise Fail(f"the {part}'s weights after one training step", "changed", "unchanged",
-                       "take the gradients with respect to all of the model's weights, self.trainable_weights "
-                       "(the encoder's and the decoder's)")
-        if got["evaluate_changed_weights"]:
-            raise Fail("weights after evaluate()", "unchanged", "changed",
-                       "test_step computes and tracks the losses only: no gradients, no optimizer")
-        for label in ("train_logs", "eval_logs", "exact_logs"):
-            missing = sorted({"loss", "reconstruction_loss", "kl_loss"} - set(got[label]))
-            if missing:
-                raise Fail(f"the logs of {'fit' if label == 'train_logs' else 'evaluate'}",
-                           "loss, reconstruction_loss, kl_loss", ", ".join(sorted(got[label])),
-                           "return {metric.name: metric.result() for metric in self.metrics} from train_step and "
-                           "test_step")
-        logs = got["exact_logs"]
-        reconstruction, kl = logs["reconstruction_loss"], logs["kl_loss"]
-        if not np.isclose(reconstruction, got["exact_bce_mean"], rtol=2e-3):
-            hint = "binary cross-entropy between the images and the reconstructions, averaged over the pixels"
-            if np.isclose(reconstruction, got["exact_bce_sum"], rtol=2e-3):
-                hint = "you summed the cross-entropy over the pixels: the book averages it over the 784 pixels"
-            elif np.isclose(reconstruction, got["exact_mse"], rtol=2e-3):
-                hint = "that is the mean squared error: use binary cross-entropy, as the book does"
-            raise Fail("reconstruction_loss (with noise-free codings)", f"{got['exact_bce_mean']:.6g}",
-                       f"{reconstruction:.6g}", hint)
-        if not np.isclose(kl, got["exact_kl"], rtol=2e-3):
-            hint = "kl_loss is latent_loss(codings_mean, codings_log_var) averaged over the batch (nats per image)"
-            if np.isclose(kl, got["exact_kl"] / NUM_PIXELS, rtol=2e-3):
-                hint = "kl_loss should track the KL itself (nats per image); divide by 784 only in the total loss"
-            elif np.isclose(kl, got["exact_kl"] * self.batch, rtol=2e-3):
-                hint = "average the KL over the batch, do not sum it"
-            raise Fail("kl_loss (with a known encoder)", f"{got['exact_kl']:.6g}", f"{kl:.6g}", hint)
-        for label, where in (("train_logs", "fit"), ("eval_logs", "evaluate"), ("exact_logs", "evaluate")):
-            self._verify_total(got[label], where)
-        expect_equal("parameters of the default model's encoder and decoder", got["default_params"],
-                     expected["default_params"], "the defaults are the book's: codings_size=10, 150-100 / 100-150")
+    def _encoder_hint(self, got, expected):
+        heads = got["encoder_dense"][-2:]
+        if got["encoder_shapes"] == expected["encoder_shapes"] and any(act != "linear" for _, act in heads):
+            return "leave both heads without activation: a mean and a log-variance can be any real number"
+        return self._structure_hint(got["encoder_shapes"], expected["encoder_shapes"], got["encoder_dense"],
+                                    _ENCODER_RECIPE)
 
     @staticmethod
-    def _verify_total(logs, where):
-        total, reconstruction, kl = logs["loss"], logs["reconstruction_loss"], logs["kl_loss"]
-        target = reconstruction + kl / NUM_PIXELS
-        if np.isclose(total, target, rtol=1e-4, atol=1e-6):
-            return
-        if np.isclose(total, reconstruction + kl, rtol=1e-4):
-            hint = "divide the KL by 784 (the number of pixels) in the total loss, as the book does"
-        elif np.isclose(total, reconstruction, rtol=1e-4):
-            hint = "the total loss must include the KL: reconstruction_loss + kl_loss / 784"
-        else:
-            hint = "loss = reconstruction_loss + kl_loss / 784, all three averaged over the same images"
-        raise Fail(f"loss = reconstruction_loss + kl_loss / 784 (in {where})", f"{target:.6g}", f"{total:.6g}", hint)
+    def _structure_hint(shapes, expected_shapes, dense, recipe):
+        """The likely cause of outputs that differ: sizes, then activations (structure only names the mistake)."""
+        if shapes != expected_shapes:
+            return f"the layers' sizes differ from the book's: {recipe}"
+        activations = [activation for _, activation in dense]
+        if any(activation in ("relu", "elu", "tanh", "leaky_relu", "gelu") for activation in activations):
+            return f"the book uses SELU in the hidden layers: activation='selu' ({recipe})"
+        return recipe
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# exercise 5: generating images
-
-
-def _linear_decoder(rng, codings_size, scale=0.3):
-    """A decoder sigmoid(codings @ W + b) whose codings can be recovered from its images by least squares."""
-    import keras
-
-    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(784, activation="sigmoid"),
-                                keras.layers.Reshape((28, 28))], name="probe_decoder")
-    kernel = rng.normal(0, scale, size=(codings_size, 784))
-    bias = rng.normal(0, scale, size=784)
-    decoder.set_weights([kernel.astype("float32"), bias.astype("float32")])
-    return decoder, kernel, bias
-
-
-def _recover_codings(images, kernel, bias):
-    """Least-squares codings of images made by a linear decoder, and the largest residual (in logits)."""
-    flat = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
-    codings, residual = np.zeros((len(flat), kernel.shape[0])), 0.0
-    for index, pixels in enumerate(flat):
-        usable = (pixels > 1e-4) & (pixels < 1 - 1e-4)  # saturated pixels carry no usable logit
-        if usable.sum() < 2 * kernel.shape[0]:
-            return None, np.inf
-        logits = np.log(pixels[usable] / (1 - pixels[usable])) - bias[usable]
-        solution, *_ = np.linalg.lstsq(kernel[:, usable].T, logits, rcond=None)
-        codings[index] = solution
-        residual = max(residual, float(np.max(np.abs(kernel[:, usable].T @ solution - logits))))
-    return codings, residual
-
-
-class GenerateImages(Exercise):
-    name = "vae_generate"
-    title = "generating images from random codings"
-    answer = "solutions.vae:generate_images"
-    points = 2
-    codings_size, num_images = 4, 400
-
-    def probe(self, generate, rng):
-        decoder, kernel, bias = _linear_decoder(rng, self.codings_size)
-        seed = int(rng.integers(1, 100_000))
-        images = np.asarray(generate(decoder, self.num_images, seed), dtype=np.float64)
-        data = {"shape": list(images.shape)}
-        if images.shape != (self.num_images, 28, 28):
-            return data
-        again = np.asarray(generate(decoder, self.num_images, seed), dtype=np.float64)
-        other = np.asarray(generate(decoder, self.num_images, seed + 1), dtype=np.float64)
-        codings, residual = _recover_codings(images, kernel, bias)
-        data.update({
-            "range": [float(images.min()), float(images.max())],
-            "same_seed_same_images": bool(np.allclose(images, again)),
-            "other_seed_other_images": not np.allclose(images, other),
-            "distinct_images": int(len(np.unique(np.round(images.reshape(len(images), -1), 6), axis=0))),
-            "residual": residual,
-            "codings_mean": None if codings is None else codings.mean(axis=0),
-            "codings_std": None if codings is None else codings.std(axis=0),
-        })
-        return data
-
-    def verify(self, got, expected):
-        n = self.num_images
-        expect_equal("shape of the images", got["shape"], [n, 28, 28],
-                     "return n_images images of 28 x 28: decode codings of shape (n_images, codings_size)")
-        low, high = got["range"]
-        if low < 0 or high > 1:
-            raise Fail("pixel range", "[0, 1]", f"[{low:.3g}, {high:.3g}]",
-                       "return the decoder's outputs as they are (its sigmoid keeps them in [0, 1])")
-        if got["distinct_images"] < n:
-            raise Fail("number of different images", n, got["distinct_images"],
-                       "draw different codings for each image: keras.random.normal((n_images, codings_size), ...)")
-        if got["residual"] > 1e-2 or got["codings_mean"] is None:
-            raise Fail("images made by the decoder", "decoder(codings) for some codings",
-                       "images the decoder cannot produce",
-                       "return decoder(codings) (or decoder.predict(codings)) without changing the pixels")
-        if not got["same_seed_same_images"]:
-            raise Fail("two calls with the same seed", "the same images", "different images",
-                       "pass the integer seed to keras.random.normal(..., seed=seed): the same seed must give the "
-                       "same images")
-        if not got["other_seed_other_images"]:
-            raise Fail("two calls with different seeds", "different images", "the same images",
-                       "the seed argument is ignored: draw the codings with seed=seed")
-        mean, std = np.asarray(got["codings_mean"]), np.asarray(got["codings_std"])
-        if np.any(np.abs(mean) > 5 / np.sqrt(n)) or np.any(np.abs(std - 1) > 5 / np.sqrt(2 * n)):
-            hint = "draw the codings from the prior, the standard normal: keras.random.normal"
-            if np.allclose(mean, 0.5, atol=0.1) and np.allclose(std, np.sqrt(1 / 12), atol=0.05):
-                hint = "those codings are uniform in [0, 1]: the prior is the standard normal (keras.random.normal)"
-            raise Fail("mean and standard deviation of the codings behind the images", "about 0 and 1",
-                       f"{_fmt(mean)} and {_fmt(std)}", hint)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# exercise 6: semantic interpolation
-
-
-def _probe_encoder(rng, codings_size):
-    """A small variational encoder with known weights and its own seeded noise."""
-    import keras
-
-    class _Noise(keras.layers.Layer):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.seed_generator = keras.random.SeedGenerator(1234)
-
-        def call(self, inputs):
-            mean, log_var = inputs
-            return mean + keras.ops.exp(log_var / 2) * keras.random.normal(keras.ops.shape(mean),
-                                                                           seed=self.seed_generator)
-
-    inputs = keras.Input(shape=(28, 28))
-    flat = keras.layers.Flatten()(inputs)
-    # a nonlinear mean, so that mixing the inputs differs from mixing the codings
-    mean_layer = keras.layers.Dense(codings_size, activation="tanh")
-    log_var_layer = keras.layers.Dense(codings_size)
-    mean, log_var = mean_layer(flat), log_var_layer(flat)
-    encoder = keras.Model(inputs, [mean, log_var, _Noise()([mean, log_var])], name="probe_encoder")
-    mean_layer.set_weights([rng.normal(0, 0.1, size=(784, codings_size)).astype("float32"),
-                            np.zeros(codings_size, "float32")])
-    log_var_layer.set_weights([np.zeros((784, codings_size), "float32"), np.zeros(codings_size, "float32")])
-    return encoder
-
-
-class InterpolateImages(Exercise):
-    name = "vae_interpolate"
-    title = "semantic interpolation"
-    answer = "solutions.vae:interpolate_images"
-    points = 2
-    codings_size, n_steps = 3, 5
-
-    def probe(self, interpolate, rng):
-        encoder = _probe_encoder(rng, self.codings_size)
-        decoder, _, _ = _linear_decoder(rng, self.codings_size, scale=0.5)
-        start, end = rng.uniform(size=(2, 28, 28)).astype("float32")
-        images = np.asarray(interpolate(encoder, decoder, start, end, self.n_steps), dtype=np.float64)
-        again = np.asarray(interpolate(encoder, decoder, start, end, self.n_steps), dtype=np.float64)
-        # what the common mistakes give, to name them
-        mean = _numpy(encoder(np.stack([start, end]))[0])
-        ends = _numpy(decoder(mean))
-        weights = np.linspace(0, 1, self.n_steps)[:, None, None]
-        inner = np.linspace(0, 1, self.n_steps + 2)[1:-1, None]
-        mistakes = {
-            "pixel_mix": (1 - weights) * ends[0] + weights * ends[1],
-            "input_mix": (1 - weights) * start + weights * end,
-            "encoded_input_mix": _numpy(decoder(encoder(((1 - weights) * start + weights * end).astype("float32"))[0])),
-            "no_ends": _numpy(decoder(((1 - inner) * mean[0] + inner * mean[1]).astype("float32"))),
-        }
-        return {
-            "images": images.astype("float32"),
-            "repeatable": bool(images.shape == again.shape and np.allclose(images, again)),
-            "mistakes": [key for key, wrong in mistakes.items()
-                         if images.shape == wrong.shape and np.allclose(images, wrong, atol=1e-4)],
-        }
-
-    def verify(self, got, expected):
-        images = np.asarray(got["images"])
-        expect_equal("shape of the row of images", list(images.shape), [self.n_steps, 28, 28],
-                     "n_steps images, both ends included: weights np.linspace(0, 1, n_steps)")
-        if not got["repeatable"]:
-            raise Fail("two calls on the same images", "the same row", "a different row",
-                       "interpolate between the codings means (the encoder's first output), not the sampled codings")
-        for key, hint in [("pixel_mix", "you mixed the decoded pixels: mix the codings, then decode each mix"),
-                          ("input_mix", "you mixed the input images: encode them, mix the codings, then decode"),
-                          ("encoded_input_mix", "you encoded mixes of the input images: encode the two images, "
-                                                "then mix their codings"),
-                          ("no_ends", "include both ends: the weights are np.linspace(0, 1, n_steps)")]:
-            if key in got["mistakes"]:
-                raise Fail("interpolated images", "decoded mixes of the two codings", "another row", hint)
-        if np.allclose(images[::-1], expected["images"], atol=1e-4):
-            raise Fail("order of the row", "from image_start to image_end", "the reverse",
-                       "the first image is image_start's (weight 0 on image_end)")
-        expect_close("interpolated images", images, expected["images"], rtol=1e-3, atol=1e-4,
-                     hint="encode both images, take codings_mean, mix (1 - w) * start + w * end for "
-                          "w in np.linspace(0, 1, n_steps), decode the mixes")
-
+from autograder.checks._l07_generation import GenerateImages, InterpolateImages  # noqa: E402 (exercises 5, 6)
+from autograder.checks._l07_model import VaeModel  # noqa: E402 (exercise 4)
 
 EXERCISES = [SamplingLayer(), LatentLoss(), EncoderDecoder(), VaeModel(), GenerateImages(), InterpolateImages()]
