@@ -276,8 +276,8 @@ def plan(lessons=None, give=()):
         files[f"lessons/{lesson}.ipynb"] = nbformat.writes(build.build_notebook(lesson, "student", give=given)) + "\n"
         files[f"autograder/expected/{lesson}.json"] = generated[build.EXPECTED_DIR / f"{lesson}.json"]
     modules = checks.lesson_modules()
-    runtime = list(RUNTIME_FILES) + [pathlib.Path(modules[lesson].__file__).relative_to(ROOT).as_posix()
-                                     for lesson in lessons]
+    runtime = list(RUNTIME_FILES) + [path.relative_to(ROOT).as_posix() for lesson in lessons
+                                     for path in _check_files(pathlib.Path(modules[lesson].__file__))]
     helpers, _ = helper_modules()
     for relative in runtime + [path.relative_to(ROOT).as_posix() for path in helpers]:
         files[relative] = (ROOT / relative).read_text(encoding="utf-8")
@@ -289,6 +289,11 @@ def plan(lessons=None, give=()):
     _check_imports(files)
     _check_leaks(files, given)
     return files
+
+
+def _check_files(module_path):
+    """A lesson's check module ``lNN_topic.py`` and the private modules it splits into (``_lNN_*.py``)."""
+    return [module_path, *sorted(module_path.parent.glob(f"_{module_path.name[:3]}_*.py"))]
 
 
 def _check_leaks(files, given):
