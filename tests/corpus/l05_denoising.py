@@ -7,6 +7,30 @@ import numpy as np
 import keras
 """
 
+# The reference's shape as learners write it; each wrong case below changes one thing.
+_DAE = """
+def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
+    if noise == "gaussian":
+        noise_layer = keras.layers.GaussianNoise(noise_level, seed=seed)
+    else:
+        noise_layer = keras.layers.Dropout(noise_level, seed=seed)
+    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), noise_layer,
+                                keras.layers.Dense(100, activation="relu"),
+                                keras.layers.Dense(codings_size, activation="relu")])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
+                                keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+"""
+_ERRORS = """
+def denoising_errors(autoencoder, images, noise_levels, seed=42):
+    rng = np.random.default_rng(seed)
+    errors = []
+    for level in noise_levels:
+        noisy = images + rng.normal(0, level, size=images.shape)
+        errors.append(np.mean(np.square(autoencoder.predict(noisy, verbose=0) - images)))
+    return np.array(errors)
+"""
+
 CASES = [
     # ---------------------------------------------------------------------------------------------------------
     # denoising_autoencoder: right in other styles
@@ -65,63 +89,21 @@ def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=
     return encoder, decoder, autoencoder
 """),
     # denoising_autoencoder: wrong
-    Case("denoising_autoencoder", "wrong", "the variance passed to GaussianNoise", """
-def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
-    if noise == "gaussian":
-        noise_layer = keras.layers.GaussianNoise(noise_level ** 2, seed=seed)  # variance sigma^2
-    else:
-        noise_layer = keras.layers.Dropout(noise_level, seed=seed)
-    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), noise_layer,
-                                keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(codings_size, activation="relu")])
-    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-""", hint="not its square"),
-    Case("denoising_autoencoder", "wrong", "keep probability passed as Dropout's rate", """
-def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
-    if noise == "gaussian":
+    Case("denoising_autoencoder", "wrong", "the variance passed to GaussianNoise", _DAE.replace(
+        "GaussianNoise(noise_level,", "GaussianNoise(noise_level ** 2,"), hint="not its square"),
+    Case("denoising_autoencoder", "wrong", "keep probability passed as Dropout's rate", _DAE.replace(
+        "Dropout(noise_level,", "Dropout(1 - noise_level,"), hint="fraction of inputs dropped, not kept"),
+    Case("denoising_autoencoder", "wrong", "noise on the codings instead of the images", _DAE.replace(
+        "keras.layers.Flatten(), noise_layer,", "keras.layers.Flatten(),").replace(
+        'activation="relu")])', 'activation="relu"), noise_layer])', 1), hint="corrupts the images"),
+    Case("denoising_autoencoder", "wrong", "seed not passed to the noise layer", _DAE.replace(
+        ", seed=seed)", ")"), hint="pass seed=seed"),
+    Case("denoising_autoencoder", "wrong", "always Gaussian noise, the noise argument ignored", _DAE.replace(
+        """if noise == "gaussian":
         noise_layer = keras.layers.GaussianNoise(noise_level, seed=seed)
     else:
-        noise_layer = keras.layers.Dropout(1 - noise_level, seed=seed)  # keep 1 - level of the pixels
-    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), noise_layer,
-                                keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(codings_size, activation="relu")])
-    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-""", hint="fraction of inputs dropped, not kept"),
-    Case("denoising_autoencoder", "wrong", "noise on the codings instead of the images", """
-def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
-    noise_layer = (keras.layers.GaussianNoise(noise_level, seed=seed) if noise == "gaussian"
-                   else keras.layers.Dropout(noise_level, seed=seed))
-    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
-                                keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(codings_size, activation="relu"), noise_layer])
-    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-""", hint="corrupts the images"),
-    Case("denoising_autoencoder", "wrong", "seed not passed to the noise layer", """
-def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
-    noise_layer = keras.layers.GaussianNoise(noise_level) if noise == "gaussian" else keras.layers.Dropout(noise_level)
-    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), noise_layer,
-                                keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(codings_size, activation="relu")])
-    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-""", hint="pass seed=seed"),
-    Case("denoising_autoencoder", "wrong", "always Gaussian noise, the noise argument ignored", """
-def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
-    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
-                                keras.layers.GaussianNoise(noise_level, seed=seed),
-                                keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(codings_size, activation="relu")])
-    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-""", hint="noise='dropout' takes keras.layers.Dropout"),
+        noise_layer = keras.layers.Dropout(noise_level, seed=seed)""",
+        "noise_layer = keras.layers.GaussianNoise(noise_level, seed=seed)  # the book's"), hint="noise='dropout' takes keras.layers.Dropout"),
     Case("denoising_autoencoder", "wrong", "hand-written noise that also acts at inference", """
 def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
     generator = keras.random.SeedGenerator(seed)
@@ -138,38 +120,13 @@ def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=
                                 keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
     return encoder, decoder, keras.Sequential([encoder, decoder])
 """, hint="only in training"),
-    Case("denoising_autoencoder", "wrong", "selu copied from the stacked autoencoder", """
-def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
-    noise_layer = (keras.layers.GaussianNoise(noise_level, seed=seed) if noise == "gaussian"
-                   else keras.layers.Dropout(noise_level, seed=seed))
-    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), noise_layer,
-                                keras.layers.Dense(100, activation="selu"),
-                                keras.layers.Dense(codings_size, activation="selu")])
-    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="selu"),
-                                keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-""", hint="activation='relu'"),
-    Case("denoising_autoencoder", "wrong", "no sigmoid on the output layer", """
-def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
-    noise_layer = (keras.layers.GaussianNoise(noise_level, seed=seed) if noise == "gaussian"
-                   else keras.layers.Dropout(noise_level, seed=seed))
-    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), noise_layer,
-                                keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(codings_size, activation="relu")])
-    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(784), keras.layers.Reshape((28, 28))])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-""", hint="sigmoid"),
-    Case("denoising_autoencoder", "wrong", "codings size fixed at the book's 30", """
-def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
-    noise_layer = (keras.layers.GaussianNoise(noise_level, seed=seed) if noise == "gaussian"
-                   else keras.layers.Dropout(noise_level, seed=seed))
-    encoder = keras.Sequential([keras.layers.Flatten(), noise_layer, keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(30, activation="relu")])
-    decoder = keras.Sequential([keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-""", hint="codings_size argument"),
+    Case("denoising_autoencoder", "wrong", "selu copied from the stacked autoencoder", _DAE.replace(
+        '"relu"', '"selu"'), hint="activation='relu'"),
+    Case("denoising_autoencoder", "wrong", "no sigmoid on the output layer", _DAE.replace(
+        ', activation="sigmoid"', ""), hint="sigmoid"),
+    Case("denoising_autoencoder", "wrong", "codings size fixed at the book's 30", _DAE.replace(
+        "codings_size, activation", "30, activation").replace("shape=(codings_size,)", "shape=(30,)"),
+         hint="codings_size argument"),
     # ---------------------------------------------------------------------------------------------------------
     # denoising_errors: right in other styles
     Case("denoising_errors", "right", "list comprehension, np.mean of the squared difference", """
@@ -199,60 +156,22 @@ def denoising_errors(autoencoder, images, noise_levels, seed=42):
     return errors
 """),
     # denoising_errors: wrong
-    Case("denoising_errors", "wrong", "global NumPy randomness, the seed ignored", """
-def denoising_errors(autoencoder, images, noise_levels, seed=42):
-    errors = []
-    for level in noise_levels:
-        noisy = images + np.random.normal(0, level, size=images.shape)
-        errors.append(np.mean(np.square(autoencoder.predict(noisy, verbose=0) - images)))
-    return np.array(errors)
-""", hint="not reproducible"),
-    Case("denoising_errors", "wrong", "a fixed seed of 42", """
-def denoising_errors(autoencoder, images, noise_levels, seed=42):
-    rng = np.random.default_rng(42)
-    errors = []
-    for level in noise_levels:
-        noisy = images + rng.normal(0, level, size=images.shape)
-        errors.append(np.mean(np.square(autoencoder.predict(noisy, verbose=0) - images)))
-    return np.array(errors)
-""", hint="use the seed argument"),
-    Case("denoising_errors", "wrong", "noisy images clipped to [0, 1]", """
-def denoising_errors(autoencoder, images, noise_levels, seed=42):
-    rng = np.random.default_rng(seed)
-    errors = []
-    for level in noise_levels:
-        noisy = np.clip(images + rng.normal(0, level, size=images.shape), 0.0, 1.0)
-        errors.append(np.mean(np.square(autoencoder.predict(noisy, verbose=0) - images)))
-    return np.array(errors)
-""", hint="do not clip"),
-    Case("denoising_errors", "wrong", "error measured against the noisy images", """
-def denoising_errors(autoencoder, images, noise_levels, seed=42):
-    rng = np.random.default_rng(seed)
-    errors = []
-    for level in noise_levels:
-        noisy = images + rng.normal(0, level, size=images.shape)
-        errors.append(np.mean(np.square(autoencoder.predict(noisy, verbose=0) - noisy)))
-    return np.array(errors)
-""", hint="not with the noisy ones"),
-    Case("denoising_errors", "wrong", "the model called in training mode", """
-def denoising_errors(autoencoder, images, noise_levels, seed=42):
-    rng = np.random.default_rng(seed)
-    errors = []
-    for level in noise_levels:
-        noisy = (images + rng.normal(0, level, size=images.shape)).astype("float32")
-        reconstructions = keras.ops.convert_to_numpy(autoencoder(noisy, training=True))
-        errors.append(np.mean(np.square(reconstructions - images)))
-    return np.array(errors)
-""", hint="inference mode"),
-    Case("denoising_errors", "wrong", "squared errors summed per image", """
-def denoising_errors(autoencoder, images, noise_levels, seed=42):
-    rng = np.random.default_rng(seed)
-    errors = []
-    for level in noise_levels:
-        noisy = images + rng.normal(0, level, size=images.shape)
-        errors.append(np.mean(np.sum(np.square(autoencoder.predict(noisy, verbose=0) - images), axis=(1, 2))))
-    return np.array(errors)
-""", hint="summed over pixels"),
+    Case("denoising_errors", "wrong", "global NumPy randomness, the seed ignored", _ERRORS.replace(
+        "rng = np.random.default_rng(seed)", "").replace("rng.normal", "np.random.normal"), hint="not reproducible"),
+    Case("denoising_errors", "wrong", "a fixed seed of 42", _ERRORS.replace("default_rng(seed)", "default_rng(42)"),
+         hint="use the seed argument"),
+    Case("denoising_errors", "wrong", "noisy images clipped to [0, 1]", _ERRORS.replace(
+        "noisy = images + rng.normal(0, level, size=images.shape)",
+        "noisy = np.clip(images + rng.normal(0, level, size=images.shape), 0.0, 1.0)"), hint="do not clip"),
+    Case("denoising_errors", "wrong", "error measured against the noisy images", _ERRORS.replace(
+        "verbose=0) - images", "verbose=0) - noisy"), hint="not with the noisy ones"),
+    Case("denoising_errors", "wrong", "the model called in training mode", _ERRORS.replace(
+        "autoencoder.predict(noisy, verbose=0)",
+        "keras.ops.convert_to_numpy(autoencoder(noisy.astype('float32'), training=True))"), hint="inference mode"),
+    Case("denoising_errors", "wrong", "squared errors summed per image", _ERRORS.replace(
+        "np.mean(np.square(autoencoder.predict(noisy, verbose=0) - images))",
+        "np.mean(np.sum(np.square(autoencoder.predict(noisy, verbose=0) - images), axis=(1, 2)))"),
+         hint="summed over pixels"),
     Case("denoising_errors", "wrong", "variance used as the standard deviation", """
 def denoising_errors(autoencoder, images, noise_levels, seed=42):
     rng = np.random.default_rng(seed)

@@ -14,6 +14,30 @@ _DECODER = """
     return encoder, decoder, keras.Sequential([encoder, decoder])
 """
 
+_CONFIG = """
+    def get_config(self):
+        return {"weight": self.weight, "target": self.target}
+"""
+
+
+def _kl(call, get_config=_CONFIG):
+    """A learner's regularizer class whose ``__call__`` body is ``call`` (its ``q`` clipped unless it says not)."""
+    return f"""
+@keras.saving.register_keras_serializable(package="course")
+class KLDivergenceRegularizer(keras.regularizers.Regularizer):
+    def __init__(self, weight, target):
+        self.weight, self.target = weight, target
+
+    def __call__(self, inputs):
+        p = self.target{call}
+{get_config}"""
+
+
+_Q = """
+        q = keras.ops.clip(keras.ops.mean(inputs, axis=0), 1e-7, 1 - 1e-7)"""
+_RIGHT = _Q + """
+        return self.weight * keras.ops.sum(p * keras.ops.log(p / q) + (1 - p) * keras.ops.log((1 - p) / (1 - q)))"""
+
 CASES = [
     # ---------------------------------------------------------------------------------------------------------
     # sparse_autoencoder: right in other styles
@@ -175,125 +199,29 @@ class KLDivergenceRegularizer(keras.regularizers.Regularizer):
         return dict(weight=self.weight, target=self.target)
 """),
     # kl_regularizer: wrong
-    Case("kl_regularizer", "wrong", "only the book's first kl_divergence term", """
-@keras.saving.register_keras_serializable(package="course")
-class KLDivergenceRegularizer(keras.regularizers.Regularizer):
-    def __init__(self, weight, target):
-        self.weight, self.target = weight, target
-
-    def __call__(self, inputs):
-        mean_activities = keras.ops.clip(keras.ops.mean(inputs, axis=0), 1e-7, 1 - 1e-7)
-        return self.weight * keras.losses.kl_divergence(self.target, mean_activities)
-
-    def get_config(self):
-        return {"weight": self.weight, "target": self.target}
-""", hint="(1 - p) log((1 - p) / (1 - q)) term is missing"),
-    Case("kl_regularizer", "wrong", "the factor (1 - p) forgotten in front of the second log", """
-@keras.saving.register_keras_serializable(package="course")
-class KLDivergenceRegularizer(keras.regularizers.Regularizer):
-    def __init__(self, weight, target):
-        self.weight, self.target = weight, target
-
-    def __call__(self, inputs):
-        q = keras.ops.clip(keras.ops.mean(inputs, axis=0), 1e-7, 1 - 1e-7)
-        p = self.target
-        return self.weight * keras.ops.sum(p * keras.ops.log(p / q) + keras.ops.log((1 - p) / (1 - q)))
-
-    def get_config(self):
-        return {"weight": self.weight, "target": self.target}
-""", hint="factor (1 - p) in front of the second log"),
-    Case("kl_regularizer", "wrong", "1 - q written as q in the second log", """
-@keras.saving.register_keras_serializable(package="course")
-class KLDivergenceRegularizer(keras.regularizers.Regularizer):
-    def __init__(self, weight, target):
-        self.weight, self.target = weight, target
-
-    def __call__(self, inputs):
-        q = keras.ops.clip(keras.ops.mean(inputs, axis=0), 1e-7, 1 - 1e-7)
-        p = self.target
-        return self.weight * keras.ops.sum(p * keras.ops.log(p / q) + (1 - p) * keras.ops.log((1 - p) / q))
-
-    def get_config(self):
-        return {"weight": self.weight, "target": self.target}
-""", hint="divides by q instead of 1 - q"),
-    Case("kl_regularizer", "wrong", "the mean over every activation instead of per unit", """
-@keras.saving.register_keras_serializable(package="course")
-class KLDivergenceRegularizer(keras.regularizers.Regularizer):
-    def __init__(self, weight, target):
-        self.weight, self.target = weight, target
-
-    def __call__(self, inputs):
+    Case("kl_regularizer", "wrong", "only the book's first kl_divergence term", _kl(_Q + """
+        return self.weight * keras.losses.kl_divergence(p, q)"""), hint="(1 - p) log((1 - p) / (1 - q)) term is missing"),
+    Case("kl_regularizer", "wrong", "the factor (1 - p) forgotten in front of the second log", _kl(_Q + """
+        return self.weight * keras.ops.sum(p * keras.ops.log(p / q) + keras.ops.log((1 - p) / (1 - q)))"""),
+         hint="factor (1 - p) in front of the second log"),
+    Case("kl_regularizer", "wrong", "1 - q written as q in the second log", _kl(_Q + """
+        return self.weight * keras.ops.sum(p * keras.ops.log(p / q) + (1 - p) * keras.ops.log((1 - p) / q))"""),
+         hint="divides by q instead of 1 - q"),
+    Case("kl_regularizer", "wrong", "the mean over every activation instead of per unit", _kl("""
         q = keras.ops.clip(keras.ops.mean(inputs), 1e-7, 1 - 1e-7)
-        p = self.target
-        return self.weight * (p * keras.ops.log(p / q) + (1 - p) * keras.ops.log((1 - p) / (1 - q)))
-
-    def get_config(self):
-        return {"weight": self.weight, "target": self.target}
-""", hint="not over all the activations"),
-    Case("kl_regularizer", "wrong", "binary cross-entropy taken for the KL divergence", """
-@keras.saving.register_keras_serializable(package="course")
-class KLDivergenceRegularizer(keras.regularizers.Regularizer):
-    def __init__(self, weight, target):
-        self.weight, self.target = weight, target
-
-    def __call__(self, inputs):
-        q = keras.ops.clip(keras.ops.mean(inputs, axis=0), 1e-7, 1 - 1e-7)
-        p = self.target
-        return self.weight * keras.ops.sum(-(p * keras.ops.log(q) + (1 - p) * keras.ops.log(1 - q)))
-
-    def get_config(self):
-        return {"weight": self.weight, "target": self.target}
-""", hint="binary cross-entropy"),
-    Case("kl_regularizer", "wrong", "no clipping: log(0) for a dead unit", """
-@keras.saving.register_keras_serializable(package="course")
-class KLDivergenceRegularizer(keras.regularizers.Regularizer):
-    def __init__(self, weight, target):
-        self.weight, self.target = weight, target
-
-    def __call__(self, inputs):
-        q = keras.ops.mean(inputs, axis=0)
-        p = self.target
-        return self.weight * keras.ops.sum(p * keras.ops.log(p / q) + (1 - p) * keras.ops.log((1 - p) / (1 - q)))
-
-    def get_config(self):
-        return {"weight": self.weight, "target": self.target}
-""", hint="clip the mean activations"),
-    Case("kl_regularizer", "wrong", "get_config forgotten", """
-@keras.saving.register_keras_serializable(package="course")
-class KLDivergenceRegularizer(keras.regularizers.Regularizer):
-    def __init__(self, weight, target):
-        self.weight, self.target = weight, target
-
-    def __call__(self, inputs):
-        q = keras.ops.clip(keras.ops.mean(inputs, axis=0), 1e-7, 1 - 1e-7)
-        p = self.target
-        return self.weight * keras.ops.sum(p * keras.ops.log(p / q) + (1 - p) * keras.ops.log((1 - p) / (1 - q)))
-""", hint="get_config"),
-    Case("kl_regularizer", "wrong", "get_config extends the base class's, which Keras does not define", """
-@keras.saving.register_keras_serializable(package="course")
-class KLDivergenceRegularizer(keras.regularizers.Regularizer):
-    def __init__(self, weight, target):
-        self.weight, self.target = weight, target
-
-    def __call__(self, inputs):
-        q = keras.ops.clip(keras.ops.mean(inputs, axis=0), 1e-7, 1 - 1e-7)
-        p = self.target
-        return self.weight * keras.ops.sum(p * keras.ops.log(p / q) + (1 - p) * keras.ops.log((1 - p) / (1 - q)))
-
-    def get_config(self):
-        return {**super().get_config(), "weight": self.weight, "target": self.target}
-""", hint="do not call super().get_config()"),
-    Case("kl_regularizer", "wrong", "the book's 0.1 target hard-coded", """
-@keras.saving.register_keras_serializable(package="course")
-class KLDivergenceRegularizer(keras.regularizers.Regularizer):
-    def __init__(self, weight, target):
-        self.weight, self.target = weight, target
-
-    def __call__(self, inputs):
-        q = keras.ops.clip(keras.ops.mean(inputs, axis=0), 1e-7, 1 - 1e-7)
-        return self.weight * keras.ops.sum(0.1 * keras.ops.log(0.1 / q) + 0.9 * keras.ops.log(0.9 / (1 - q)))
-
-    def get_config(self):
-        return {"weight": self.weight, "target": self.target}
-""", hint="not a fixed 0.1"),
+        return self.weight * (p * keras.ops.log(p / q) + (1 - p) * keras.ops.log((1 - p) / (1 - q)))"""),
+         hint="not over all the activations"),
+    Case("kl_regularizer", "wrong", "binary cross-entropy taken for the KL divergence", _kl(_Q + """
+        return self.weight * keras.ops.sum(-(p * keras.ops.log(q) + (1 - p) * keras.ops.log(1 - q)))"""),
+         hint="binary cross-entropy"),
+    Case("kl_regularizer", "wrong", "no clipping: log(0) for a dead unit", _kl(_RIGHT.replace(
+        "keras.ops.clip(keras.ops.mean(inputs, axis=0), 1e-7, 1 - 1e-7)", "keras.ops.mean(inputs, axis=0)")),
+         hint="clip the mean activations"),
+    Case("kl_regularizer", "wrong", "get_config forgotten", _kl(_RIGHT, get_config=""), hint="get_config"),
+    Case("kl_regularizer", "wrong", "get_config extends the base class's, which Keras does not define", _kl(
+        _RIGHT, get_config=_CONFIG.replace("return {", "return {**super().get_config(), ")),
+         hint="do not call super().get_config()"),
+    Case("kl_regularizer", "wrong", "the book's 0.1 target hard-coded", _kl(_Q + """
+        return self.weight * keras.ops.sum(0.1 * keras.ops.log(0.1 / q) + 0.9 * keras.ops.log(0.9 / (1 - q)))"""),
+         hint="not a fixed 0.1"),
 ]
