@@ -136,23 +136,20 @@ class SparseAutoencoder(Exercise):
     @staticmethod
     def _verify_outputs(got, expected):
         """Codings and reconstructions with weights set from the seed; the hint comes from what else is known."""
-        low, high = got["codings_range"]
-        if low <= 0 or high >= 1:
-            hint = ("give the coding layer activation='sigmoid': a mean activation is then a firing rate, which the "
-                    "sparsity penalties compare with a target")
-        elif got["num_params"] != expected["num_params"]:
-            hint = (f"{got['num_params']} parameters instead of {expected['num_params']}: encoder Flatten, "
-                    "Dense(100, relu), Dense(codings_size, sigmoid); decoder Dense(100, relu), Dense(784, sigmoid), "
-                    "Reshape((28, 28))")
-        else:
-            hint = "use activation='relu' in the two Dense(100) layers"
-        expect_close("codings with weights set from the seed", got["codings"], expected["codings"], rtol=1e-3,
-                     atol=1e-5, hint=hint)
+        hints = {"codings": "use activation='relu' in the two Dense(100) layers"}
+        if got["num_params"] != expected["num_params"]:
+            hints["codings"] = (f"{got['num_params']} parameters instead of {expected['num_params']}: encoder "
+                                "Flatten, Dense(100, relu), Dense(codings_size, sigmoid); decoder Dense(100, relu), "
+                                "Dense(784, sigmoid), Reshape((28, 28))")
+        if not 0 < got["codings_range"][0] <= got["codings_range"][1] < 1:
+            hints["codings"] = ("give the coding layer activation='sigmoid': a mean activation is then a firing rate, "
+                                "which the sparsity penalties compare with a target")
         low, high = got["output_range"]
-        if low < 0 or high > 1:
-            hint = "end the decoder with Dense(784, activation='sigmoid')"
-        expect_close("reconstructions with weights set from the seed", got["reconstructions"],
-                     expected["reconstructions"], rtol=1e-3, atol=1e-5, hint=hint)
+        hints["reconstructions"] = "end the decoder with Dense(784, activation='sigmoid')" if low < 0 or high > 1 \
+            else hints["codings"]
+        for what, hint in hints.items():
+            expect_close(f"{what} with weights set from the seed", got[what], expected[what], rtol=1e-3, atol=1e-5,
+                         hint=hint)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -8,7 +8,13 @@ import keras
 import tensorflow as tf
 """
 
-_DECODER = """
+# The reference's shape as learners write it; each wrong case below changes one thing.
+_SPARSE = """
+def build_sparse_autoencoder(codings_size=300, activity_regularizer=None):
+    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                                keras.layers.Dense(100, activation="relu"),
+                                keras.layers.Dense(codings_size, activation="sigmoid",
+                                                   activity_regularizer=activity_regularizer)])
     decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
                                 keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
     return encoder, decoder, keras.Sequential([encoder, decoder])
@@ -89,60 +95,27 @@ def build_sparse_autoencoder(codings_size=300, activity_regularizer=None):
     return encoder, decoder, tf.keras.Sequential([encoder, decoder])
 """),
     # sparse_autoencoder: wrong
-    Case("sparse_autoencoder", "wrong", "relu codings copied from the stacked autoencoder", """
-def build_sparse_autoencoder(codings_size=300, activity_regularizer=None):
-    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
-                                keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(codings_size, activation="relu",
-                                                   activity_regularizer=activity_regularizer)])
-""" + _DECODER, hint="activation='sigmoid'"),
-    Case("sparse_autoencoder", "wrong", "kernel_regularizer instead of activity_regularizer", """
-def build_sparse_autoencoder(codings_size=300, activity_regularizer=None):
-    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
-                                keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(codings_size, activation="sigmoid",
-                                                   kernel_regularizer=activity_regularizer)])
-""" + _DECODER, hint="kernel_regularizer"),
-    Case("sparse_autoencoder", "wrong", "the regularizer on the hidden layer", """
-def build_sparse_autoencoder(codings_size=300, activity_regularizer=None):
-    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
-                                keras.layers.Dense(100, activation="relu", activity_regularizer=activity_regularizer),
-                                keras.layers.Dense(codings_size, activation="sigmoid")])
-""" + _DECODER, hint="on the coding layer"),
-    Case("sparse_autoencoder", "wrong", "the regularizer on the values before a separate sigmoid layer", """
-def build_sparse_autoencoder(codings_size=300, activity_regularizer=None):
-    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
-                                keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(codings_size, activity_regularizer=activity_regularizer),
-                                keras.layers.Activation("sigmoid")])
-""" + _DECODER, hint="before the sigmoid"),
-    Case("sparse_autoencoder", "wrong", "a fixed L1 penalty, the argument ignored", """
-def build_sparse_autoencoder(codings_size=300, activity_regularizer=None):
-    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
-                                keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(codings_size, activation="sigmoid",
-                                                   activity_regularizer=keras.regularizers.l1(1e-3))])
-""" + _DECODER, hint="use the activity_regularizer argument"),
-    Case("sparse_autoencoder", "wrong", "selu hidden layers", """
-def build_sparse_autoencoder(codings_size=300, activity_regularizer=None):
-    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
-                                keras.layers.Dense(100, activation="selu"),
-                                keras.layers.Dense(codings_size, activation="sigmoid",
-                                                   activity_regularizer=activity_regularizer)])
-    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="selu"),
-                                keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-""", hint="activation='relu'"),
-    Case("sparse_autoencoder", "wrong", "no sigmoid on the decoder's output", """
-def build_sparse_autoencoder(codings_size=300, activity_regularizer=None):
-    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
-                                keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(codings_size, activation="sigmoid",
-                                                   activity_regularizer=activity_regularizer)])
-    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
-                                keras.layers.Dense(784), keras.layers.Reshape((28, 28))])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-""", hint="Dense(784, activation='sigmoid')"),
+    Case("sparse_autoencoder", "wrong", "relu codings copied from the stacked autoencoder", _SPARSE.replace(
+        'codings_size, activation="sigmoid"', 'codings_size, activation="relu"'), hint="activation='sigmoid'"),
+    Case("sparse_autoencoder", "wrong", "kernel_regularizer instead of activity_regularizer", _SPARSE.replace(
+        "activity_regularizer=activity_regularizer)", "kernel_regularizer=activity_regularizer)"),
+         hint="kernel_regularizer"),
+    Case("sparse_autoencoder", "wrong", "the regularizer on the hidden layer", _SPARSE.replace(
+        ",\n                                                   activity_regularizer=activity_regularizer", "").replace(
+        'Dense(100, activation="relu"),', 'Dense(100, activation="relu", activity_regularizer=activity_regularizer),',
+        1), hint="on the coding layer"),
+    Case("sparse_autoencoder", "wrong", "the regularizer on the values before a separate sigmoid layer",
+         _SPARSE.replace('codings_size, activation="sigmoid",', "codings_size,").replace(
+             "activity_regularizer=activity_regularizer)])",
+             'activity_regularizer=activity_regularizer), keras.layers.Activation("sigmoid")])'),
+         hint="before the sigmoid"),
+    Case("sparse_autoencoder", "wrong", "a fixed L1 penalty, the argument ignored", _SPARSE.replace(
+        "activity_regularizer=activity_regularizer)", "activity_regularizer=keras.regularizers.l1(1e-3))"),
+         hint="use the activity_regularizer argument"),
+    Case("sparse_autoencoder", "wrong", "selu hidden layers", _SPARSE.replace('"relu"', '"selu"'),
+         hint="activation='relu'"),
+    Case("sparse_autoencoder", "wrong", "no sigmoid on the decoder's output", _SPARSE.replace(
+        'Dense(784, activation="sigmoid")', "Dense(784)"), hint="Dense(784, activation='sigmoid')"),
     # ---------------------------------------------------------------------------------------------------------
     # kl_regularizer: right in other styles
     Case("kl_regularizer", "right", "the book's code with tf.keras ops and the book's kl_divergence", """
