@@ -306,3 +306,19 @@ def test_a_saved_model_with_the_regularizer_loads(tmp_path):
     coding_layer = loaded.layers[0].layers[-1]
     assert isinstance(coding_layer.activity_regularizer, KLDivergenceRegularizer)
     assert coding_layer.activity_regularizer.get_config() == {"weight": 0.05, "target": 0.1}
+
+
+def test_deserialization_uses_the_class_under_test_whatever_else_holds_its_name(clean_registry):
+    # A grader process that computed reference outputs after a learner's class took the registered name (as the
+    # in-process accuracy corpus does) must still judge the class it was given.
+    @keras.saving.register_keras_serializable(package="course", name="KLDivergenceRegularizer")
+    class Impostor(FixedTarget):
+        pass
+
+    @keras.saving.register_keras_serializable(package="course", name="KLDivergenceRegularizer")
+    class Mine(KLDivergenceRegularizer):
+        pass
+
+    object_registration.GLOBAL_CUSTOM_OBJECTS["course>KLDivergenceRegularizer"] = Impostor
+    status, message, _ = run_check("kl_regularizer", Mine)
+    assert status == "passed", message

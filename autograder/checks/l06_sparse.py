@@ -220,7 +220,9 @@ class KLDivergence(Exercise):
             except Exception as error:
                 data["from_config_error"] = f"{type(error).__name__}: {error}"[:300]
             try:
-                clone = keras.regularizers.deserialize(keras.regularizers.serialize(regularizer))
+                # this class, whatever else a process registered under its name (the name itself is checked apart)
+                with keras.saving.custom_object_scope({data["registered_name"]: type(regularizer)}):
+                    clone = keras.regularizers.deserialize(keras.regularizers.serialize(regularizer))
                 data["deserialized_value"] = _value_and_gradient(clone, activations)[0]
             except Exception as error:
                 data["deserialize_error"] = f"{type(error).__name__}: {error}"[:300]
