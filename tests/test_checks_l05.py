@@ -194,6 +194,8 @@ def test_the_real_grader_gives_two_corpus_cases_the_verdicts_they_get_in_process
         nbformat.write(notebook, tmp_path / f"student{index}" / f"{lesson}.ipynb")
     rows, _ = grade.grade([tmp_path], seed=accuracy.GRADING_SEED)
     graded = {row.student: row for row in rows if row.exercise == "denoising_errors"}
+    # the other answer cell holds the reference: full marks through the kernel, hidden check included
+    assert {(row.status, row.score) for row in rows if row.exercise == "denoising_autoencoder"} == {("passed", 3)}
     for index, case in enumerate(chosen.values()):
         row, verdict = graded[f"student{index}"], accuracy.grade_case(case, prelude)
         assert (row.status, row.score) == (verdict.status, verdict.fraction * row.max_score), (row, verdict)
