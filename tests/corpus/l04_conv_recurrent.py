@@ -145,6 +145,31 @@ def build_conv_autoencoder():
     ])
     return encoder, decoder, keras.Sequential([encoder, decoder])
 """, hint="Reshape([28, 28, 1])"),
+    Case("conv_autoencoder", "wrong", "Conv2DTranspose without strides", _conv(
+        _ENCODER, _DECODER.replace("strides=2, ", "")), hint="strides=2"),
+    Case("conv_autoencoder", "wrong", "the 3rd edition's encoder: global average pooling to 30 codings", """
+def build_conv_autoencoder():
+    conv_encoder = keras.Sequential([
+        keras.layers.Reshape([28, 28, 1]),
+        keras.layers.Conv2D(16, 3, padding="same", activation="selu"),
+        keras.layers.MaxPool2D(pool_size=2),
+        keras.layers.Conv2D(32, 3, padding="same", activation="selu"),
+        keras.layers.MaxPool2D(pool_size=2),
+        keras.layers.Conv2D(64, 3, padding="same", activation="selu"),
+        keras.layers.MaxPool2D(pool_size=2),
+        keras.layers.Conv2D(30, 3, padding="same", activation="selu"),
+        keras.layers.GlobalAvgPool2D()
+    ])
+    conv_decoder = keras.Sequential([
+        keras.layers.Dense(3 * 3 * 16),
+        keras.layers.Reshape((3, 3, 16)),
+        keras.layers.Conv2DTranspose(32, 3, strides=2, activation="selu"),
+        keras.layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="selu"),
+        keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid"),
+        keras.layers.Reshape([28, 28])
+    ])
+    return conv_encoder, conv_decoder, keras.Sequential([conv_encoder, conv_decoder])
+""", hint="3x3x64 grid"),
     # ---------------------------------------------------------------------------------------------------------
     # recurrent_autoencoder: right in other styles
     Case("recurrent_autoencoder", "right", "the book's code: no keras.Input, Dense on the sequence", """
