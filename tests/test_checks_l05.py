@@ -93,6 +93,8 @@ def test_the_variant_builder_is_right_when_nothing_is_changed():
     (_builder(_right, place="codings"), "right after Flatten: a denoising autoencoder corrupts the images"),
     (_builder(lambda noise, level, seed: _right(noise, level, None)), "pass seed=seed"),
     (_builder(lambda noise, level, seed: _right(noise, level, 42)), "use the seed argument"),
+    (_builder(lambda noise, level, seed: _right(noise, level, seed) if noise == "gaussian"
+              else keras.layers.Dropout(level, seed)), "pass the seed by name"),
     (_builder(lambda noise, level, seed: AlwaysNoisy(level, seed)), "the noise must act only in training"),
     (_builder(lambda noise, level, seed: OldStyleDropout(level, seed) if noise == "dropout"
               else _right(noise, level, seed)), "at inference the noise layer must be the identity"),

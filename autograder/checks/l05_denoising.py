@@ -84,7 +84,15 @@ class DenoisingAutoencoder(Exercise):
     draws = 4  # noisy forward passes averaged to measure the noise's effect on the outputs
 
     def _build(self, build, noise, level, codings_size, seed):
-        models = build(noise=noise, noise_level=level, codings_size=codings_size, seed=seed)
+        try:
+            models = build(noise=noise, noise_level=level, codings_size=codings_size, seed=seed)
+        except ValueError as error:
+            if "noise_shape" not in str(error):
+                raise
+            raise Fail(f"building the model (noise={noise!r})", "a Dropout layer seeded with seed",
+                       "a ValueError about noise_shape",
+                       "Dropout's second argument is noise_shape, not the seed: pass the seed by name, "
+                       "keras.layers.Dropout(noise_level, seed=seed)") from None
         return expect_autoencoder_models(models, context=f" (noise={noise!r})")
 
     def probe(self, build, rng, levels=None, codings_size=None):

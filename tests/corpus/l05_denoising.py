@@ -98,6 +98,8 @@ def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=
         'activation="relu")])', 'activation="relu"), noise_layer])', 1), hint="corrupts the images"),
     Case("denoising_autoencoder", "wrong", "seed not passed to the noise layer", _DAE.replace(
         ", seed=seed)", ")"), hint="pass seed=seed"),
+    Case("denoising_autoencoder", "wrong", "the seed passed by position", _DAE.replace(
+        ", seed=seed)", ", seed)"), hint="pass the seed by name"),
     Case("denoising_autoencoder", "wrong", "always Gaussian noise, the noise argument ignored", _DAE.replace(
         """if noise == "gaussian":
         noise_layer = keras.layers.GaussianNoise(noise_level, seed=seed)
