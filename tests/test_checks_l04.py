@@ -86,6 +86,31 @@ def test_conv_autoencoder_with_other_but_equivalent_layers_passes():
     assert status == "passed", message
 
 
+def test_conv_autoencoder_with_activation_layers_passes():
+    # the outputs with the probe's weights decide, not where the activation is written
+    def build():
+        encoder = keras.Sequential([keras.Input(shape=(28, 28)), layers.Reshape((28, 28, 1))] + [
+            layer for filters in (16, 32, 64)
+            for layer in (layers.Conv2D(filters, 3, padding="same"), layers.Activation("selu"), layers.MaxPool2D(2))])
+        decoder = keras.Sequential([
+            keras.Input(shape=(3, 3, 64)), layers.Conv2DTranspose(32, 3, strides=2), layers.Activation("selu"),
+            layers.Conv2DTranspose(16, 3, strides=2, padding="same"), layers.Activation("selu"),
+            layers.Conv2DTranspose(1, 3, strides=2, padding="same"), layers.Activation("sigmoid"),
+            layers.Reshape((28, 28))])
+        return encoder, decoder, keras.Sequential([encoder, decoder])
+    status, message, _ = run_check("conv_autoencoder", build)
+    assert status == "passed", message
+
+
+def test_conv_autoencoder_with_relu_layers_names_the_activations():
+    def build():
+        encoder, decoder, _ = _conv(activation=None)()
+        encoder = keras.Sequential([*encoder.layers[:2], layers.ReLU(), *encoder.layers[2:]])
+        return encoder, decoder, keras.Sequential([encoder, decoder])
+    status, message, _ = run_check("conv_autoencoder", build)
+    assert status == "failed" and "'relu'" in message and 'activation="selu"' in message, message
+
+
 def _recurrent(first_sequences=True, codings_sequences=False, repeat=28, use_repeat=True, decoder_sequences=True,
                output_activation="sigmoid", rows=28, fixed_codings=None, time_distributed=True, inputs=True,
                activation="tanh"):
@@ -117,10 +142,22 @@ def _recurrent(first_sequences=True, codings_sequences=False, repeat=28, use_rep
     (_recurrent(rows=30), "one row of 28 pixels"),
     (_recurrent(fixed_codings=30), "not a fixed 30"),
     (_recurrent(activation="relu"), "default activations"),
+
 ])
 def test_recurrent_autoencoder_mistakes(answer, hint):
     status, message, _ = run_check("recurrent_autoencoder", answer)
     assert status == "failed" and hint in message, message
+
+
+def test_recurrent_autoencoder_with_gru_layers_is_named():
+    def build(codings_size=30):
+        encoder = keras.Sequential([keras.Input(shape=(28, 28)), layers.GRU(100, return_sequences=True),
+                                    layers.GRU(codings_size)])
+        decoder = keras.Sequential([keras.Input(shape=(codings_size,)), layers.RepeatVector(28),
+                                    layers.GRU(100, return_sequences=True), layers.Dense(28, activation="sigmoid")])
+        return encoder, decoder, keras.Sequential([encoder, decoder])
+    status, message, _ = run_check("recurrent_autoencoder", build)
+    assert status == "failed" and "use LSTM layers, not GRU" in message, message
 
 
 def test_recurrent_autoencoder_without_time_distributed_or_inputs_passes():

@@ -93,6 +93,8 @@ def test_the_variant_builder_is_right_when_nothing_is_changed():
     (_builder(_right, place="codings"), "right after Flatten: a denoising autoencoder corrupts the images"),
     (_builder(lambda noise, level, seed: _right(noise, level, None)), "pass seed=seed"),
     (_builder(lambda noise, level, seed: _right(noise, level, 42)), "use the seed argument"),
+    (_builder(lambda noise, level, seed: _right(noise, level, seed) if noise == "gaussian"
+              else keras.layers.Dropout(level, seed)), "pass the seed by name"),
     (_builder(lambda noise, level, seed: AlwaysNoisy(level, seed)), "the noise must act only in training"),
     (_builder(lambda noise, level, seed: OldStyleDropout(level, seed) if noise == "dropout"
               else _right(noise, level, seed)), "at inference the noise layer must be the identity"),
@@ -170,3 +172,35 @@ def test_corruption_helper_matches_the_training_noise():
     assert abs(np.std(gaussian - images) - 0.2) < 0.02
     dropped = denoising.corrupt_like_training(images, "dropout", 0.5, seed=1)
     assert set(np.unique(dropped)) == {0.0, 1.0}  # kept pixels are scaled by 1 / (1 - rate)
+
+
+def test_the_real_grader_gives_two_corpus_cases_the_verdicts_they_get_in_process(tmp_path):
+    # Two answers of the accuracy corpus pasted into the reference notebook and graded by the real grader (kernel,
+    # sandbox, JSON) give the same verdicts as the corpus harness gives them in this process.
+    import nbformat
+
+    from autograder import accuracy, build, grade
+
+    lesson = "05_denoising"
+    prelude, cases = accuracy.load_corpus(lesson)
+    chosen = {case.label: case for case in cases
+              if case.label in ("global NumPy randomness, the seed ignored",
+                                "keras.random with the seed and keras.losses.MeanSquaredError")}
+    assert len(chosen) == 2
+    for index, case in enumerate(chosen.values()):
+        notebook = build.build_notebook(lesson, "reference")
+        [cell] = [cell for cell in notebook.cells if cell.metadata.get("course", {}).get("role") == "answer"
+                  and cell.metadata["course"].get("exercise") == case.exercise]
+        cell.source = case.code
+        (tmp_path / f"student{index}").mkdir()
+        nbformat.write(notebook, tmp_path / f"student{index}" / f"{lesson}.ipynb")
+    rows, _ = grade.grade([tmp_path], seed=accuracy.GRADING_SEED)
+    graded = {row.student: row for row in rows if row.exercise == "denoising_errors"}
+    # the other answer cell holds the reference: full marks through the kernel, hidden check included
+    assert {(row.status, row.score) for row in rows if row.exercise == "denoising_autoencoder"} == {("passed", 3)}
+    for index, case in enumerate(chosen.values()):
+        row, verdict = graded[f"student{index}"], accuracy.grade_case(case, prelude)
+        assert (row.status, row.score) == (verdict.status, verdict.fraction * row.max_score), (row, verdict)
+        assert (case.kind == "right") == (row.score == row.max_score), row
+        if case.kind == "wrong":
+            assert case.hint in row.message, row.message

@@ -35,7 +35,7 @@ def test_reference_answers_pass():
 
 
 def _builder(coding_activation="sigmoid", where="activity", output_activation="sigmoid", hidden=True,
-             fixed_regularizer=None, twice=False):
+             fixed_regularizer=None, twice=False, separate_sigmoid=False):
     def build(codings_size=300, activity_regularizer=None):
         regularizer = fixed_regularizer or activity_regularizer
         coding_kwargs = {"activity": {"activity_regularizer": regularizer},
@@ -44,7 +44,10 @@ def _builder(coding_activation="sigmoid", where="activity", output_activation="s
         layers = [keras.Input(shape=(28, 28)), keras.layers.Flatten()]
         if hidden:
             layers.append(keras.layers.Dense(100, activation="relu", **hidden_kwargs))
-        layers.append(keras.layers.Dense(codings_size, activation=coding_activation, **coding_kwargs))
+        if separate_sigmoid:  # the penalty then sees the values before the sigmoid
+            layers += [keras.layers.Dense(codings_size, **coding_kwargs), keras.layers.Activation("sigmoid")]
+        else:
+            layers.append(keras.layers.Dense(codings_size, activation=coding_activation, **coding_kwargs))
         if twice:
             layers.append(keras.layers.Activation("linear", activity_regularizer=regularizer))
         encoder = keras.Sequential(layers)
@@ -67,6 +70,7 @@ def test_the_variant_builder_is_right_when_nothing_is_changed():
     (_builder(where="nowhere"), "pass activity_regularizer=activity_regularizer"),
     (_builder(fixed_regularizer=keras.regularizers.L1(1e-3)), "use the activity_regularizer argument"),
     (_builder(twice=True), "once"),
+    (_builder(separate_sigmoid=True), "the regularizer sees the values before the sigmoid"),
     (_builder(output_activation=None), "Dense(784, activation='sigmoid')"),
     (_builder(hidden=False), "Dense(100, relu)"),
     (lambda codings_size, activity_regularizer: _builder()(7, activity_regularizer), "Dense(codings_size"),
@@ -161,6 +165,40 @@ class StoppedGradient(KLDivergenceRegularizer):
         return super().__call__(ops.stop_gradient(activations))
 
 
+class FirstTermOnly(KLDivergenceRegularizer):
+    def __call__(self, activations):
+        p, q = self.target, _clipped_means(activations)
+        return self.weight * ops.sum((1 - p) * ops.log((1 - p) / (1 - q)))
+
+
+class NoSecondFactor(KLDivergenceRegularizer):
+    def __call__(self, activations):
+        p, q = self.target, _clipped_means(activations)
+        return self.weight * ops.sum(p * ops.log(p / q) + ops.log((1 - p) / (1 - q)))
+
+
+class QForOneMinusQ(KLDivergenceRegularizer):
+    def __call__(self, activations):
+        p, q = self.target, _clipped_means(activations)
+        return self.weight * ops.sum(p * ops.log(p / q) + (1 - p) * ops.log((1 - p) / q))
+
+
+class CrossEntropy(KLDivergenceRegularizer):
+    def __call__(self, activations):
+        p, q = self.target, _clipped_means(activations)
+        return self.weight * ops.sum(-p * ops.log(q) - (1 - p) * ops.log(1 - q))
+
+
+class MeanOfEverything(KLDivergenceRegularizer):
+    def __call__(self, activations):
+        return self.weight * _kl(self.target, ops.clip(ops.mean(activations), 1e-7, 1 - 1e-7))
+
+
+class SuperGetConfig(KLDivergenceRegularizer):
+    def get_config(self):
+        return {**keras.regularizers.Regularizer.get_config(self), "weight": self.weight, "target": self.target}
+
+
 class BadConfigKeys(KLDivergenceRegularizer):
     def get_config(self):
         return {"w": self.weight, "p": self.target}
@@ -204,6 +242,12 @@ class NotARegularizer:
     (NotSummed, "sum the per-unit KL divergences into one number"),
     (WithNumpy, "not numpy"),
     (StoppedGradient, "do not stop gradients"),
+    (FirstTermOnly, "the p log(p / q) term is missing"),
+    (NoSecondFactor, "the factor (1 - p) in front of the second log is missing"),
+    (QForOneMinusQ, "the second log divides by q instead of 1 - q"),
+    (CrossEntropy, "that is the binary cross-entropy"),
+    (MeanOfEverything, "average each unit over the batch (axis=0), not over all the activations"),
+    (SuperGetConfig, "do not call super().get_config()"),
     (BadConfigKeys, "return the constructor's arguments by name"),
     (NoGetConfig, "get_config missing"),
     (NotRegistered, "register_keras_serializable"),
@@ -262,3 +306,19 @@ def test_a_saved_model_with_the_regularizer_loads(tmp_path):
     coding_layer = loaded.layers[0].layers[-1]
     assert isinstance(coding_layer.activity_regularizer, KLDivergenceRegularizer)
     assert coding_layer.activity_regularizer.get_config() == {"weight": 0.05, "target": 0.1}
+
+
+def test_deserialization_uses_the_class_under_test_whatever_else_holds_its_name(clean_registry):
+    # A grader process that computed reference outputs after a learner's class took the registered name (as the
+    # in-process accuracy corpus does) must still judge the class it was given.
+    @keras.saving.register_keras_serializable(package="course", name="KLDivergenceRegularizer")
+    class Impostor(FixedTarget):
+        pass
+
+    @keras.saving.register_keras_serializable(package="course", name="KLDivergenceRegularizer")
+    class Mine(KLDivergenceRegularizer):
+        pass
+
+    object_registration.GLOBAL_CUSTOM_OBJECTS["course>KLDivergenceRegularizer"] = Impostor
+    status, message, _ = run_check("kl_regularizer", Mine)
+    assert status == "passed", message

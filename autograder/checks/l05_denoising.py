@@ -1,4 +1,11 @@
-"""Checks for lesson 05, denoising autoencoders. Reference answers: ``solutions/denoising.py``."""
+"""Checks for lesson 05, denoising autoencoders. Reference answers: ``solutions/denoising.py``.
+
+Both checks judge what the answer computes on this run's draws. The autoencoder gets every weight from the probe's
+seed (in layer order, by shape), so its inference outputs are compared with the reference's number for number, and
+its noise is measured by what it does to the outputs in training. ``denoising_errors`` is run on a small model with
+weights drawn from the seed, with the arguments varied (number of images, levels, seed) and called twice with the
+same seed and once with another.
+"""
 
 import numpy as np
 
@@ -11,6 +18,14 @@ def _numpy(value):
     import keras
 
     return np.asarray(keras.ops.convert_to_numpy(value), dtype=np.float64)
+
+
+def _seed_weights(model, rng):
+    """Give every float weight of ``model`` (in order) values from ``rng`` of variance 1 / fan-in."""
+    for variable in (v for v in model.weights if str(v.dtype).startswith("float")):  # skips seed states
+        shape = tuple(variable.shape)
+        scale = np.sqrt(3.0 / np.prod(shape[:-1])) if len(shape) > 1 else 0.1
+        variable.assign(rng.uniform(-scale, scale, size=shape).astype("float32"))
 
 
 def _leaf_layers(model):
@@ -59,62 +74,89 @@ class DenoisingAutoencoder(Exercise):
     title = "denoising autoencoder (Gaussian noise and dropout)"
     answer = "solutions.denoising:build_denoising_autoencoder"
     points = 3
-    codings_size = 7
     # Not the book's 0.2 and 0.5, so that a hard-coded level, a variance for a standard deviation and a kept
-    # fraction for a dropped one all show.
+    # fraction for a dropped one all show; the hidden check takes other levels and another codings size.
     levels = {"gaussian": 0.3, "dropout": 0.3}
-    seed = 11
+    codings_size = 7
+    hidden_title = "other noise levels, codings size and seed"
+    hidden_levels = {"gaussian": 0.15, "dropout": 0.6}
+    hidden_codings_size = 5
+    draws = 4  # noisy forward passes averaged to measure the noise's effect on the outputs
 
-    def _build(self, build, noise, level, seed):
-        models = build(noise=noise, noise_level=level, codings_size=self.codings_size, seed=seed)
+    def _build(self, build, noise, level, codings_size, seed):
+        try:
+            models = build(noise=noise, noise_level=level, codings_size=codings_size, seed=seed)
+        except ValueError as error:
+            if "noise_shape" not in str(error):
+                raise
+            raise Fail(f"building the model (noise={noise!r})", "a Dropout layer seeded with seed",
+                       "a ValueError about noise_shape",
+                       "Dropout's second argument is noise_shape, not the seed: pass the seed by name, "
+                       "keras.layers.Dropout(noise_level, seed=seed)") from None
         return expect_autoencoder_models(models, context=f" (noise={noise!r})")
 
-    def probe(self, build, rng):
+    def probe(self, build, rng, levels=None, codings_size=None):
+        levels, codings_size = levels or self.levels, codings_size or self.codings_size
         x = rng.uniform(0.05, 0.95, size=(16, 28, 28)).astype("float32")
-        data = {}
-        for noise, level in self.levels.items():
-            encoder, decoder, autoencoder = self._build(build, noise, level, self.seed)
-            codings = _numpy(encoder(x, training=False))
-            first, second = _numpy(autoencoder(x, training=False)), _numpy(autoencoder(x, training=False))
-            composed = _numpy(decoder(encoder(x, training=False), training=False))
-            # the same model without noise, with the same weights
-            _, _, clean = self._build(build, noise, 0.0, self.seed)
-            try:
-                clean.set_weights(autoencoder.get_weights())
-                noiseless_gap = float(np.max(np.abs(first - _numpy(clean(x, training=False)))))
-            except ValueError:
-                noiseless_gap = None
-            trained = _numpy(autoencoder(x, training=True))
-            # two fresh builds with the same seed draw the same noise; another seed draws other noise
-            fresh = [self._build(build, noise, level, seed)[2] for seed in (self.seed, self.seed, self.seed + 1)]
-            draws = []
-            for model in fresh:
-                model.set_weights(autoencoder.get_weights())
-                draws.append(_numpy(model(x, training=True)))
-            data[noise] = {
-                "codings_shape": list(codings.shape), "output_shape": list(first.shape),
-                "codings_min": float(codings.min()),
-                "output_range": [float(first.min()), float(first.max())],
-                "num_params": int(autoencoder.count_params()),
-                "compose_error": float(np.max(np.abs(first - composed))) if composed.shape == first.shape else 1.0,
-                "inference_repeat_gap": float(np.max(np.abs(first - second))),
-                "noiseless_gap": noiseless_gap,
-                "training_gap": float(np.max(np.abs(trained - first))),
-                "same_seed_gap": float(np.max(np.abs(draws[0] - draws[1]))),
-                "other_seed_gap": float(np.max(np.abs(draws[0] - draws[2]))),
-                "noise_layer": _noise_layer_stats(autoencoder, x),
-                "level": level,
-            }
-        return data
+        seed = int(rng.integers(1, 10_000))
+        return {noise: self._probe_one(build, rng, x, noise, level, codings_size, seed)
+                for noise, level in levels.items()}
+
+    def hidden_probe(self, build, rng):
+        return self.probe(build, rng, self.hidden_levels, self.hidden_codings_size)
+
+    def _probe_one(self, build, rng, x, noise, level, codings_size, seed):
+        encoder, decoder, autoencoder = self._build(build, noise, level, codings_size, seed)
+        first = _numpy(autoencoder(x, training=False))  # builds a model written without keras.Input
+        _seed_weights(encoder, rng)
+        _seed_weights(decoder, rng)
+        codings = _numpy(encoder(x, training=False))
+        reconstructions = _numpy(decoder(codings.astype("float32"), training=False))
+        first, second = _numpy(autoencoder(x, training=False)), _numpy(autoencoder(x, training=False))
+        # the same model without noise, with the same weights
+        try:
+            _, _, clean = self._build(build, noise, 0.0, codings_size, seed)
+            clean(x, training=False)
+            clean.set_weights(autoencoder.get_weights())
+            noiseless_gap = float(np.max(np.abs(first - _numpy(clean(x, training=False)))))
+        except (ValueError, Fail):  # e.g. a builder that refuses noise_level=0: this only chooses a hint
+            noiseless_gap = None
+        noisy = [_numpy(autoencoder(x, training=True)) for _ in range(self.draws)]
+        # two fresh builds with the same seed draw the same noise; another seed draws other noise
+        draws = []
+        for model_seed in (seed, seed, seed + 1):
+            model = self._build(build, noise, level, codings_size, model_seed)[2]
+            model(x, training=False)
+            model.set_weights(autoencoder.get_weights())
+            draws.append(_numpy(model(x, training=True)))
+        return {
+            "codings": codings, "reconstructions": reconstructions, "level": level,
+            "codings_shape": list(codings.shape), "output_shape": list(first.shape),
+            "output_range": [float(first.min()), float(first.max())],
+            "num_params": int(autoencoder.count_params()),
+            "compose_error": float(np.max(np.abs(first - reconstructions))) if reconstructions.shape == first.shape
+            else 1.0,
+            "inference_repeat_gap": float(np.max(np.abs(first - second))),
+            "noiseless_gap": noiseless_gap,
+            "training_gap": float(np.max(np.abs(noisy[0] - first))),
+            # mean squared change the noise makes to the outputs: depends on the noise and on this run's weights
+            "noise_effect": float(np.mean([np.mean(np.square(draw - first)) for draw in noisy])),
+            "same_seed_gap": float(np.max(np.abs(draws[0] - draws[1]))),
+            "other_seed_gap": float(np.max(np.abs(draws[0] - draws[2]))),
+            "noise_layer": _noise_layer_stats(autoencoder, x),
+        }
 
     def verify(self, got, expected):
-        for noise in self.levels:
+        for noise in expected:
             self._verify_one(noise, got[noise], expected[noise])
 
+    def hidden_verify(self, got, expected):
+        self.verify(got, expected)
+
     def _verify_one(self, noise, got, exp):
-        label = f"noise={noise!r}"
+        label = f"noise={noise!r}, noise_level={exp['level']}"
         expect_equal(f"encoder output shape ({label})", got["codings_shape"], exp["codings_shape"],
-                     "the encoder ends with Dense(codings_size, activation='relu')")
+                     "the encoder ends with Dense(codings_size, activation='relu'): use the codings_size argument")
         expect_equal(f"autoencoder output shape ({label})", got["output_shape"], exp["output_shape"],
                      "end the decoder with keras.layers.Reshape((28, 28)) so outputs look like the inputs")
         if got["inference_repeat_gap"] > 1e-6:
@@ -127,17 +169,8 @@ class DenoisingAutoencoder(Exercise):
                        "the same outputs",
                        "add the noise layer right after Flatten: keras.layers.GaussianNoise(noise_level, seed=seed) "
                        "for 'gaussian', keras.layers.Dropout(noise_level, seed=seed) for 'dropout'")
-        stats, exp_stats = got["noise_layer"], exp["noise_layer"]
-        if stats["found"]:
-            self._verify_noise(label, noise, got["level"], stats, exp_stats)
-        if got["noiseless_gap"] is None:
-            raise Fail(f"building with noise_level=0 ({label})", "the same layers and weights", "other weights",
-                       "build the same layers whatever the noise level")
-        if got["noiseless_gap"] > 1e-5:
-            raise Fail(f"in inference, the model equals the same model without noise ({label})", "0 difference",
-                       f"{got['noiseless_gap']:.3g}",
-                       "at inference the noise layer must be the identity: do not rescale or corrupt the input "
-                       "yourself; GaussianNoise and Dropout already do the right thing")
+        if got["noise_layer"]["found"]:
+            self._verify_noise(label, noise, exp["level"], got["noise_layer"], exp["noise_layer"])
         if got["same_seed_gap"] > 1e-6:
             raise Fail(f"two models built with the same seed draw the same noise ({label})", "the same noise",
                        "different noise", "seed the noise: pass seed=seed to the noise layer")
@@ -147,17 +180,34 @@ class DenoisingAutoencoder(Exercise):
         if got["compose_error"] > 1e-5:
             raise Fail(f"autoencoder(x) == decoder(encoder(x)) ({label})", "0 difference",
                        f"{got['compose_error']:.3g}", "build the autoencoder as keras.Sequential([encoder, decoder])")
-        if got["codings_min"] < 0:
-            raise Fail(f"the codings are ReLU outputs ({label})", "no negative codings",
-                       f"a coding of {got['codings_min']:.3g}", "use activation='relu' in the encoder's Dense layers")
-        low, high = got["output_range"]
-        if low < 0 or high > 1:
-            raise Fail(f"outputs in [0, 1] ({label})", "pixel intensities", f"values from {low:.3g} to {high:.3g}",
-                       "end the decoder with Dense(784, activation='sigmoid'): binary cross-entropy needs outputs in "
-                       "[0, 1]")
-        expect_equal(f"number of parameters ({label})", got["num_params"], exp["num_params"],
-                     "encoder: Flatten, noise, Dense(100, relu), Dense(codings_size, relu); decoder: Dense(100, relu), "
-                     "Dense(784, sigmoid), Reshape((28, 28))")
+        self._verify_outputs(label, got, exp)
+        effect, wanted = got["noise_effect"], exp["noise_effect"]
+        if not 0.7 * wanted <= effect <= 1.4 * wanted:
+            raise Fail(f"how much the noise changes the outputs in training, with weights set from the seed ({label})",
+                       f"{wanted:.3g}", f"{effect:.3g}",
+                       "the noise layer's strength: GaussianNoise(noise_level) (a standard deviation) or "
+                       "Dropout(noise_level) (the fraction dropped), once, right after Flatten")
+
+    @staticmethod
+    def _verify_outputs(label, got, exp):
+        """Codings and reconstructions with weights set from the seed; the hint comes from what else is known."""
+        if got["noiseless_gap"] is not None and got["noiseless_gap"] > 1e-5:
+            hint = ("at inference the noise layer must be the identity: do not rescale or corrupt the input yourself; "
+                    "GaussianNoise and Dropout already do the right thing")
+        elif got["num_params"] != exp["num_params"]:
+            hint = (f"{got['num_params']} parameters instead of {exp['num_params']}: encoder Flatten, noise, "
+                    "Dense(100, relu), Dense(codings_size, relu); decoder Dense(100, relu), Dense(784, sigmoid), "
+                    "Reshape((28, 28))")
+        elif got["output_range"][0] < 0 or got["output_range"][1] > 1:
+            hint = "end the decoder with Dense(784, activation='sigmoid'): binary cross-entropy needs outputs in [0, 1]"
+        else:
+            hint = "use activation='relu' in the encoder's Dense layers and in the decoder's Dense(100)"
+        expect_close(f"codings with weights set from the seed ({label})", got["codings"], exp["codings"],
+                     rtol=1e-3, atol=1e-5, hint=hint)
+        if got["output_range"][0] < 0 or got["output_range"][1] > 1:
+            hint = "end the decoder with Dense(784, activation='sigmoid'): binary cross-entropy needs outputs in [0, 1]"
+        expect_close(f"reconstructions with weights set from the seed ({label})", got["reconstructions"],
+                     exp["reconstructions"], rtol=1e-3, atol=1e-5, hint=hint)
 
     @staticmethod
     def _verify_noise(label, noise, level, stats, exp):
@@ -195,30 +245,42 @@ class DenoisingErrors(Exercise):
     answer = "solutions.denoising:denoising_errors"
     points = 2
     levels = [0.0, 0.1, 0.3, 0.6]
-    num_images = 128
+    num_images = 96
+    hidden_title = "other images, noise levels and seeds"
+    hidden_levels = [0.5, 0.2, 0.05]  # not sorted, no 0
+    hidden_num_images = 61  # not a multiple of predict's batch of 32
 
     @staticmethod
-    def _models():
+    def _models(rng):
+        """Stand-ins for trained autoencoders: known closed-form errors, and a small model with seeded weights."""
         import keras
 
         def model(*layers):
             return keras.Sequential([keras.Input(shape=(28, 28)), *layers])
 
-        # Stand-ins for a trained autoencoder whose errors are known in closed form.
+        seeded = model(keras.layers.Flatten(), keras.layers.Dense(32, activation="tanh"),
+                       keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28)))
+        _seed_weights(seeded, rng)
         return {"identity": model(keras.layers.Identity()),
                 "clip": model(keras.layers.ReLU(max_value=1.0)),
-                "noisy": model(keras.layers.GaussianNoise(0.5, seed=3), keras.layers.ReLU(max_value=1.0))}
+                "noisy": model(keras.layers.GaussianNoise(0.5, seed=3), keras.layers.ReLU(max_value=1.0)),
+                "seeded": seeded}
 
-    def probe(self, errors_of, rng):
-        images = rng.uniform(0.0, 1.0, size=(self.num_images, 28, 28)).astype("float32")
-        data = {"levels": list(self.levels)}
-        for name, model in self._models().items():
-            errors = np.asarray(errors_of(model, images, self.levels, seed=7), dtype=np.float64)
-            data[name] = errors
+    def probe(self, errors_of, rng, levels=None, num_images=None):
+        levels, num_images = levels or self.levels, num_images or self.num_images
+        images = rng.uniform(0.0, 1.0, size=(num_images, 28, 28)).astype("float32")
+        seed = int(rng.integers(1, 10_000))
+        data = {"levels": list(levels), "num_images": num_images}
+        models = self._models(rng)
+        for name, model in models.items():
+            data[name] = np.asarray(errors_of(model, images, levels, seed=seed), dtype=np.float64)
+        # same seed, same errors; another seed, other errors
+        data["same_seed"] = np.asarray(errors_of(models["seeded"], images, levels, seed=seed), dtype=np.float64)
+        data["other_seed"] = np.asarray(errors_of(models["seeded"], images, levels, seed=seed + 1), dtype=np.float64)
         # What a few mistakes would give (computed here, by the check, with its own noise).
         noise_rng = np.random.default_rng(123)
         against_noisy, clipped_then_identity, variance_then_clip = [], [], []
-        for level in self.levels:
+        for level in levels:
             noise = noise_rng.normal(0.0, 1.0, size=images.shape)
             noisy = images + level * noise
             against_noisy.append(np.mean(np.square(np.clip(noisy, 0, 1) - noisy)))
@@ -228,42 +290,67 @@ class DenoisingErrors(Exercise):
                               "variance_then_clip": np.array(variance_then_clip)}
         return data
 
+    def hidden_probe(self, errors_of, rng):
+        return self.probe(errors_of, rng, self.hidden_levels, self.hidden_num_images)
+
+    def hidden_verify(self, got, expected):
+        self.verify(got, expected)
+
     def verify(self, got, expected):
         levels = np.asarray(expected["levels"])
-        candidates = expected["candidates"]
-        num_values = self.num_images * 28 * 28
-        for name in ("clip", "identity", "noisy"):
-            value, exp = np.asarray(got[name], dtype=np.float64), expected[name]
-            if value.shape != exp.shape:
-                raise Fail(f"errors shape ({name} model)", exp.shape, value.shape,
+        for name in ("identity", "seeded", "same_seed", "other_seed"):
+            value = np.asarray(got[name], dtype=np.float64)
+            if value.shape != levels.shape:
+                raise Fail(f"errors shape (levels {list(levels)})", levels.shape, value.shape,
                            "return one number per noise level: average the squared error over images and pixels")
-            if np.allclose(value, exp, rtol=0.03, atol=1e-6):
-                continue
-            hints = [
-                (np.zeros_like(exp), "no noise reached the model: add rng.normal(0, level, images.shape) to the images"),
-                (exp * 28 * 28, "you summed over pixels: take the mean over pixels too"),
-                (exp * num_values, "you summed the squared errors: take their mean"),
-            ]
-            if name == "identity":
-                hints += [(levels ** 4, "the standard deviation of the noise is the level itself, not its square"),
-                          (candidates["clipped"], "do not clip the noisy images: the model trained on unclipped noise")]
-            if name == "clip":
-                hints += [(candidates["variance_then_clip"], "the standard deviation of the noise is the level "
-                                                             "itself, not its square"),
-                          (expected["identity"], "you measured the noisy images' error: pass them through the "
-                                                 "autoencoder and measure its reconstructions"),
-                          (candidates["against_noisy"], "compare the reconstructions with the clean images, not "
-                                                        "with the noisy ones")]
-            if name == "noisy" and np.allclose(got["clip"], expected["clip"], rtol=0.03, atol=1e-6):
-                raise Fail("errors per noise level (a model with a noise layer of its own)", _fmt(exp), _fmt(value),
-                           "run the autoencoder in inference mode (autoencoder.predict, or training=False): in "
-                           "training mode its noise layer adds noise on top of yours")
-            for candidate, hint in hints:  # other noise than the reference's: a looser match
-                if np.allclose(value, candidate, rtol=0.06, atol=1e-6):
-                    raise Fail(f"errors per noise level ({name} model)", _fmt(exp), _fmt(value), hint)
-            expect_close(f"errors per noise level ({name} model)", value, exp, rtol=0.03, atol=1e-6,
-                         hint="add Gaussian noise of standard deviation `level` to the images, reconstruct them with "
-                              "autoencoder.predict, and average the squared difference from the clean images")
+        first, again, other = (np.asarray(got[name], dtype=np.float64) for name in ("seeded", "same_seed",
+                                                                                   "other_seed"))
+        if not np.allclose(first, again, rtol=1e-6, atol=1e-9):
+            raise Fail("two calls with the same seed give the same errors", _fmt(first), _fmt(again),
+                       "the noise is not reproducible: draw it from rng = np.random.default_rng(seed), made once "
+                       "inside the function, not from np.random.normal or an unseeded generator")
+        noisy_levels = levels > 0
+        if all(np.allclose(np.asarray(got[name], dtype=np.float64), 0, atol=1e-12) for name in ("identity", "clip")):
+            raise Fail("errors of a model that returns its input", _fmt(expected["identity"]), _fmt(got["identity"]),
+                       "no noise reached the model: add rng.normal(0, level, images.shape) to the images")
+        if np.allclose(first[noisy_levels], other[noisy_levels], rtol=1e-9, atol=0):
+            raise Fail("calls with different seeds draw different noise", "different errors", "the same errors",
+                       "use the seed argument: np.random.default_rng(seed), not a fixed number")
+        for name in ("clip", "identity", "noisy", "seeded"):
+            self._verify_model(name, np.asarray(got[name], dtype=np.float64), got, expected, levels)
+
+    @staticmethod
+    def _verify_model(name, value, got, expected, levels):
+        exp, candidates = expected[name], expected["candidates"]
+        if np.allclose(value, exp, rtol=0.03, atol=1e-6):
+            return
+        num_images = expected["num_images"]
+        what = {"seeded": "a small model with weights set from the seed"}.get(name, f"the {name} model")
+        hints = [
+            (np.zeros_like(exp), "no noise reached the model: add rng.normal(0, level, images.shape) to the images"),
+            (exp * 28 * 28, "you summed over pixels: take the mean over pixels too"),
+            (exp * num_images * 28 * 28, "you summed the squared errors: take their mean"),
+        ]
+        if name == "identity":
+            hints += [(levels ** 4, "the standard deviation of the noise is the level itself, not its square"),
+                      (candidates["clipped"], "do not clip the noisy images: the model trained on unclipped noise")]
+        if name == "clip":
+            hints += [(candidates["variance_then_clip"], "the standard deviation of the noise is the level "
+                                                         "itself, not its square"),
+                      (expected["identity"], "you measured the noisy images' error: pass them through the "
+                                             "autoencoder and measure its reconstructions"),
+                      (candidates["against_noisy"], "compare the reconstructions with the clean images, not "
+                                                    "with the noisy ones")]
+        if name == "noisy" and np.allclose(got["clip"], expected["clip"], rtol=0.03, atol=1e-6):
+            raise Fail(f"errors per noise level ({what}, levels {list(levels)})", _fmt(exp), _fmt(value),
+                       "run the autoencoder in inference mode (autoencoder.predict, or training=False): in "
+                       "training mode its noise layer adds noise on top of yours")
+        for candidate, hint in hints:  # other noise than the reference's: a looser match
+            if np.allclose(value, candidate, rtol=0.06, atol=1e-6):
+                raise Fail(f"errors per noise level ({what}, levels {list(levels)})", _fmt(exp), _fmt(value), hint)
+        expect_close(f"errors per noise level ({what}, levels {list(levels)})", value, exp, rtol=0.03, atol=1e-6,
+                     hint="add Gaussian noise of standard deviation `level` to the images, reconstruct them with "
+                          "autoencoder.predict, and average the squared difference from the clean images")
 
 
 def _fmt(array):

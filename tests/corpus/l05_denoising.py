@@ -1,0 +1,183 @@
+"""Learner-style answers to lesson 05 (see README.md beside this file)."""
+
+from autograder.accuracy import Case
+
+PRELUDE = """
+import numpy as np
+import keras
+"""
+
+# The reference's shape as learners write it; each wrong case below changes one thing.
+_DAE = """
+def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
+    if noise == "gaussian":
+        noise_layer = keras.layers.GaussianNoise(noise_level, seed=seed)
+    else:
+        noise_layer = keras.layers.Dropout(noise_level, seed=seed)
+    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), noise_layer,
+                                keras.layers.Dense(100, activation="relu"),
+                                keras.layers.Dense(codings_size, activation="relu")])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
+                                keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+"""
+_ERRORS = """
+def denoising_errors(autoencoder, images, noise_levels, seed=42):
+    rng = np.random.default_rng(seed)
+    errors = []
+    for level in noise_levels:
+        noisy = images + rng.normal(0, level, size=images.shape)
+        errors.append(np.mean(np.square(autoencoder.predict(noisy, verbose=0) - images)))
+    return np.array(errors)
+"""
+
+CASES = [
+    # ---------------------------------------------------------------------------------------------------------
+    # denoising_autoencoder: right in other styles
+    Case("denoising_autoencoder", "right", "the book's Sequential without keras.Input, noise chosen by a dict", """
+def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
+    layers = {"gaussian": keras.layers.GaussianNoise, "dropout": keras.layers.Dropout}
+    encoder = keras.Sequential([
+        keras.layers.Flatten(),
+        layers[noise](noise_level, seed=seed),
+        keras.layers.Dense(100, activation="relu"),
+        keras.layers.Dense(codings_size, activation="relu"),
+    ])
+    decoder = keras.Sequential([
+        keras.layers.Dense(100, activation="relu"),
+        keras.layers.Dense(28 * 28, activation="sigmoid"),
+        keras.layers.Reshape([28, 28]),
+    ])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+"""),
+    Case("denoising_autoencoder", "right", "functional models, activations as separate layers", """
+def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
+    inputs = keras.Input(shape=(28, 28))
+    z = keras.layers.Flatten()(inputs)
+    if noise == "gaussian":
+        z = keras.layers.GaussianNoise(stddev=noise_level, seed=seed)(z)
+    else:
+        z = keras.layers.Dropout(rate=noise_level, seed=seed)(z)
+    z = keras.layers.Dense(100)(z)
+    z = keras.layers.Activation("relu")(z)
+    z = keras.layers.Dense(codings_size)(z)
+    codings = keras.layers.ReLU()(z)
+    encoder = keras.Model(inputs, codings)
+    decoder_inputs = keras.Input(shape=(codings_size,))
+    h = keras.layers.Dense(100, activation=keras.activations.relu)(decoder_inputs)
+    h = keras.layers.Dense(784)(h)
+    h = keras.layers.Activation("sigmoid")(h)
+    decoder = keras.Model(decoder_inputs, keras.layers.Reshape((28, 28))(h))
+    images = keras.Input(shape=(28, 28))
+    autoencoder = keras.Model(images, decoder(encoder(images)))
+    return encoder, decoder, autoencoder
+"""),
+    Case("denoising_autoencoder", "right", "noise layer before Flatten, encoder layers in a list", """
+def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
+    if noise == "dropout":
+        corrupt = keras.layers.Dropout(noise_level, seed=seed)
+    elif noise == "gaussian":
+        corrupt = keras.layers.GaussianNoise(noise_level, seed=seed)
+    else:
+        raise ValueError("unknown noise")
+    encoder = keras.Sequential([keras.Input(shape=(28, 28)), corrupt, keras.layers.Flatten(),
+                                keras.layers.Dense(100, activation="relu"),
+                                keras.layers.Dense(codings_size, activation="relu")])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
+                                keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
+    autoencoder = keras.Sequential([keras.Input(shape=(28, 28)), encoder, decoder])
+    return encoder, decoder, autoencoder
+"""),
+    # denoising_autoencoder: wrong
+    Case("denoising_autoencoder", "wrong", "the variance passed to GaussianNoise", _DAE.replace(
+        "GaussianNoise(noise_level,", "GaussianNoise(noise_level ** 2,"), hint="not its square"),
+    Case("denoising_autoencoder", "wrong", "keep probability passed as Dropout's rate", _DAE.replace(
+        "Dropout(noise_level,", "Dropout(1 - noise_level,"), hint="fraction of inputs dropped, not kept"),
+    Case("denoising_autoencoder", "wrong", "noise on the codings instead of the images", _DAE.replace(
+        "keras.layers.Flatten(), noise_layer,", "keras.layers.Flatten(),").replace(
+        'activation="relu")])', 'activation="relu"), noise_layer])', 1), hint="corrupts the images"),
+    Case("denoising_autoencoder", "wrong", "seed not passed to the noise layer", _DAE.replace(
+        ", seed=seed)", ")"), hint="pass seed=seed"),
+    Case("denoising_autoencoder", "wrong", "the seed passed by position", _DAE.replace(
+        ", seed=seed)", ", seed)"), hint="pass the seed by name"),
+    Case("denoising_autoencoder", "wrong", "always Gaussian noise, the noise argument ignored", _DAE.replace(
+        """if noise == "gaussian":
+        noise_layer = keras.layers.GaussianNoise(noise_level, seed=seed)
+    else:
+        noise_layer = keras.layers.Dropout(noise_level, seed=seed)""",
+        "noise_layer = keras.layers.GaussianNoise(noise_level, seed=seed)  # the book's"), hint="noise='dropout' takes keras.layers.Dropout"),
+    Case("denoising_autoencoder", "wrong", "hand-written noise that also acts at inference", """
+def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
+    generator = keras.random.SeedGenerator(seed)
+
+    def corrupt(x):
+        if noise == "gaussian":
+            return x + keras.random.normal(keras.ops.shape(x), stddev=noise_level, seed=generator)
+        return keras.random.dropout(x, noise_level, seed=generator)
+
+    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Lambda(corrupt),
+                                keras.layers.Dense(100, activation="relu"),
+                                keras.layers.Dense(codings_size, activation="relu")])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
+                                keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+""", hint="only in training"),
+    Case("denoising_autoencoder", "wrong", "selu copied from the stacked autoencoder", _DAE.replace(
+        '"relu"', '"selu"'), hint="activation='relu'"),
+    Case("denoising_autoencoder", "wrong", "no sigmoid on the output layer", _DAE.replace(
+        ', activation="sigmoid"', ""), hint="sigmoid"),
+    Case("denoising_autoencoder", "wrong", "codings size fixed at the book's 30", _DAE.replace(
+        "codings_size, activation", "30, activation").replace("shape=(codings_size,)", "shape=(30,)"),
+         hint="codings_size argument"),
+    # ---------------------------------------------------------------------------------------------------------
+    # denoising_errors: right in other styles
+    Case("denoising_errors", "right", "list comprehension, np.mean of the squared difference", """
+def denoising_errors(autoencoder, images, noise_levels, seed=42):
+    rng = np.random.default_rng(seed)
+    noisy_sets = [images + rng.normal(0, level, images.shape) for level in noise_levels]
+    return np.array([np.mean((autoencoder.predict(noisy, verbose=0) - images) ** 2) for noisy in noisy_sets])
+"""),
+    Case("denoising_errors", "right", "keras.random with the seed and keras.losses.MeanSquaredError", """
+def denoising_errors(autoencoder, images, noise_levels, seed=42):
+    mse = keras.losses.MeanSquaredError()
+    generator = keras.random.SeedGenerator(seed)
+    errors = []
+    for level in noise_levels:
+        noise = keras.random.normal(images.shape, stddev=level, seed=generator)
+        reconstructions = autoencoder(images + noise, training=False)
+        errors.append(float(mse(images, reconstructions)))
+    return np.array(errors)
+"""),
+    Case("denoising_errors", "right", "a fresh generator per level, squared error with np.square and .mean()", """
+def denoising_errors(autoencoder, images, noise_levels, seed=42):
+    errors = np.zeros(len(noise_levels))
+    for i, sigma in enumerate(noise_levels):
+        rng = np.random.default_rng(seed)
+        corrupted = (images + sigma * rng.standard_normal(images.shape)).astype("float32")
+        errors[i] = np.square(autoencoder.predict(corrupted, verbose=0) - images).mean()
+    return errors
+"""),
+    # denoising_errors: wrong
+    Case("denoising_errors", "wrong", "global NumPy randomness, the seed ignored", _ERRORS.replace(
+        "rng = np.random.default_rng(seed)", "").replace("rng.normal", "np.random.normal"), hint="not reproducible"),
+    Case("denoising_errors", "wrong", "a fixed seed of 42", _ERRORS.replace("default_rng(seed)", "default_rng(42)"),
+         hint="use the seed argument"),
+    Case("denoising_errors", "wrong", "noisy images clipped to [0, 1]", _ERRORS.replace(
+        "noisy = images + rng.normal(0, level, size=images.shape)",
+        "noisy = np.clip(images + rng.normal(0, level, size=images.shape), 0.0, 1.0)"), hint="do not clip"),
+    Case("denoising_errors", "wrong", "error measured against the noisy images", _ERRORS.replace(
+        "verbose=0) - images", "verbose=0) - noisy"), hint="not with the noisy ones"),
+    Case("denoising_errors", "wrong", "the model called in training mode", _ERRORS.replace(
+        "autoencoder.predict(noisy, verbose=0)",
+        "keras.ops.convert_to_numpy(autoencoder(noisy.astype('float32'), training=True))"), hint="inference mode"),
+    Case("denoising_errors", "wrong", "squared errors summed per image", _ERRORS.replace(
+        "np.mean(np.square(autoencoder.predict(noisy, verbose=0) - images))",
+        "np.mean(np.sum(np.square(autoencoder.predict(noisy, verbose=0) - images), axis=(1, 2)))"),
+         hint="summed over pixels"),
+    Case("denoising_errors", "wrong", "variance used as the standard deviation", """
+def denoising_errors(autoencoder, images, noise_levels, seed=42):
+    rng = np.random.default_rng(seed)
+    return np.array([np.mean(np.square(autoencoder.predict(images + rng.normal(0, level ** 2, images.shape),
+                                                           verbose=0) - images)) for level in noise_levels])
+""", hint="not its square"),
+]
