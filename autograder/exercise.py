@@ -237,7 +237,7 @@ def _raised_by_library(error):
 def _library_hint(error):
     if "get_config" in "".join(traceback.format_tb(error.__traceback__)):
         return (". Hint: Keras raised this, not the stub: a layer or regularizer whose __init__ takes arguments "
-                "must define get_config() returning them (plus super().get_config())")
+                "must define get_config() returning them (a Layer adds them to super().get_config())")
     return ". Hint: a library raised this, not the stub: read the message and the line of your code it names"
 
 
