@@ -1,6 +1,7 @@
 """Forged probe data earns nothing: a learner can replace the probe in their own kernel and send any plain data, so
 every point must rest on data that only computing the answer on this grading run's inputs can produce."""
 
+import numpy as np
 import pytest
 
 from autograder import accuracy, checks
@@ -17,3 +18,35 @@ def test_replaying_the_shipped_seed_0_outputs_earns_nothing(lesson, exercise):
     reference = accuracy._reference(lesson, accuracy.GRADING_SEED)[exercise.name]
     verdict = exercise.assess(replay, reference["visible"], replay, reference["hidden"])
     assert verdict.fraction == 0, f"replayed seed-0 data earned {verdict.fraction:.0%}: {verdict.parts}"
+
+
+def _structure_only(data, replay, rng):
+    """``data`` with every fact a forger knows in advance kept exactly (shapes, counts, names, flags, strings,
+    integers) and every float replaced: by the replayed seed-0 value where it has the same shape, else by noise."""
+    if isinstance(data, dict):
+        replay = replay if isinstance(replay, dict) else {}
+        return {key: _structure_only(value, replay.get(key), rng) for key, value in data.items()}
+    if isinstance(data, list):
+        replay = replay if isinstance(replay, list) and len(replay) == len(data) else [None] * len(data)
+        return [_structure_only(value, other, rng) for value, other in zip(data, replay)]
+    if isinstance(data, float) or isinstance(data, np.ndarray) and data.dtype.kind == "f":
+        same = replay is not None and np.shape(replay) == np.shape(data) and not isinstance(replay, (dict, list))
+        if same and not np.allclose(replay, data):
+            return replay
+        noise = rng.normal(size=np.shape(data)) * (np.abs(np.asarray(data)).max() + 1)
+        return float(noise) if isinstance(data, float) else noise.astype(data.dtype)
+    return data
+
+
+@pytest.mark.parametrize("lesson, exercise", EXERCISES, ids=[exercise.name for _, exercise in EXERCISES])
+def test_every_fact_known_in_advance_earns_nothing_without_the_computed_values(lesson, exercise):
+    # A forger who knows the probe code and the seed knows every shape, count, name and flag of the grading run's
+    # data, exactly; what they cannot know without computing the answer are its float values.
+    rng = np.random.default_rng(7)
+    reference = accuracy._reference(lesson, accuracy.GRADING_SEED)[exercise.name]
+    replay = load_expected(lesson)[exercise.name]
+    forged = {kind: None if reference[kind] is None else
+              {"status": "ok", "message": "", "data": _structure_only(reference[kind], replay, rng)}
+              for kind in ("visible", "hidden")}
+    verdict = exercise.assess(forged["visible"], reference["visible"], forged["hidden"], reference["hidden"])
+    assert verdict.fraction == 0, f"structure alone earned {verdict.fraction:.0%}: {verdict.parts}"
