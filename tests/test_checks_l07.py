@@ -287,19 +287,6 @@ def test_vae_model_mistakes(answer, hint):
     _fails_with("vae_model", answer, hint)
 
 
-def test_vae_model_is_judged_without_the_learner_s_latent_loss_and_parts(monkeypatch):
-    # exercises 2 and 3 wrong (a flipped sign, a stub): the model is still judged on its own, and passes
-    monkeypatch.setattr(vae, "latent_loss", lambda mean, log_var: 0.5 * ops.sum(1 + log_var - ops.exp(log_var)
-                                                                               - mean ** 2, axis=-1))
-
-    def stub(codings_size=10, seed=None):
-        raise NotImplementedError()
-
-    monkeypatch.setattr(vae, "build_encoder_decoder", stub)
-    _passes("vae_model", vae.VariationalAutoencoder)
-    assert vae.build_encoder_decoder is stub  # given back after the probe
-
-
 def test_vae_model_with_other_attribute_names():
     class Renamed(vae.VariationalAutoencoder):
         def __init__(self, codings_size=10, seed=None, **kwargs):
@@ -400,7 +387,7 @@ def test_two_corpus_cases_get_the_same_verdicts_from_the_grader(tmp_path):
         row, verdict = by_key[student, case.exercise], accuracy.grade_case(case, prelude)
         assert (row.status, row.score) == (verdict.status, verdict.fraction * row.max_score), json.dumps(
             [row.message, verdict.message])
-        assert row.message == verdict.message
+        assert row.message == " ".join(verdict.message.split())  # the grader collapses an answer's whitespace
         others = [other for (who, _), other in by_key.items() if who == student and other is not row]
         assert others and all(other.status == "passed" for other in others)  # the rest of the reference notebook
     assert by_key["wrong", "vae_interpolate"].score == 0 and "stops short" in by_key["wrong", "vae_interpolate"].message

@@ -15,6 +15,9 @@ from autograder.exercise import Exercise, Fail
 
 _LOSSES = ("loss", "reconstruction_loss", "kl_loss")
 _UPDATE_ATOL = 2e-6
+_INLINE_KL = ("your model computes the KL itself (it never calls latent_loss), and its kl_loss is not the KL "
+              "divergence of lesson 07's formula averaged over the batch (nats per image): call "
+              "latent_loss(codings_mean, codings_log_var), your answer to exercise 2, instead")
 
 
 def _part_weights(model):
@@ -22,9 +25,14 @@ def _part_weights(model):
 
 
 class VaeModel(Exercise):
-    """The model is given the check's parts (known weights, known epsilon) through ``build_encoder_decoder`` and
-    the check's KL through ``latent_loss``, so a wrong exercise 2 or 3 costs nothing here; one SGD step from that
-    state must log the losses the reference logs and move the weights as the reference does."""
+    """The model is given the check's parts (known weights, known epsilon) through ``build_encoder_decoder``, so a
+    wrong exercise 3 costs nothing here; one SGD step from that state must log the losses the reference logs and move
+    the weights as the reference does.
+
+    It is run twice: with ``latent_loss`` bound to the check's stand-in (not the KL: a model that calls
+    ``latent_loss`` is judged whatever the learner's exercise 2 computes), and with the learner's own ``latent_loss``
+    (a model that computes the KL itself, without calling it, is judged against the reference's true KL). It passes
+    when either run matches the reference's run of the same kind."""
 
     name = "vae_model"
     title = "VariationalAutoencoder model (train_step, test_step, metrics)"
@@ -33,14 +41,31 @@ class VaeModel(Exercise):
     codings_size, batch, learning_rate = 3, 16, 0.5
 
     def probe(self, vae_class, rng):
-        import keras
-
         images = rng.uniform(size=(self.batch, 28, 28)).astype("float32")
         seed, key = int(rng.integers(1, 100_000)), int(rng.integers(2**31))
+        called = []
+
+        def latent_loss(codings_mean, codings_log_var):
+            called.append(True)
+            return probes.latent_loss_stand_in(codings_mean, codings_log_var)
+
+        data = {"stand_in": self._run(vae_class, images, seed, key, latent_loss=latent_loss)}
+        data["calls_latent_loss"] = bool(called)
+        try:  # the learner's own latent_loss may be a stub or broken: that costs exercise 2, judged by run 1 here
+            data["own"] = self._run(vae_class, images, seed, key)
+        except Exception:  # any error of the learner's own code
+            data["own"] = None
+        return data
+
+    def _run(self, vae_class, images, seed, key, **replacements):
+        """One SGD step and two evaluations from the check's state, the learner's names in ``replacements`` bound
+        to the check's stand-ins (their ``build_encoder_decoder`` and ``Sampling`` always)."""
+        import keras
+
         parts = probes.ProbeParts(key)
         # a Sampling the model makes itself draws the same known epsilon as the parts' (same stream, same seed)
         with probes.stand_ins(probes.namespaces_of(vae_class), build_encoder_decoder=parts,
-                              latent_loss=probes.kl_stand_in, Sampling=probes.known_noise_class((key,), [])):
+                              Sampling=probes.known_noise_class((key,), []), **replacements):
             model = self._model(vae_class, parts, key, codings_size=self.codings_size, seed=seed)
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=self.learning_rate))
             before = _part_weights(model)
@@ -105,6 +130,21 @@ class VaeModel(Exercise):
         return {key: float(value) for key, value in logs.items()}
 
     def verify(self, got, expected):
+        try:
+            self._verify_run(got["stand_in"], expected["stand_in"])
+            return  # the model calls latent_loss and uses it right, whatever exercise 2 computes
+        except Fail as failure:
+            with_stand_in = failure
+        if got["own"] is None:
+            raise with_stand_in
+        try:
+            self._verify_run(got["own"], expected["own"], inline=not got["calls_latent_loss"])
+        except Fail as failure:
+            # a model that never calls latent_loss is judged by the run with the true KL; one that does, by the
+            # run where latent_loss is the check's and the mistake is the model's
+            raise with_stand_in if got["calls_latent_loss"] else failure from None
+
+    def _verify_run(self, got, expected, inline=False):
         missing = sorted(set(_LOSSES) - set(got["metric_names"]))
         if missing:
             raise Fail("metric trackers", "loss, reconstruction_loss and kl_loss", ", ".join(got["metric_names"]),
@@ -113,15 +153,16 @@ class VaeModel(Exercise):
         with self._hint_if(got["builder_calls"] and got["builder_calls"] != expected["builder_calls"],
                            "build_encoder_decoder got other arguments: pass both on, "
                            "build_encoder_decoder(codings_size, seed=seed)"):
-            self._verify_logs(got["train_logs"], expected["train_logs"], "fit", got["train_mse"])
+            self._verify_logs(got["train_logs"], expected["train_logs"], "fit", got["train_mse"], inline)
         self._verify_update(got["update"], expected["update"])
         if got["evaluate_changed_weights"]:
             raise Fail("weights after evaluate()", "unchanged", "changed",
                        "test_step computes and tracks the losses only: no gradients, no optimizer")
-        self._verify_logs(got["eval_logs"], expected["eval_logs"], "evaluate", got["eval_mse"])
+        self._verify_logs(got["eval_logs"], expected["eval_logs"], "evaluate", got["eval_mse"], inline)
         with self._hint_if(got["default_calls"] and got["default_calls"] != expected["default_calls"],
                            "keep the defaults: codings_size=10, seed=None"):
-            self._verify_logs(got["default_logs"], expected["default_logs"], "evaluate, default arguments", None)
+            self._verify_logs(got["default_logs"], expected["default_logs"], "evaluate, default arguments", None,
+                              inline)
 
     @staticmethod
     @contextlib.contextmanager
@@ -134,7 +175,7 @@ class VaeModel(Exercise):
                 failure.hint = hint
             raise
 
-    def _verify_logs(self, logs, reference, where, mse):
+    def _verify_logs(self, logs, reference, where, mse, inline):
         missing = sorted(set(_LOSSES) - set(logs))
         if missing:
             raise Fail(f"the logs of {where}", ", ".join(_LOSSES), ", ".join(sorted(logs)) or "nothing",
@@ -154,7 +195,8 @@ class VaeModel(Exercise):
             elif mse and _close(reconstruction, mse, 2e-3):
                 hint = "that is the mean squared error: use binary cross-entropy, as the book does"
         elif not _close(kl, reference["kl_loss"], 2e-4, 1e-6):
-            hint = "kl_loss is latent_loss(codings_mean, codings_log_var) averaged over the batch (nats per image)"
+            hint = _INLINE_KL if inline else ("kl_loss is latent_loss(codings_mean, codings_log_var) averaged over "
+                                              "the batch (nats per image)")
             if _close(kl, reference["kl_loss"] / NUM_PIXELS, 2e-3):
                 hint = "kl_loss should track the KL itself (nats per image); divide by 784 only in the total loss"
             elif _close(kl, reference["kl_loss"] * self.batch, 2e-3):

@@ -3,7 +3,8 @@ learner's ``Sampling`` layer with a known epsilon, small VAE parts, and stand-in
 
 A probe that uses an earlier exercise's answer binds the learner's name to a stand-in while it runs (the learner's
 own name in their own namespace, restored afterwards), so that each exercise is judged on its own: a wrong
-``Sampling`` costs exercise 1 only, a wrong ``latent_loss`` exercise 2 only.
+``Sampling`` costs exercise 1 only, a wrong ``latent_loss`` exercise 2 only. No stand-in computes an answer: the
+one for ``latent_loss`` is another function of the same inputs (``latent_loss_stand_in``).
 """
 
 import contextlib
@@ -129,11 +130,13 @@ def stand_ins(namespaces, **replacements):
             namespace.update(names)
 
 
-def kl_stand_in(codings_mean, codings_log_var):
-    """The lesson's latent loss (nats per example), written by the grader: stands in for the learner's."""
+def latent_loss_stand_in(codings_mean, codings_log_var):
+    """Stands in for the learner's ``latent_loss`` (exercise 2) while their model is probed: one value per example,
+    smooth in both inputs, and deliberately not the KL divergence, so that no check module holds that answer. The
+    reference model, probed with the same stand-in, gives the values to compare with."""
     from keras import ops
 
-    return 0.5 * ops.sum(ops.exp(codings_log_var) + ops.square(codings_mean) - 1.0 - codings_log_var, axis=-1)
+    return ops.sum(0.3 * ops.square(codings_mean) + 0.2 * ops.exp(0.5 * codings_log_var), axis=-1)
 
 
 class ProbeParts:

@@ -8,8 +8,9 @@ codings read back from images through a decoder the probe chose (``_l07_generati
 
 Each exercise is judged on its own: where an answer uses an earlier one (the encoder its ``Sampling``, the model
 its ``build_encoder_decoder`` and ``latent_loss``), the probe binds the learner's name to the check's stand-in while
-it runs (``_l07_probes.stand_ins``). Structure (layer sizes, activations) only chooses the hint of a failure already
-found. Exercises 4 to 6 live in ``_l07_model.py`` and ``_l07_generation.py``.
+it runs (``_l07_probes.stand_ins``). A stand-in is never an answer: the model's ``latent_loss`` is another function,
+and the model is also run with the learner's own (``_l07_model.py``). Structure (layer sizes, activations) only
+chooses the hint of a failure already found. Exercises 4 to 6 live in ``_l07_model.py`` and ``_l07_generation.py``.
 """
 
 import numpy as np

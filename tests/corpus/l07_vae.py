@@ -158,6 +158,18 @@ _TRAIN = """        with tf.GradientTape() as tape:
         return self.update_trackers(total, reconstruction, kl)
 """
 
+_STUB_LATENT_LOSS = """
+def latent_loss(codings_mean, codings_log_var):
+    raise NotImplementedError()
+"""
+_KL = "-0.5 * ops.sum(1 + log_var - ops.square(mean) - ops.exp(log_var), axis=1)"
+_INLINE_KL = """        mean, log_var, codings = self.encoder(images)
+        reconstruction = ops.mean(ops.binary_crossentropy(ops.reshape(images, (-1, 784)),
+                                                          ops.reshape(self.decoder(codings), (-1, 784))), axis=-1)
+        kl = {kl}
+        return reconstruction + kl / 784, reconstruction, kl
+"""
+
 CASES = [
     # -----------------------------------------------------------------------------------------------------------
     # exercise 1: Sampling
@@ -364,6 +376,11 @@ def build_encoder_decoder(codings_size=10, seed=None):
         kl = latent_loss(mean, log_var)
         return reconstruction + kl / 784, reconstruction, kl
 """, _TRAIN)),
+    Case("vae_model", "right", "the KL written inline (latent_loss never called), exercise 2 still a stub",
+         _vae(_INIT, _INLINE_KL.format(kl=_KL), _TRAIN, earlier=_SAMPLING + _STUB_LATENT_LOSS + _PARTS)),
+    Case("vae_model", "wrong", "the KL written inline with the sign of log_var flipped",
+         _vae(_INIT, _INLINE_KL.format(kl=_KL.replace("1 + log_var", "1 - log_var")), _TRAIN),
+         hint="computes the KL itself"),
     Case("vae_model", "wrong", "trackers returned but never updated", _vae(_INIT, _LOSSES, _TRAIN, update="""        return {
             "loss": self.total_loss_tracker.result(),
             "reconstruction_loss": self.reconstruction_loss_tracker.result(),
