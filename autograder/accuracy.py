@@ -79,7 +79,7 @@ def load_corpus(lesson, folder=CORPUS_DIR):
 
 
 @functools.lru_cache(maxsize=None)
-def _reference(lesson, seed):
+def reference(lesson, seed):
     from autograder.grade import reference_outputs
 
     return reference_outputs(lesson, seed)
@@ -122,8 +122,8 @@ def _grade_case(case, prelude, seed):
     answer = namespace.get(exercise.symbol)
     visible = _plain(exercise.run_probe(answer, seed))
     hidden = _plain(exercise.run_probe(answer, hidden_seed(seed), hidden=True)) if exercise.hidden_title else None
-    reference = _reference(lesson, seed)[exercise.name]
-    return exercise.assess(visible, reference["visible"], hidden, reference["hidden"])
+    expected = reference(lesson, seed)[exercise.name]
+    return exercise.assess(visible, expected["visible"], hidden, expected["hidden"])
 
 
 def run(lessons=None, folder=CORPUS_DIR, seed=GRADING_SEED):

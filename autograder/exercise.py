@@ -113,7 +113,7 @@ class Exercise:
         try:
             data = (self.hidden_probe if hidden else self.probe)(obj, np.random.default_rng(seed))
         except NotImplementedError as error:
-            if _raised_by_library(error):  # e.g. Keras' Layer.get_config, not the stub
+            if raised_by_library(error):  # e.g. Keras' Layer.get_config, not the stub
                 return {"status": "error", "message": _describe_exception(error) + _library_hint(error)}
             return {"status": "not-implemented",
                     "message": f"`{self.symbol}` still raises NotImplementedError: replace the stub with your code."}
@@ -228,7 +228,7 @@ def parse_probe_result(text, max_bytes=None):
 _LIBRARY_PARTS = ("site-packages", "dist-packages", "/lib/python")
 
 
-def _raised_by_library(error):
+def raised_by_library(error):
     """True when the innermost frame of ``error`` is in an installed library (Keras, TensorFlow, NumPy, ...)."""
     frames = traceback.extract_tb(error.__traceback__)
     return bool(frames) and any(part in frames[-1].filename for part in _LIBRARY_PARTS)
@@ -354,6 +354,22 @@ def expect_close(what, got, expected, rtol=1e-4, atol=1e-6, hint=None):
         shown_expected = expected if expected.size <= 4 else f"an array (max relative error should be < {rtol:g})"
         shown_got = got if got.size <= 4 else f"max relative error {error:.2e}"
         raise Fail(what, _round(shown_expected), _round(shown_got), hint)
+
+
+def normal_weights(rng, shapes):
+    """Weights the grader chooses for variables of these shapes, in order: normal, kernels scaled by
+    1/sqrt(fan-in), vectors by 1/2 (float32)."""
+    return [(rng.normal(size=shape) / (np.sqrt(shape[0]) if len(shape) == 2 else 2)).astype("float32")
+            for shape in shapes]
+
+
+def seed_uniform_weights(model, rng):
+    """Give every float weight of ``model`` (in order; seed states skipped) values from ``rng``: uniform with a
+    variance of 1 / fan-in for kernels, in [-0.1, 0.1] for vectors."""
+    for variable in (v for v in model.weights if str(v.dtype).startswith("float")):
+        shape = tuple(variable.shape)
+        scale = np.sqrt(3.0 / np.prod(shape[:-1])) if len(shape) > 1 else 0.1
+        variable.assign(rng.uniform(-scale, scale, size=shape).astype("float32"))
 
 
 def expect_autoencoder_models(models, context=""):

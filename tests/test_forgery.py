@@ -15,7 +15,7 @@ def test_replaying_the_shipped_seed_0_outputs_earns_nothing(lesson, exercise):
     # The lessons ship the reference's outputs for seed 0 (autograder/expected/); a forger replays them verbatim as
     # the visible and the hidden result of a grading run with another seed.
     replay = {"status": "ok", "message": "", "data": load_expected(lesson)[exercise.name]}
-    reference = accuracy._reference(lesson, accuracy.GRADING_SEED)[exercise.name]
+    reference = accuracy.reference(lesson, accuracy.GRADING_SEED)[exercise.name]
     verdict = exercise.assess(replay, reference["visible"], replay, reference["hidden"])
     assert verdict.fraction == 0, f"replayed seed-0 data earned {verdict.fraction:.0%}: {verdict.parts}"
 
@@ -43,7 +43,7 @@ def test_every_fact_known_in_advance_earns_nothing_without_the_computed_values(l
     # A forger who knows the probe code and the seed knows every shape, count, name and flag of the grading run's
     # data, exactly; what they cannot know without computing the answer are its float values.
     rng = np.random.default_rng(7)
-    reference = accuracy._reference(lesson, accuracy.GRADING_SEED)[exercise.name]
+    reference = accuracy.reference(lesson, accuracy.GRADING_SEED)[exercise.name]
     replay = load_expected(lesson)[exercise.name]
     forged = {kind: None if reference[kind] is None else
               {"status": "ok", "message": "", "data": _structure_only(reference[kind], replay, rng)}

@@ -9,7 +9,7 @@ line against itself. ``principal_angles`` earns partial credit per kind of input
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_close, expect_autoencoder_models
+from autograder.exercise import Exercise, Fail, expect_autoencoder_models, expect_close, normal_weights
 
 LESSON = "01_linear_pca"
 
@@ -26,11 +26,6 @@ def _nonlinearity(function, x):
 def _first_line(error):
     return next((line.strip() for line in str(error).splitlines() if line.strip()), "")[:200]
 
-
-def _weights_by_shape(rng, shapes):
-    """Weights the grader chooses for variables of these shapes, in order (kernels scaled by 1/sqrt(fan-in))."""
-    return [(rng.normal(size=shape) / (np.sqrt(shape[0]) if len(shape) == 2 else 2)).astype("float32")
-            for shape in shapes]
 
 
 class LinearAutoencoder(Exercise):
@@ -73,7 +68,7 @@ def _probe_with_weights(build, rng, input_size, codings_size, hidden=False):
                    *shown, "size both Dense layers from the arguments (no fixed numbers): the encoder's Dense "
                    "layer has `codings_size` units, the decoder's has `input_size` units") from None
     shapes = [list(w.shape) for w in encoder.weights + decoder.weights]
-    for variable, value in zip(encoder.weights + decoder.weights, _weights_by_shape(weight_rng, shapes)):
+    for variable, value in zip(encoder.weights + decoder.weights, normal_weights(weight_rng, shapes)):
         variable.assign(value)
     codings = np.asarray(encoder(x), dtype=np.float64)
     return {

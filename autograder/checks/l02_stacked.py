@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_close, expect_equal, expect_autoencoder_models
+from autograder.exercise import Exercise, Fail, expect_autoencoder_models, expect_close, expect_equal, normal_weights
 
 LESSON = "02_stacked"
 SELU_MIN = -1.7580993  # selu(x) > -scale * alpha for every x
@@ -138,7 +138,7 @@ class StackedAutoencoder(Exercise):
                   "(codings_size,) codings")
             encoder_shapes = [list(w.shape) for w in encoder.weights]
             decoder_shapes = [list(w.shape) for w in decoder.weights]
-            values = _weights_by_shape(weight_rng, encoder_shapes + decoder_shapes)
+            values = normal_weights(weight_rng, encoder_shapes + decoder_shapes)
             for variable, value in zip(encoder.weights + decoder.weights, values):
                 variable.assign(value)
             codings = np.asarray(encoder(images), dtype=np.float64)
@@ -212,11 +212,6 @@ def _call(function, what, hint):
     except Exception as error:  # typically Keras refusing to chain layers whose shapes do not fit
         raise Fail(what, "no error", f"{type(error).__name__}: {_first_line(error)}", hint) from None
 
-
-def _weights_by_shape(rng, shapes):
-    """Weights the grader chooses for variables of these shapes, in order (kernels scaled by 1/sqrt(fan-in))."""
-    return [(rng.normal(size=shape) / (np.sqrt(shape[0]) if len(shape) == 2 else 2)).astype("float32")
-            for shape in shapes]
 
 
 def _range(outputs):

@@ -12,7 +12,7 @@ import tempfile
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, _raised_by_library, expect_close, expect_equal
+from autograder.exercise import Exercise, Fail, expect_close, expect_equal, normal_weights, raised_by_library
 
 LESSON = "03_tied_greedy"
 
@@ -153,7 +153,7 @@ def _saving(layer_class, rng, keras):
     except Fail as failure:
         return {"error": failure.what, "hint": failure.hint}
     except NotImplementedError as error:
-        if not _raised_by_library(error):
+        if not raised_by_library(error):
             return {"error": step, "hint": "get_config or from_config still raises NotImplementedError: replace the "
                                            "stub with your code"}
         return {"error": f"{step}: Keras raised NotImplementedError",
@@ -186,11 +186,6 @@ def _verify_saving(value, exp):
                  hint="weights untied after reloading: serialise with keras.layers.serialize and rebuild with "
                       "keras.layers.deserialize, so Keras hands the layer the model's own Dense layer")
 
-
-def _weights_by_shape(rng, shapes):
-    """Weights the grader chooses for variables of these shapes, in order (kernels scaled by 1/sqrt(fan-in))."""
-    return [(rng.normal(size=shape) / (np.sqrt(shape[0]) if len(shape) == 2 else 2)).astype("float32")
-            for shape in shapes]
 
 
 class ShallowAutoencoder(Exercise):
@@ -238,7 +233,7 @@ class ShallowAutoencoder(Exercise):
             after_fit = [np.asarray(encoder(X[:num_train]), np.float64), np.asarray(encoder(X[num_train:]), np.float64)]
             trained_outputs = np.asarray(decoder(codings_in), np.float64)
             variables = encoder.weights + decoder.weights
-            for variable, value in zip(variables, _weights_by_shape(fresh_rng, [list(v.shape) for v in variables])):
+            for variable, value in zip(variables, normal_weights(fresh_rng, [list(v.shape) for v in variables])):
                 variable.assign(value)
             data[label] = {
                 "codings_train": returned[0], "codings_valid": returned[1], "trained_outputs": trained_outputs,
@@ -300,7 +295,7 @@ def _optimizer_setting_weights(keras, rng):
         def build(self, variables):
             super().build(variables)
             with tf.init_scope():  # Keras builds the optimizer inside the traced step when the model had no Input
-                for variable, value in zip(variables, _weights_by_shape(rng, [list(v.shape) for v in variables])):
+                for variable, value in zip(variables, normal_weights(rng, [list(v.shape) for v in variables])):
                     variable.assign(value)
             SettingSGD.weights_set = True
 

@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_autoencoder_models, expect_close
+from autograder.exercise import Exercise, Fail, expect_autoencoder_models, expect_close, seed_uniform_weights
 
 LESSON = "04_conv_recurrent"
 
@@ -24,15 +24,6 @@ _TIME_DISTRIBUTED_ERROR = re.compile(r"TimeDistributed` Layer should be passed a
 def _shape(text):
     return [int(part) if part.strip().isdigit() else None for part in text.split(",") if part.strip()]
 
-
-def _seeded_weights(model, rng):
-    """Give each float weight of ``model`` (in layer order) values drawn from ``rng``, scaled by its fan-in."""
-    for variable in model.weights:
-        if not str(variable.dtype).startswith("float"):
-            continue  # e.g. a random layer's seed state
-        shape = tuple(variable.shape)
-        scale = np.sqrt(3.0 / np.prod(shape[:-1])) if len(shape) > 1 else 0.1
-        variable.assign(rng.uniform(-scale, scale, size=shape).astype("float32"))
 
 
 _ACTIVATION_LAYERS = {"ReLU": "relu", "ELU": "elu", "LeakyReLU": "leaky_relu", "Softmax": "softmax"}
@@ -83,8 +74,8 @@ def _probe_autoencoder(build, rng, explain_error, kwargs):
     data["decoder_shape"] = list(decoded.shape[1:])
     if data["decoder_shape"] != [28, 28]:
         return data  # verify stops at the shapes
-    _seeded_weights(encoder, rng)
-    _seeded_weights(decoder, rng)
+    seed_uniform_weights(encoder, rng)
+    seed_uniform_weights(decoder, rng)
     codings = np.asarray(encoder(x))
     far = (rng.normal(size=codings.shape) * 20 * (np.abs(codings).max() + 1)).astype("float32")
     far_output = np.asarray(decoder(far))

@@ -9,7 +9,8 @@ same seed and once with another.
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_autoencoder_models, expect_close, expect_equal
+from autograder.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close,
+                                 expect_equal, seed_uniform_weights)
 
 LESSON = "05_denoising"
 
@@ -19,13 +20,6 @@ def _numpy(value):
 
     return np.asarray(keras.ops.convert_to_numpy(value), dtype=np.float64)
 
-
-def _seed_weights(model, rng):
-    """Give every float weight of ``model`` (in order) values from ``rng`` of variance 1 / fan-in."""
-    for variable in (v for v in model.weights if str(v.dtype).startswith("float")):  # skips seed states
-        shape = tuple(variable.shape)
-        scale = np.sqrt(3.0 / np.prod(shape[:-1])) if len(shape) > 1 else 0.1
-        variable.assign(rng.uniform(-scale, scale, size=shape).astype("float32"))
 
 
 def _leaf_layers(model):
@@ -108,8 +102,8 @@ class DenoisingAutoencoder(Exercise):
     def _probe_one(self, build, rng, x, noise, level, codings_size, seed):
         encoder, decoder, autoencoder = self._build(build, noise, level, codings_size, seed)
         first = _numpy(autoencoder(x, training=False))  # builds a model written without keras.Input
-        _seed_weights(encoder, rng)
-        _seed_weights(decoder, rng)
+        seed_uniform_weights(encoder, rng)
+        seed_uniform_weights(decoder, rng)
         codings = _numpy(encoder(x, training=False))
         reconstructions = _numpy(decoder(codings.astype("float32"), training=False))
         first, second = _numpy(autoencoder(x, training=False)), _numpy(autoencoder(x, training=False))
@@ -260,7 +254,7 @@ class DenoisingErrors(Exercise):
 
         seeded = model(keras.layers.Flatten(), keras.layers.Dense(32, activation="tanh"),
                        keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28)))
-        _seed_weights(seeded, rng)
+        seed_uniform_weights(seeded, rng)
         return {"identity": model(keras.layers.Identity()),
                 "clip": model(keras.layers.ReLU(max_value=1.0)),
                 "noisy": model(keras.layers.GaussianNoise(0.5, seed=3), keras.layers.ReLU(max_value=1.0)),

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_close, expect_equal, expect_autoencoder_models
+from autograder.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close,
+                                 expect_equal, seed_uniform_weights)
 
 LESSON = "06_sparse"
 REGISTERED_NAME = "course>KLDivergenceRegularizer"
@@ -21,13 +22,6 @@ def _models(build, **kwargs):
     models = expect_autoencoder_models(models)
     return models
 
-
-def _seed_weights(model, rng):
-    """Give every float weight of ``model`` (in order) values from ``rng`` of variance 1 / fan-in."""
-    for variable in (v for v in model.weights if str(v.dtype).startswith("float")):
-        shape = tuple(variable.shape)
-        scale = np.sqrt(3.0 / np.prod(shape[:-1])) if len(shape) > 1 else 0.1
-        variable.assign(rng.uniform(-scale, scale, size=shape).astype("float32"))
 
 
 def _spy_regularizer():
@@ -59,8 +53,8 @@ class SparseAutoencoder(Exercise):
         x = rng.uniform(0.0, 1.0, size=(8, 28, 28)).astype("float32")
         encoder, decoder, autoencoder = _models(build, codings_size=self.codings_size, activity_regularizer=None)
         autoencoder(x)  # builds a model written without keras.Input
-        _seed_weights(encoder, rng)
-        _seed_weights(decoder, rng)
+        seed_uniform_weights(encoder, rng)
+        seed_uniform_weights(decoder, rng)
         codings = _numpy(encoder(x))
         output = _numpy(autoencoder(x))
         composed = _numpy(decoder(codings.astype("float32")))

@@ -5,8 +5,8 @@ every weight from the seed (by shape, in order: the form of the model does not m
 outputs on inputs drawn from the seed, in inference and (for batch normalization) training mode, and the dropout
 rates measured while training; the grader compares them with the reference's. For the conditional GAN, the label
 code may be concatenated before or after the noise (or the image): both orders are tried. Each network is half
-of its exercise's points. The layers' kinds and settings only choose the hint for outputs that differ. Whether a trained conditional generator obeys its labels is
-measured in the lesson and the benchmark, not here.
+of its exercise's points. The layers' kinds and settings only choose the hint for outputs that differ. Whether a
+trained conditional generator obeys its labels is measured in the lesson and the benchmark, not here.
 """
 
 import numpy as np
