@@ -35,10 +35,10 @@ build: install
 
 ## bench: train every reference model (the README's figures); bench-fast: a few-minute smoke run
 bench: install
-	$(PY) -m solutions.bench
+	$(PY) -m benchmark
 
 bench-fast: install
-	$(PY) -m solutions.bench --fast
+	$(PY) -m benchmark --fast
 
 ## release: the student release (lessons and self-checks, no answers); gradescope: the Gradescope autograder zip
 release: install

@@ -4,6 +4,6 @@
 grades submissions. See README.md.
 """
 
-from autograder.runtime import check
+from autograder.checks.runtime import check
 
 __all__ = ["check"]

@@ -19,7 +19,7 @@ import sys
 import textwrap
 
 from autograder import checks
-from autograder.exercise import Verdict, dumps, loads
+from autograder.checks.exercise import Verdict, dumps, loads
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "tests" / "corpus"

@@ -1,7 +1,7 @@
 """``python -m autograder build [--check]``: generate every lesson file from the single source of truth.
 
 Sources (edited by hand):
-    solutions/lessons/NN_topic.md   the lesson's text and cell order
+    autograder/lessons/NN_topic.md   the lesson's text and cell order
     solutions/<topic>.py            the reference answers (the library)
     autograder/checks/lNN_topic.py  the checks and points
 
@@ -22,7 +22,7 @@ import sys
 import nbformat
 
 from autograder import checks, source
-from autograder.exercise import dumps, loads
+from autograder.checks.exercise import dumps, loads
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VERSIONS = {
@@ -224,7 +224,7 @@ def numeric_difference(committed, built, rtol=DRIFT_RTOL, atol=DRIFT_ATOL):
     exactly), else a description of the first disagreement naming where it is and the largest difference."""
     import numpy as np
 
-    from autograder.exercise import close_mask
+    from autograder.checks.exercise import close_mask
 
     def first(x, y, where):
         if isinstance(x, dict) and isinstance(y, dict):

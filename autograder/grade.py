@@ -43,7 +43,7 @@ import threading
 import time
 
 from autograder import build, checks
-from autograder.exercise import dumps, loads
+from autograder.checks.exercise import dumps, loads
 from autograder.notebook_runs import MAX_RESULT_BYTES, NotebookRuns, hidden_seed, instructor_notebook  # noqa: F401
 from autograder.sandbox import Limits, Sandbox
 from autograder.submissions import (MAX_NOTEBOOK_BYTES, STATE_DIR, discover, feedback_names,  # noqa: F401

@@ -21,7 +21,7 @@ import time
 import nbformat
 
 from autograder import build, checks
-from autograder.exercise import parse_probe_result
+from autograder.checks.exercise import parse_probe_result
 from autograder.safe_io import UnsafeFile, read_regular
 from autograder.sandbox import describe_exit, execute
 from autograder.untrusted import learner_text
@@ -53,7 +53,7 @@ def grading_notebook(lesson, answers, probes, seed, results_dir):
                                                    metadata={"role": "answer", "exercise": exercise.name}))
     for exercise in probes:
         target = pathlib.Path(results_dir) / f"{exercise.name}.json"
-        code = ("from autograder.runtime import probe_to_file\n"
+        code = ("from autograder.checks.runtime import probe_to_file\n"
                 f"probe_to_file({exercise.name!r}, globals().get({exercise.symbol!r}), seed={seed}, "
                 f"hidden_seed={hidden_seed(seed)}, path={str(target)!r})")
         cells.append(nbformat.v4.new_code_cell(code, metadata={"role": "probe", "exercise": exercise.name}))

@@ -3,24 +3,25 @@
 The release holds:
 
     lessons/NN_topic.ipynb               the student lessons (stubs where the answers go)
-    solutions/<helper>.py                the course helpers (config, data, plotting, earlier, ...): every ``solutions``
-                                         module that no exercise names as its answer's module and that imports none
-    autograder/{__init__,runtime,exercise}.py, autograder/checks/__init__.py
-                                         the check machinery, and autograder/checks/lNN_topic.py of the lessons
-                                         released only (a check's hints describe its lesson's answer)
+    helpers/                             the student package, whole (config, data, plotting, evaluation, ...)
+    autograder/__init__.py, autograder/checks/
+                                         the check machinery (runtime, exercise), whole, with the check modules
+                                         ``lNN_topic.py``/``_lNN_*.py`` of the lessons released only (a check's hints
+                                         describe its lesson's answer)
     autograder/expected/NN_topic.json    the reference answers' probe outputs of those lessons, computed at build time
     pyproject.toml, README.md            so that ``pip install DIR`` makes the lessons' check cells work
     GIVEN_ANSWERS.md                     only with ``give``: the earlier answers this release gives away
 
-Left out: the answer modules (``solutions/linear.py``, ...), the reference notebooks, the nbgrader source, the
-example submissions, the lesson templates and the build/grade code, which import the answers. A lesson that builds
+Left out, because they are not in those folders: the answers (``solutions/``: modules and reference notebooks), the
+benchmark, the nbgrader source, the example submissions, the lesson templates and the build/grade code. Which files
+ship is decided by folder and lesson number alone. A lesson that builds
 on an earlier lesson's answer (03 and 04 on 02, 09 on 08) takes the learner's own from their earlier notebook
-(:mod:`solutions.earlier`), unless the instructor names that earlier lesson in ``give``: then its reference answers
+(:mod:`helpers.earlier`), unless the instructor names that earlier lesson in ``give``: then its reference answers
 are pasted into the later lesson's setup, and the release says so (the command's output, the lesson's header,
 GIVEN_ANSWERS.md), naming lessons, answers and points.
 
-Checks before anything is written: every import of a ``solutions``/``autograder`` module in the release resolves
-inside it, and :func:`autograder.leaks.find_leaks` finds no exercise's reference answer in any released file
+Checks before anything is written: every import of a course module (``helpers``, ``autograder``, ``solutions``, ``benchmark``) in the
+release resolves inside it, and :func:`autograder.leaks.find_leaks` finds no exercise's reference answer in any released file
 (normalised code, not text), except the answers given. Either failure is a :class:`ReleaseError` naming the file,
 and no release is left behind.
 """
@@ -39,11 +40,11 @@ from autograder import build, checks, leaks
 
 ROOT = build.ROOT
 MARKER = ".course-release"  # a folder holding this file is a release this command may replace
-RUNTIME_FILES = ("autograder/__init__.py", "autograder/runtime.py", "autograder/exercise.py",
-                 "autograder/checks/__init__.py")
+STUDENT_PACKAGE = "helpers"
+LESSON_CHECK = re.compile(r"_?l(\d\d)_\w+\.py$")  # lNN_topic.py and the private _lNN_*.py it splits into
 INSTRUCTOR_ONLY_DEPENDENCIES = ("nbgrader",)
 GIVEN_FILE = "GIVEN_ANSWERS.md"
-INTERNAL = ("solutions", "autograder")
+INTERNAL = ("solutions", "autograder", "helpers", "benchmark")
 
 
 class ReleaseError(RuntimeError):
@@ -54,51 +55,16 @@ class ReleaseError(RuntimeError):
 # what goes in
 
 
-def answer_modules():
-    """``{module name}`` of every module an exercise names as its answer's home (e.g. ``solutions.linear``)."""
-    return {exercise.answer.split(":")[0] for lesson in checks.lessons() for exercise in checks.exercises(lesson)}
-
-
-def _module_name(relative):
-    parts = list(pathlib.PurePosixPath(relative).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-def _imported_modules(code, module=None, is_package=False):
-    """Module names that ``code`` imports, absolute; ``from p import n`` yields both ``p`` and ``p.n``."""
-    found = set()
-    for node in ast.walk(ast.parse(code)):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:  # relative import inside a package
-                package = (module or "").split(".") if is_package else (module or "").split(".")[:-1]
-                package = package[:len(package) - (node.level - 1)]
-                base = ".".join(package + ([node.module] if node.module else []))
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
-    return found
-
-
-def helper_modules():
-    """``(included, excluded)``: the ``solutions`` modules students get, and ``{module: why not}`` for the rest."""
-    everything = answer_modules()  # every lesson's, also when releasing only some lessons
-    included, excluded = [], {}
-    for path in sorted((ROOT / "solutions").glob("*.py")):
-        name = _module_name(path.relative_to(ROOT).as_posix())
-        if name in everything:
-            excluded[name] = "holds reference answers"
-            continue
-        leaked = sorted(_imported_modules(path.read_text(encoding="utf-8"), name, path.name == "__init__.py")
-                        & everything)
-        if leaked:
-            excluded[name] = f"imports the answer module(s) {', '.join(leaked)}"
-            continue
-        included.append(path)
-    return included, excluded
+def student_files(lessons):
+    """Repository paths of the code students get: the student package ``helpers`` whole, ``autograder/__init__.py``
+    and the ``autograder.checks`` package whole, except the check modules of lessons not released."""
+    own = {lesson[:2] for lesson in lessons}
+    files = sorted((ROOT / STUDENT_PACKAGE).glob("*.py")) + [ROOT / "autograder" / "__init__.py"]
+    for path in sorted((ROOT / "autograder" / "checks").glob("*.py")):
+        match = LESSON_CHECK.match(path.name)
+        if match is None or match.group(1) in own:
+            files.append(path)
+    return [path.relative_to(ROOT).as_posix() for path in files]
 
 
 def _main_project():
@@ -131,14 +97,14 @@ dependencies = [
 {listed}]
 
 [tool.setuptools]
-packages = ["solutions", "autograder", "autograder.checks"]
+packages = ["helpers", "autograder", "autograder.checks"]
 
 [tool.setuptools.package-data]
 autograder = ["expected/*.json"]
 """
 
 
-def _readme(lessons, helpers, commit, given):
+def _readme(lessons, commit, given):
     rows = "\n".join(f"| `lessons/{lesson}.ipynb` | {len(checks.exercises(lesson))} exercises, "
                      f"{sum(e.points for e in checks.exercises(lesson)):g} points |" for lesson in lessons)
     made_from = f" (commit {commit})" if commit else ""
@@ -175,8 +141,8 @@ run (small subsets, few epochs). Fashion-MNIST is read from `$FASHION_MNIST_DIR`
 
 ## What is in here
 
-`lessons/` the notebooks; `solutions/` the course helpers the lessons import ({", ".join(
-        f"`{path.stem}`" for path in helpers if path.stem != "__init__")}); `autograder/` the self-checks.
+`lessons/` the notebooks; `helpers/` the course helpers the lessons import (`import helpers as hp`);
+`autograder/` the self-checks.
 {_earlier_text(lessons, given)}"""
 
 
@@ -275,25 +241,15 @@ def plan(lessons=None, give=()):
     for lesson in lessons:
         files[f"lessons/{lesson}.ipynb"] = nbformat.writes(build.build_notebook(lesson, "student", give=given)) + "\n"
         files[f"autograder/expected/{lesson}.json"] = generated[build.EXPECTED_DIR / f"{lesson}.json"]
-    modules = checks.lesson_modules()
-    runtime = list(RUNTIME_FILES) + [path.relative_to(ROOT).as_posix() for lesson in lessons
-                                     for path in _check_files(pathlib.Path(modules[lesson].__file__))]
-    helpers, _ = helper_modules()
-    for relative in runtime + [path.relative_to(ROOT).as_posix() for path in helpers]:
+    for relative in student_files(lessons):
         files[relative] = (ROOT / relative).read_text(encoding="utf-8")
-    files.setdefault("solutions/__init__.py", '"""Course helpers used by the lessons."""\n')
     files["pyproject.toml"] = _pyproject(_main_project())
-    files["README.md"] = _readme(lessons, helpers, _git_commit(), given)
+    files["README.md"] = _readme(lessons, _git_commit(), given)
     if given:
         files[GIVEN_FILE] = _given_file(given, lessons)
     _check_imports(files)
     _check_leaks(files, given)
     return files
-
-
-def _check_files(module_path):
-    """A lesson's check module ``lNN_topic.py`` and the private modules it splits into (``_lNN_*.py``)."""
-    return [module_path, *sorted(module_path.parent.glob(f"_{module_path.name[:3]}_*.py"))]
 
 
 def _check_leaks(files, given):
@@ -304,6 +260,30 @@ def _check_leaks(files, given):
         raise ReleaseError("the release would contain reference answers:\n" + "\n".join(f"  {leak}" for leak in found)
                            + "\nNo release was written. Take the code out of the lesson or helper, or give an "
                              "earlier lesson's answers explicitly with --give.")
+
+
+def _module_name(relative):
+    parts = list(pathlib.PurePosixPath(relative).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imported_modules(code, module=None, is_package=False):
+    """Module names that ``code`` imports (to check the release, never to choose its files), absolute; ``from p import n`` yields both ``p`` and ``p.n``."""
+    found = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative import inside a package
+                package = (module or "").split(".") if is_package else (module or "").split(".")[:-1]
+                package = package[:len(package) - (node.level - 1)]
+                base = ".".join(package + ([node.module] if node.module else []))
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+    return found
 
 
 def _check_imports(files):
@@ -333,7 +313,7 @@ def _check_imports(files):
                     problems.append(f"  {where} imports {name}, which students do not get")
     if problems:
         raise ReleaseError("the release would not run:\n" + "\n".join(problems) + "\nMove what the lesson needs "
-                           "into a helper module of solutions (one that imports no answer module) or into a "
+                           "into the student package helpers (which imports no answer) or into a "
                            "`%include` in the lesson template.")
 
 
@@ -399,10 +379,7 @@ def main(folder, lessons=None, out=None, give=()):
     except (ReleaseError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    _, excluded = helper_modules()
     print(f"Wrote the student release to {folder}: {len(files)} files.", file=out)
-    for module, why in excluded.items():
-        print(f"  left out {module}: {why}", file=out)
     lessons = list(lessons or checks.lessons())
     given = _check_give(lessons, give)
     for line in given_summary(given, lessons):

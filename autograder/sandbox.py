@@ -1,7 +1,7 @@
 """The grader's side of the trust boundary: where and how a learner's code runs while it is graded.
 
 One :class:`Sandbox` per batch prepares a library folder holding *copies* of what a grading notebook may import (the
-``autograder`` package's code and every ``solutions`` module that is not a reference answer) and the boot script.
+``autograder`` package's code and the student package ``helpers``, never ``solutions``) and the boot script.
 Each kernel run gets a fresh work folder (a tmpfs of its own, the disk quota) and a cgroup of its own (memory of
 the whole process tree, processes: :mod:`autograder.limits`); :func:`execute` runs a grading notebook there through
 ``sandbox_launcher.py`` (namespaces, resource limits, the unprivileged user ``nobody`` when the grader is root) and
@@ -12,7 +12,7 @@ died, which reference modules each cell tried to import, the launcher's report. 
 that prints gigabytes cannot exhaust the grader's memory.
 
 What crosses back: files the probes write in the work folder (parsed as JSON plain data by
-:func:`autograder.exercise.parse_probe_result`), the import log, and the Jupyter messages (capped). The files are
+:func:`autograder.checks.exercise.parse_probe_result`), the import log, and the Jupyter messages (capped). The files are
 read by :mod:`autograder.safe_io` only: regular files of bounded size, no link followed, nothing that can block. Nothing from
 the learner's process is ever unpickled or executed by the grader.
 """
@@ -108,10 +108,12 @@ class Limits:
         return {key: value for key, value in dataclasses.asdict(self).items() if key not in ("isolation", "preload")}
 
 
+ANSWER_PACKAGES = ("solutions", "benchmark")  # the reference answers, and the benchmark that trains them
+
+
 def forbidden_modules():
-    """The reference answer modules: every module named by an exercise's ``answer``, in any lesson."""
-    return sorted({exercise.answer.split(":")[0] for lesson in checks.lessons()
-                   for exercise in checks.exercises(lesson)})
+    """The packages learner code may not import: the reference answers and the benchmark (which imports them)."""
+    return list(ANSWER_PACKAGES)
 
 
 @dataclasses.dataclass
@@ -210,17 +212,15 @@ class Sandbox:
 
     def _copy_library(self):
         import autograder
-        import solutions
+        import helpers
 
         autograder_dir = pathlib.Path(autograder.__file__).parent
         for source in autograder_dir.rglob("*.py"):
             if "__pycache__" not in source.parts:
                 self._copy(source, self.lib / "autograder" / source.relative_to(autograder_dir))
-        solutions_dir = pathlib.Path(solutions.__file__).parent
-        for source in solutions_dir.glob("*.py"):  # helpers only: never an answer module, never notebooks
-            module = f"solutions.{source.stem}" if source.stem != "__init__" else "solutions"
-            if module not in self.forbidden:
-                self._copy(source, self.lib / "solutions" / source.name)
+        helpers_dir = pathlib.Path(helpers.__file__).parent
+        for source in helpers_dir.glob("*.py"):  # the student package, whole
+            self._copy(source, self.lib / "helpers" / source.name)
         self._copy(BOOT, self.lib / BOOT.name)
         self._copy(ZYGOTE, self.lib / ZYGOTE.name)
         self.font_cache = _matplotlib_font_cache()
@@ -240,7 +240,7 @@ class Sandbox:
         site_dirs = [p for p in sys.path if os.path.basename(p.rstrip("/")) in ("site-packages", "dist-packages")
                      and os.path.isdir(p)]
         readonly = sorted({*SYSTEM_READONLY, *prefixes, *site_dirs, str(self.lib)})
-        hide = sorted({os.path.join(site, package) for site in site_dirs for package in ("solutions", "autograder")
+        hide = sorted({os.path.join(site, package) for site in site_dirs for package in ("solutions", "benchmark", "helpers", "autograder")
                        if os.path.isdir(os.path.join(site, package))})
         extra = [p for p in site_dirs if not any(p.startswith(prefix + os.sep) for prefix in prefixes)]
         return readonly, hide, extra

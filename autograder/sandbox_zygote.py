@@ -29,8 +29,8 @@ import sandbox_boot
 PRELOAD = (
     "numpy", "tensorflow", "keras", "matplotlib", "matplotlib.pyplot", "IPython", "ipykernel.kernelapp",
     "ipykernel.ipkernel", "matplotlib_inline.backend_inline", "sklearn.decomposition", "sklearn.manifold",
-    "autograder", "autograder.runtime", "solutions.config", "solutions.data", "solutions.plotting",
-    "solutions.gan_tools", "solutions.evaluation",
+    "autograder", "autograder.checks.runtime", "helpers.config", "helpers.data", "helpers.plotting",
+    "helpers.gan_tools", "helpers.evaluation",
 )
 REQUEST_BYTES = 1 << 16
 

@@ -9,7 +9,7 @@ float; CI does.
 import sys
 
 from autograder import checks
-from autograder.runtime import run_check
+from autograder.checks.runtime import run_check
 
 
 def failures(lessons=None):

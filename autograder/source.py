@@ -1,6 +1,6 @@
 """Reading the single source of truth: lesson templates and the reference answers' code.
 
-A lesson template, ``solutions/lessons/NN_topic.md``, is Markdown whose fenced blocks become code cells:
+A lesson template, ``autograder/lessons/NN_topic.md``, is Markdown whose fenced blocks become code cells:
 
 * a ``python`` block is a code cell (the grader does not run it);
 * a ``python setup`` block is a code cell the grader runs too (imports and the params cell: keep it light);
@@ -8,7 +8,7 @@ A lesson template, ``solutions/lessons/NN_topic.md``, is Markdown whose fenced b
   from ``solutions`` (a stub in the student version), followed by its check cell;
 * inside a code block, a line ``%include module:name`` is replaced by that function's or class's source;
 * inside a ``python setup`` block, a line ``%answers_of NN_topic name ...`` takes an earlier lesson's answers from
-  the learner's own notebook of that lesson (:func:`solutions.earlier.answers_from`): a lesson never pastes an
+  the learner's own notebook of that lesson (:func:`helpers.earlier.answers_from`): a lesson never pastes an
   exercise's reference answer, unless an instructor's release gives it (``give``, see :func:`parse_template`).
 
 Markdown between blocks becomes markdown cells; a line ``+++`` starts a new markdown cell.
@@ -27,7 +27,7 @@ import re
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
-LESSONS_DIR = pathlib.Path(__file__).resolve().parent.parent / "solutions" / "lessons"
+LESSONS_DIR = pathlib.Path(__file__).resolve().parent.parent / "autograder" / "lessons"
 _FENCE = re.compile(r"^```(.*)$")
 INCLUDE = re.compile(r"^%include\s+([\w.]+:[\w.]+)\s*$")
 ANSWERS_OF = re.compile(r"^%answers_of\s+(\d\d_\w+)((?:\s+[A-Za-z_]\w*)+)\s*$")
@@ -121,7 +121,7 @@ def answers_of_code(lesson, names):
     call = f"answers_from({arguments})"
     if len(f"{targets} = {call}") > 116:
         call = f"answers_from(\n    {arguments})"
-    return f"from solutions.earlier import answers_from\n\n{targets} = {call}"
+    return f"from helpers.earlier import answers_from\n\n{targets} = {call}"
 
 
 def _definition(target):
@@ -224,5 +224,5 @@ def _indent(line):
 
 
 def template_paths():
-    """``{lesson id: template path}`` for every ``solutions/lessons/NN_topic.md``."""
+    """``{lesson id: template path}`` for every ``autograder/lessons/NN_topic.md``."""
     return {path.stem: path for path in sorted(LESSONS_DIR.glob("[0-9][0-9]_*.md"))}

@@ -7,7 +7,7 @@ are helpers the lesson includes as they are, and the training recipes the benchm
 
 import keras
 
-from solutions.benchmarking import Recipe
+from benchmark.recipes import Recipe
 
 def build_conv_autoencoder():
     """Build the convolutional autoencoder of lesson 04 (not compiled).
@@ -116,7 +116,7 @@ def make_optimizer(recipe):
 
 
 def _fashion_subsets(fast):
-    from solutions.data import load_fashion_mnist
+    from helpers.data import load_fashion_mnist
 
     fashion = load_fashion_mnist()
     train_size = 5_000 if fast else len(fashion.X_train)

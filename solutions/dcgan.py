@@ -3,7 +3,7 @@
 Taught in lesson 09 (``lessons/09_dcgan.ipynb``): the book's DCGAN, three fixes for mode collapse compared on the
 same measures (experience replay and one-sided label smoothing in :class:`ImprovedGAN`, a minibatch
 standard-deviation layer), then a conditional GAN. Training reuses lesson 08's :class:`GAN`; the data pipeline, the
-sampling and the per-epoch evaluation monitor are helpers in :mod:`solutions.gan_tools`.
+sampling and the per-epoch evaluation monitor are helpers in :mod:`helpers.gan_tools`.
 
 Images: the DCGAN works on (28, 28, 1) images rescaled to [-1, 1] to match its tanh output.
 """
@@ -14,9 +14,9 @@ import keras
 import tensorflow as tf
 from keras import layers, ops
 
-from solutions.benchmarking import Recipe
+from benchmark.recipes import Recipe
 from solutions.gan import GAN
-from solutions.gan_tools import (EvaluationMonitor, generate_images, make_dataset, to_gan_range, with_dropout,
+from helpers.gan_tools import (EvaluationMonitor, generate_images, make_dataset, to_gan_range, with_dropout,
                                  with_layer_before, with_layer_before_flatten)
 
 
@@ -338,7 +338,7 @@ def train_dcgan(recipe="course", num_epochs=None, train_size=None, eval_images=2
     Returns:
         (gan, history, monitor): the trained :class:`GAN`, the Keras History, the monitor (None without one).
     """
-    from solutions.data import load_fashion_mnist
+    from helpers.data import load_fashion_mnist
 
     if recipe not in RECIPES:
         raise ValueError(f"unknown recipe {recipe!r}; known: {', '.join(RECIPES)}")

@@ -2,13 +2,13 @@
 
 Taught in lesson 05 (``lessons/05_denoising.ipynb``). The build copies each answer below into the lesson's exercise
 cells; in the student version the code between the docstring and the end becomes a stub. ``BENCHMARKS`` lists the
-lesson's reference models for ``python -m solutions.bench``.
+lesson's reference models for ``python -m benchmark``.
 """
 
 import keras
 import numpy as np
 
-from solutions.benchmarking import Recipe
+from benchmark.recipes import Recipe
 
 
 def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
@@ -110,7 +110,7 @@ def corrupt_like_training(images, noise, noise_level, seed=42):
 
 def _benchmark_run(noise, noise_level):
     def run(epochs, fast, callbacks):
-        from solutions.data import load_fashion_mnist
+        from helpers.data import load_fashion_mnist
 
         fashion = load_fashion_mnist()
         X_train = fashion.X_train[:5_000] if fast else fashion.X_train

@@ -14,8 +14,8 @@ import keras
 import tensorflow as tf
 from keras import layers, ops
 
-from solutions.benchmarking import Recipe
-from solutions.gan_tools import generate_images
+from benchmark.recipes import Recipe
+from helpers.gan_tools import generate_images
 
 
 def build_generator(codings_size=30):
@@ -128,7 +128,7 @@ def train_dense_gan(num_epochs=1, train_size=55_000, batch_size=32, codings_size
     Returns:
         (gan, history): the trained :class:`GAN` and the Keras ``History``.
     """
-    from solutions.data import load_fashion_mnist
+    from helpers.data import load_fashion_mnist
 
     keras.utils.set_random_seed(seed)
     X_train = load_fashion_mnist().X_train[:train_size]

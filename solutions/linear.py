@@ -8,7 +8,7 @@ import keras
 import numpy as np
 from sklearn.decomposition import PCA
 
-from solutions.benchmarking import Recipe
+from benchmark.recipes import Recipe
 
 
 def generate_3d_data(num_points=60, seed=42, noise=0.1):
@@ -86,9 +86,9 @@ def principal_angles(A, B):
 
 
 def _benchmark_run(epochs, fast, callbacks):
-    """Lesson 01's reference run for ``python -m solutions.bench``: 784-30-784, Adam 1e-3, as in the lesson."""
-    from solutions.data import load_fashion_mnist
-    from solutions.evaluation import pca_bound
+    """Lesson 01's reference run for ``python -m benchmark``: 784-30-784, Adam 1e-3, as in the lesson."""
+    from helpers.data import load_fashion_mnist
+    from helpers.evaluation import pca_bound
 
     codings_size = 30
     fashion = load_fashion_mnist()

@@ -2,13 +2,13 @@
 
 Taught in lesson 06 (``lessons/06_sparse.ipynb``). The build copies each answer below into the lesson's exercise
 cells; in the student version each function's or method's body becomes a stub. ``BENCHMARKS`` lists the lesson's
-reference model for ``python -m solutions.bench``.
+reference model for ``python -m benchmark``.
 """
 
 import keras
 import numpy as np
 
-from solutions.benchmarking import Recipe
+from benchmark.recipes import Recipe
 
 
 def build_sparse_autoencoder(codings_size=300, activity_regularizer=None):
@@ -107,7 +107,7 @@ def coding_activations(encoder, images, batch_size=2048):
 
 
 def _run_sparse_kl(epochs, fast, callbacks):
-    from solutions.data import load_fashion_mnist
+    from helpers.data import load_fashion_mnist
 
     fashion = load_fashion_mnist()
     X_train = fashion.X_train[:5_000] if fast else fashion.X_train

@@ -10,7 +10,7 @@ import time
 import keras
 from keras import ops
 
-from solutions.benchmarking import Recipe
+from benchmark.recipes import Recipe
 
 BOOK_VAL_LOSS = 0.2835  # the book's validation binary cross-entropy after 20 epochs of SGD(1.5)
 # The two ways lesson 02 trains the stacked autoencoder: (optimizer class name, learning rate). Same loss, same
@@ -131,11 +131,11 @@ def build_classifier(encoder, num_classes=10):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# benchmark recipes (python -m solutions.bench)
+# benchmark recipes (python -m benchmark)
 
 
 def _subset(fast):
-    from solutions.data import load_fashion_mnist
+    from helpers.data import load_fashion_mnist
 
     fashion = load_fashion_mnist()
     size = 5_000 if fast else len(fashion.X_train)

@@ -8,7 +8,7 @@ are helpers the lesson includes as they are, and the training recipes the benchm
 import keras
 from keras import ops
 
-from solutions.benchmarking import Recipe
+from benchmark.recipes import Recipe
 from solutions.stacked import reference_run
 
 BOOK_VAL_LOSS = 0.2839  # the book's validation binary cross-entropy of the tied autoencoder after 10 epochs

@@ -13,7 +13,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from solutions.benchmarking import Recipe
+from benchmark.recipes import Recipe
 
 NUM_PIXELS = 28 * 28
 
@@ -250,7 +250,7 @@ def negative_elbo(logs):
 
 def _run_book(epochs, fast, callbacks, codings_size=10, seed=42):
     """Train the book's VAE (codings 10, Nadam, batch 128) from scratch on the full training set."""
-    from solutions.data import load_fashion_mnist
+    from helpers.data import load_fashion_mnist
 
     fashion = load_fashion_mnist()
     X_train = fashion.X_train[:5_000] if fast else fashion.X_train

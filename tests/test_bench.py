@@ -6,8 +6,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from solutions import bench, evaluation
-from solutions.benchmarking import Recipe
+import benchmark.__main__ as bench
+from helpers import evaluation
+from benchmark.recipes import Recipe
 
 # A fake topic package: one model with a book and a course recipe that drive the benchmark's callbacks through a
 # real (tiny) Keras fit, but whose validation losses are scripted so the time to the book's quality is known.
@@ -15,7 +16,7 @@ FAKE_MODULE = textwrap.dedent('''
     import keras
     import numpy as np
 
-    from solutions.benchmarking import Recipe
+    from benchmark.recipes import Recipe
 
     SCRIPTED = {"book": [0.5, 0.4, 0.3, 0.25], "course": [0.35, 0.28, 0.2, 0.1]}
     CALLS = []

@@ -4,8 +4,8 @@ import keras
 import numpy as np
 import pytest
 
-from autograder import exercise as ex
-from autograder.runtime import check, run_check
+from autograder.checks import exercise as ex
+from autograder.checks.runtime import check, run_check
 from solutions import linear
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from autograder.runtime import run_check
+from autograder.checks.runtime import run_check
 from solutions import stacked, tied
 
 

@@ -3,7 +3,7 @@
 import keras
 import pytest
 
-from autograder.runtime import run_check
+from autograder.checks.runtime import run_check
 from solutions import conv
 
 layers = keras.layers

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from autograder.runtime import run_check
+from autograder.checks.runtime import run_check
 from solutions import denoising
 
 

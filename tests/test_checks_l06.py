@@ -6,7 +6,7 @@ import pytest
 from keras import ops
 from keras.src.saving import object_registration
 
-from autograder.runtime import run_check
+from autograder.checks.runtime import run_check
 from solutions import sparse
 from solutions.sparse import KLDivergenceRegularizer
 

@@ -9,7 +9,7 @@ import pytest
 from keras import ops
 
 from autograder import accuracy, grade
-from autograder.runtime import run_check
+from autograder.checks.runtime import run_check
 from solutions import vae
 
 

@@ -14,7 +14,7 @@ from keras import ops
 
 import autograder.checks
 from autograder import leaks
-from autograder.runtime import run_check
+from autograder.checks.runtime import run_check
 from solutions import vae
 
 

@@ -6,8 +6,9 @@ import pytest
 import tensorflow as tf
 from keras import ops
 
-from autograder.runtime import run_check
-from solutions import gan, gan_tools
+from autograder.checks.runtime import run_check
+from helpers import gan_tools
+from solutions import gan
 
 
 def _variant(d_vars="discriminator", g_vars="generator", fake_label=0.0, real_label=1.0, g_label=1.0,

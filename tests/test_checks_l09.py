@@ -6,8 +6,9 @@ import pytest
 import tensorflow as tf
 from keras import layers, ops
 
-from autograder.runtime import run_check
-from solutions import dcgan, gan_tools
+from autograder.checks.runtime import run_check
+from helpers import gan_tools
+from solutions import dcgan
 
 
 @pytest.mark.parametrize("name, answer", [("dcgan", dcgan.build_dcgan), ("minibatch_std", dcgan.MinibatchStdDev),
@@ -327,7 +328,7 @@ def test_evaluation_monitor_records_fid_histogram_and_agreement():
 
 
 def test_comparison_table_and_plots_accept_monitor_records():
-    from solutions import plotting_gan
+    from helpers import plotting_gan
 
     records = [{"epoch": e, "fid": 100.0 / e, "histogram": np.full(10, 0.1), "coverage": 10, "kl_uniform": 0.0}
                for e in (1, 2)]
@@ -344,7 +345,7 @@ def test_comparison_table_and_plots_accept_monitor_records():
 
 @pytest.mark.parametrize("recipe", ["book", "course", "wide"])
 def test_benchmark_recipes_run_in_fast_mode(recipe, monkeypatch):
-    from solutions import evaluation
+    from helpers import evaluation
 
     monkeypatch.setattr(evaluation, "load_classifier", lambda *args, **kwargs: _tiny_classifier())
     entry = next(r for r in dcgan.BENCHMARKS if r.recipe == recipe)

@@ -6,7 +6,7 @@ import struct
 import numpy as np
 import pytest
 
-from solutions import data
+from helpers import data
 
 
 def write_idx(path, array, compress=True, magic=None):

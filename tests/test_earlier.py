@@ -1,4 +1,4 @@
-"""Lessons that build on an earlier lesson's answer take the learner's own (``solutions.earlier``), never the
+"""Lessons that build on an earlier lesson's answer take the learner's own (``helpers.earlier``), never the
 reference: 03 and 04 take lesson 02's, 09 takes lesson 08's."""
 
 import shutil
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from autograder import build, checks, source
-from solutions import earlier
-from solutions.earlier import EarlierAnswerMissing, answers_from
+from helpers import earlier
+from helpers.earlier import EarlierAnswerMissing, answers_from
 
 ADVICE = "first, or ask your instructor for a release that gives it"
 

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from solutions import config, evaluation
+from helpers import config, evaluation
 
 
 # ----------------------------------------------------------------------------------------------- metric functions

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from autograder import accuracy, checks
-from autograder.runtime import load_expected
+from autograder.checks.runtime import load_expected
 
 EXERCISES = [(lesson, exercise) for lesson in checks.lessons() for exercise in checks.exercises(lesson)]
 

@@ -112,7 +112,7 @@ def test_missing_path_is_an_error(tmp_path, capsys):
 
 
 def test_prefetched_reference_outputs_equal_those_computed_alone():
-    from autograder.exercise import dumps
+    from autograder.checks.exercise import dumps
 
     lessons = ["03_tied_greedy", "07_vae"]
     alone = {lesson: dumps(grade.reference_outputs(lesson, 5)) for lesson in lessons}

@@ -30,7 +30,7 @@ SHARED_MMAP = shared_mmap(MEMORY_MB)
 FORKED_CHILDREN = forked_children(MEMORY_MB)
 REPLACED_RESULTS = """
 import os
-import autograder.runtime
+import autograder.checks.runtime
 
 def _replace(name, obj, seed, path, hidden_seed=None):
     if name == "linear_autoencoder":
@@ -40,11 +40,11 @@ def _replace(name, obj, seed, path, hidden_seed=None):
     else:
         os.symlink("/dev/zero", path)
 
-autograder.runtime.probe_to_file = _replace
+autograder.checks.runtime.probe_to_file = _replace
 """
 FORGED_STATUSES = """
 import json
-import autograder.runtime
+import autograder.checks.runtime
 
 _FORGED = {
     "linear_autoencoder": {"status": "memory-limit", "message": '=HYPERLINK("http://evil.example","click")'},
@@ -56,7 +56,7 @@ def _forge(name, obj, seed, path, hidden_seed=None):
     with open(path, "w") as f:
         json.dump({"visible": _FORGED[name], "hidden": None}, f)
 
-autograder.runtime.probe_to_file = _forge
+autograder.checks.runtime.probe_to_file = _forge
 """
 LOG_AS_PIPE = "import os\nos.mkfifo(os.environ['COURSE_IMPORT_LOG'])\n"
 LOG_AS_FOLDER = "import os\nos.mkdir(os.environ['COURSE_IMPORT_LOG'])\n"

@@ -71,11 +71,11 @@ def principal_angles(A, B):
 """
 FORGED_RESULTS = """
 import json
-import autograder.exercise
-import autograder.runtime
+import autograder.checks.exercise
+import autograder.checks.runtime
 
 def _forged(name, obj, seed, path, hidden_seed=None):
-    zeros = autograder.exercise.to_plain(np.zeros(3))
+    zeros = autograder.checks.exercise.to_plain(np.zeros(3))
     forged = {
         "linear_autoencoder": {"visible": {"status": "passed", "message": ""}},
         "pca_mse": {"visible": {"status": "ok", "message": "", "data": {"mse": [0.0, 0.0],
@@ -87,8 +87,8 @@ def _forged(name, obj, seed, path, hidden_seed=None):
     with open(path, "w") as f:
         json.dump(forged[name], f)
 
-autograder.runtime.probe_to_file = _forged
-autograder.exercise.Exercise.judge = lambda self, *args, **kwargs: ("passed", "")
+autograder.checks.runtime.probe_to_file = _forged
+autograder.checks.exercise.Exercise.judge = lambda self, *args, **kwargs: ("passed", "")
 """
 FORBIDDEN_IMPORT = """
 from solutions.linear import pca_reconstruction_mse as _reference
@@ -288,7 +288,7 @@ def test_the_kernel_sees_no_answers_no_network_and_cannot_write_or_linger(isolat
             "import os, subprocess\nprint(os.getuid(), os.path.exists(%r), os.path.exists(%r))"
             % (str(ANSWER_FILE), str(build.ROOT / "solutions" / "notebooks")),
             "try:\n    open('/usr/lib/planted', 'w')\nexcept OSError as error:\n    print('refused', error.errno)",
-            "import solutions.config\ntry:\n    import solutions.linear\nexcept ImportError:\n    print('blocked')",
+            "import helpers.config\ntry:\n    import solutions.linear\nexcept ImportError:\n    print('blocked')",
             "subprocess.Popen(['sleep', '613.25'], start_new_session=True); print('spawned')",
             "import socket\ntry:\n    socket.create_connection(('127.0.0.1', 22), timeout=3)\n    print('connected')\n"
             "except OSError as error:\n    print('no network', error.errno)")
@@ -355,7 +355,7 @@ def test_the_notebook_deadline_stops_everything():
 
 
 def test_probe_results_are_validated():
-    from autograder.exercise import parse_probe_result
+    from autograder.checks.exercise import parse_probe_result
 
     assert parse_probe_result('{"visible": {"status": "passed"}}')["visible"]["status"] == "error"
     assert parse_probe_result('{"visible": {"status": "ok", "data": 1, "extra": 2}}')["visible"]["status"] == "error"

@@ -44,10 +44,14 @@ def test_release_holds_lessons_checks_expected_outputs_and_helpers(release_dir):
         assert f"lessons/{lesson}.ipynb" in files
         assert f"autograder/expected/{lesson}.json" in files
         assert f"autograder/checks/l{lesson}.py" in files
-    for name in ("runtime.py", "exercise.py", "__init__.py", "checks/__init__.py"):
+    for name in ("__init__.py", "checks/__init__.py", "checks/runtime.py", "checks/exercise.py"):
         assert f"autograder/{name}" in files
-    for helper in ("config", "data", "plotting", "earlier"):
-        assert f"solutions/{helper}.py" in files
+    # the student package ships whole: every module of helpers/, byte for byte
+    helpers = sorted(path.name for path in (build.ROOT / "helpers").glob("*.py"))
+    assert len(helpers) > 5 and [path for path in files if path.startswith("helpers/")] == [f"helpers/{name}"
+                                                                                              for name in helpers]
+    for name in helpers:
+        assert (release_dir / "helpers" / name).read_bytes() == (build.ROOT / "helpers" / name).read_bytes()
     assert "pyproject.toml" in files and "README.md" in files
 
 
@@ -56,7 +60,7 @@ def test_release_holds_no_answer_module_reference_notebook_or_grader_code(releas
     answer_files = {exercise.answer.split(":")[0].replace(".", "/") + ".py"
                     for lesson in checks.lessons() for exercise in checks.exercises(lesson)}
     assert answer_files and not answer_files & set(files)
-    forbidden = ("solutions/notebooks/", "solutions/lessons/", "autograder/nbgrader_source/", "examples/")
+    forbidden = ("solutions/", "benchmark/", "autograder/lessons/", "autograder/nbgrader_source/", "examples/")
     assert not [path for path in files if path.startswith(forbidden)]
     for code in ("build.py", "grade.py", "source.py", "__main__.py", "release.py", "gradescope.py",
                  "nbgrader_course.py", "leaks.py"):
@@ -181,7 +185,8 @@ def test_single_lesson_release_holds_only_its_checks_and_no_answer(lesson):
     private = sorted(f"autograder/checks/{path.name}" for path in (build.ROOT / "autograder" / "checks").glob(
         f"_l{lesson[:2]}_*.py"))  # the modules a lesson's checks split into
     assert sorted(name for name in files if name.startswith("autograder/checks/")) == sorted([
-        "autograder/checks/__init__.py", f"autograder/checks/{module}", *private])
+        "autograder/checks/__init__.py", "autograder/checks/exercise.py", "autograder/checks/runtime.py",
+        f"autograder/checks/{module}", *private])
     assert _line_leaks(files) == [] and leaks.find_leaks(files) == []
 
 
@@ -347,16 +352,36 @@ def _printed(cell):
     return "".join(output.get("text", "") for output in cell.outputs)
 
 
-def test_pip_installed_release_imports_no_answers(clean_python, tmp_path):
-    code = ("import autograder, solutions.data\n"
-            "for name in ('solutions.linear', 'autograder.build', 'autograder.grade'):\n"
+def test_pip_installed_release_imports_no_answers(clean_python, release_dir, tmp_path):
+    code = ("import autograder, helpers.data\n"
+            "for name in ('solutions.linear', 'autograder.build', 'autograder.grade', 'benchmark'):\n"
             "    try:\n        __import__(name)\n    except ModuleNotFoundError:\n        print('absent', name)\n"
             "print(autograder.__file__)")
     result = subprocess.run([str(clean_python), "-c", code], capture_output=True, text=True, env=_clean_env(),
                             cwd=tmp_path, check=True)
     lines = result.stdout.splitlines()
-    assert lines[:3] == ["absent solutions.linear", "absent autograder.build", "absent autograder.grade"]
-    assert str(build.ROOT) not in lines[3] and "site-packages" in lines[3]
+    assert lines[:4] == ["absent solutions.linear", "absent autograder.build", "absent autograder.grade",
+                         "absent benchmark"]
+    assert str(build.ROOT) not in lines[4] and "site-packages" in lines[4]
+
+
+def test_every_released_module_imports_and_needs_nothing_outside_the_release(clean_python, release_dir, tmp_path):
+    """Import every module the release ships, in a Python that has only the release installed: each one loads, and
+    no course module outside the release (answers, benchmark, build or grading code) gets imported on the way."""
+    modules = sorted(path.relative_to(release_dir).with_suffix("").as_posix().replace("/", ".").removesuffix(
+        ".__init__") for folder in ("helpers", "autograder") for path in (release_dir / folder).rglob("*.py"))
+    assert "helpers.data" in modules and "autograder.checks.runtime" in modules
+    code = ("import importlib, json, sys\n"
+            f"for name in {modules!r}:\n    importlib.import_module(name)\n"
+            "print(json.dumps({name: getattr(module, '__file__', None) for name, module in sys.modules.items()\n"
+            "                  if name.split('.')[0] in ('helpers', 'autograder', 'solutions', 'benchmark')}))")
+    result = subprocess.run([str(clean_python), "-c", code], capture_output=True, text=True, env=_clean_env(),
+                            cwd=tmp_path, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = json.loads(result.stdout.splitlines()[-1])
+    assert set(modules) <= set(loaded)
+    assert set(loaded) == set(modules), sorted(set(loaded) - set(modules))
+    assert all("site-packages" in path and str(build.ROOT) not in path for path in loaded.values())
 
 
 def test_release_lesson_runs_in_a_clean_kernel_up_to_its_first_stub(release_dir, clean_python, tmp_path):

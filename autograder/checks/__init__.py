@@ -1,7 +1,7 @@
 """The checks of every lesson, one module per lesson: ``lNN_topic.py`` checks lesson ``NN_topic``.
 
 Each module defines ``LESSON`` (the lesson id, e.g. ``"01_linear_pca"``) and ``EXERCISES`` (its
-:class:`autograder.exercise.Exercise` objects, in lesson order). Modules are discovered, so adding a lesson adds
+:class:`autograder.checks.exercise.Exercise` objects, in lesson order). Modules are discovered, so adding a lesson adds
 no line here.
 """
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from autograder.checks import _l07_probes as probes
 from autograder.checks._l07_probes import NUM_PIXELS, close as _close, to_numpy as _numpy
-from autograder.exercise import Exercise, Fail
+from autograder.checks.exercise import Exercise, Fail
 
 
 # ---------------------------------------------------------------------------------------------------------------

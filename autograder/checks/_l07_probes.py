@@ -11,7 +11,7 @@ import contextlib
 
 import numpy as np
 
-from autograder.exercise import Fail, close_mask
+from autograder.checks.exercise import Fail, close_mask
 
 NUM_PIXELS = 784
 MAX_BATCH = 64  # the most examples a known-noise layer draws epsilon for

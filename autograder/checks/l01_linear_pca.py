@@ -9,7 +9,7 @@ line against itself. ``principal_angles`` earns partial credit per kind of input
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_autoencoder_models, expect_close, normal_weights
+from autograder.checks.exercise import Exercise, Fail, expect_autoencoder_models, expect_close, normal_weights
 
 LESSON = "01_linear_pca"
 

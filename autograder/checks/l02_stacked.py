@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_autoencoder_models, expect_close, expect_equal, normal_weights
+from autograder.checks.exercise import Exercise, Fail, expect_autoencoder_models, expect_close, expect_equal, normal_weights
 
 LESSON = "02_stacked"
 SELU_MIN = -1.7580993  # selu(x) > -scale * alpha for every x

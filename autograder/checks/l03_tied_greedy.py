@@ -12,7 +12,7 @@ import tempfile
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_close, expect_equal, normal_weights, raised_by_library
+from autograder.checks.exercise import Exercise, Fail, expect_close, expect_equal, normal_weights, raised_by_library
 
 LESSON = "03_tied_greedy"
 

@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, expect_autoencoder_models, expect_close, seed_uniform_weights
+from autograder.checks.exercise import Exercise, Fail, expect_autoencoder_models, expect_close, seed_uniform_weights
 
 LESSON = "04_conv_recurrent"
 

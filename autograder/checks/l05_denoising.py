@@ -9,7 +9,7 @@ same seed and once with another.
 
 import numpy as np
 
-from autograder.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close,
+from autograder.checks.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close,
                                  expect_equal, seed_uniform_weights)
 
 LESSON = "05_denoising"

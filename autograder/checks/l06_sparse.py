@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close,
+from autograder.checks.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close,
                                  expect_equal, seed_uniform_weights)
 
 LESSON = "06_sparse"

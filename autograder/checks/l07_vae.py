@@ -18,7 +18,7 @@ import numpy as np
 from autograder.checks import _l07_probes as probes
 from autograder.checks._l07_probes import NUM_PIXELS, close as _close, encode as _encode, fmt as _fmt
 from autograder.checks._l07_probes import to_numpy as _numpy
-from autograder.exercise import Exercise, Fail, expect_close, expect_equal
+from autograder.checks.exercise import Exercise, Fail, expect_close, expect_equal
 
 LESSON = "07_vae"
 

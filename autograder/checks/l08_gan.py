@@ -11,7 +11,7 @@ that record only chooses the hint for a failure the values have shown, and check
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, close_mask
+from autograder.checks.exercise import Exercise, Fail, close_mask
 
 LESSON = "08_gan"
 

@@ -11,7 +11,7 @@ trained conditional generator obeys its labels is measured in the lesson and the
 
 import numpy as np
 
-from autograder.exercise import Exercise, Fail, close_mask, expect_close, expect_equal
+from autograder.checks.exercise import Exercise, Fail, close_mask, expect_close, expect_equal
 
 LESSON = "09_dcgan"
 

@@ -1,6 +1,6 @@
 """Evaluation toolkit: how good are generated Fashion-MNIST images, in numbers?
 
-Used by the GAN and VAE lessons and by the benchmark (``python -m solutions.bench``). Inception-v3 scores do not fit
+Used by the GAN and VAE lessons and by the benchmark (``python -m benchmark``). Inception-v3 scores do not fit
 28x28 grey clothes, so every score here is a *domain* score computed with a small Fashion-MNIST classifier
 (:func:`load_classifier`), trained once and cached on disk:
 
@@ -20,7 +20,7 @@ means nothing without its N: every figure in this course states it, and the defa
 set). KID is unbiased, but its spread also shrinks with N.
 
 Calibration, measured with the full classifier (version 1, test accuracy 0.9145) by ``python -m
-solutions.evaluation`` and a few lines more: each set of training images is scored against the first N test images.
+helpers.evaluation`` and a few lines more: each set of training images is scored against the first N test images.
 KID is in the classifier's raw feature units (not multiplied by 1,000), so only compare it within this course.
 
 =========================================  ======  =======  =======  =====  ========  ===========
@@ -59,8 +59,8 @@ import keras
 import numpy as np
 import scipy.linalg
 
-from solutions import config
-from solutions.data import load_fashion_mnist
+from helpers import config
+from helpers.data import load_fashion_mnist
 
 NUM_CLASSES = 10
 DEFAULT_N = 10_000

@@ -1,4 +1,4 @@
-"""The contract between the lesson modules and the benchmark (``python -m solutions.bench``).
+"""The contract between the lesson modules and the benchmark (``python -m benchmark``).
 
 Each topic module in ``solutions`` that trains a reference model lists it in a module-level ``BENCHMARKS`` list of
 :class:`Recipe` objects. The benchmark discovers them; nothing else needs registering.

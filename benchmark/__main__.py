@@ -2,16 +2,16 @@
 
 Usage::
 
-    python -m solutions.bench                  # full run, for the README's figures (hours on 2 CPU cores)
-    python -m solutions.bench --fast           # every model in a few minutes: CI's smoke test
-    python -m solutions.bench --only stacked   # one model (both of its recipes); repeat or comma-separate for more
-    python -m solutions.bench --skip dcgan:book   # all but one recipe (the book's DCGAN alone takes over an hour)
+    python -m benchmark                  # full run, for the README's figures (hours on 2 CPU cores)
+    python -m benchmark --fast           # every model in a few minutes: CI's smoke test
+    python -m benchmark --only stacked   # one model (both of its recipes); repeat or comma-separate for more
+    python -m benchmark --skip dcgan:book   # all but one recipe (the book's DCGAN alone takes over an hour)
 
-It imports every module of the ``solutions`` package and collects the :class:`~solutions.benchmarking.Recipe`
+It imports every module of the ``solutions`` package and collects the :class:`~benchmark.recipes.Recipe`
 objects listed in their ``BENCHMARKS``; nothing is registered by hand. For each recipe it reports the epochs, the
 validation loss and any other metrics the run returns, the seconds per epoch and in total on this machine (whose CPU
 is recorded), and for generative models (the run returns ``"generate"``) the domain FID, KID and class coverage of
-N generated images against the test set (:mod:`solutions.evaluation`; N = 10,000, 1,000 with ``--fast``).
+N generated images against the test set (:mod:`helpers.evaluation`; N = 10,000, 1,000 with ``--fast``).
 Beside each figure stands the book's where one exists.
 
 When a model has a "book" and a "course" recipe, both run, and the report gives the training time each needs to
@@ -42,8 +42,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from solutions import config  # noqa: E402
-from solutions.benchmarking import Recipe  # noqa: E402
+from helpers import config  # noqa: E402
+from benchmark.recipes import Recipe  # noqa: E402
 
 SKIPPED_MODULES = {"bench"}
 RECIPE_ORDER = {"book": 0, "course": 1}
@@ -75,7 +75,7 @@ def discover_benchmarks(package="solutions"):
         if listed is None:
             continue
         if not isinstance(listed, (list, tuple)) or not all(isinstance(r, Recipe) for r in listed):
-            errors.append((name, "BENCHMARKS must be a list of solutions.benchmarking.Recipe objects"))
+            errors.append((name, "BENCHMARKS must be a list of benchmark.recipes.Recipe objects"))
             continue
         recipes.extend(listed)
     recipes.sort(key=lambda r: (r.lesson, r.model, RECIPE_ORDER.get(r.recipe, 2), r.recipe))
@@ -217,7 +217,7 @@ def run_recipe(recipe, fast, label, eval_n, stream=None):
         row["history"] = _floats(result.get("history"))
         row["metrics"] = _floats(result.get("metrics"))
         if callable(result.get("generate")):
-            from solutions import evaluation
+            from helpers import evaluation
 
             print(f"{label} scoring {eval_n} generated images", file=stream or sys.stdout, flush=True)
             images = np.asarray(result["generate"](eval_n, 0))
@@ -358,7 +358,7 @@ def _json_ready(value):
 # ---------------------------------------------------------------------------------------------------------- CLI
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="python -m solutions.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmark", description=__doc__.split("\n\n")[0])
     parser.add_argument("--fast", action="store_true", help="smoke run: small subsets and few epochs (CI)")
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="only this model or lesson (repeatable, or comma-separated)")

@@ -3,7 +3,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from solutions.data import CLASS_NAMES
+from helpers.data import CLASS_NAMES
 
 
 def plot_fid_curves(runs, title=None, log_scale=True):

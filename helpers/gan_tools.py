@@ -2,7 +2,7 @@
 
 Nothing here is an exercise's answer, so the lessons' setup cells may import it. :class:`SampleGrid` shows a row of
 samples after each epoch (lessons 08 and 09); :class:`EvaluationMonitor` scores the generator after each epoch with
-the course's evaluation classifier (:mod:`solutions.evaluation`): domain FID and class histogram (lesson 09).
+the course's evaluation classifier (:mod:`helpers.evaluation`): domain FID and class histogram (lesson 09).
 
 Images: lesson 08's generator draws [0, 1] pixels; the DCGAN of lesson 09 draws [-1, 1] pixels (tanh) and trains on
 images rescaled with :func:`to_gan_range`. :func:`generate_images` always returns [0, 1] images, ready to plot and
@@ -172,7 +172,7 @@ _reference_features = {}
 
 def reference_features(n, classifier):
     """The evaluation classifier's features of the first ``n`` test images, computed once per classifier and n."""
-    from solutions import evaluation
+    from helpers import evaluation
 
     key = (id(classifier), n)
     if key not in _reference_features:
@@ -185,7 +185,7 @@ class EvaluationMonitor(keras.callbacks.Callback):
     """Measure the generator after every epoch: domain FID and class histogram (lesson 09).
 
     At the end of each epoch it generates ``num_images`` images from fixed noise (the same every epoch), and scores
-    them with the course's evaluation classifier (:mod:`solutions.evaluation`) against the first ``num_images``
+    them with the course's evaluation classifier (:mod:`helpers.evaluation`) against the first ``num_images``
     test images: the domain FID, and the fraction of images the classifier puts in each class. A generator that
     collapses onto a few kinds of garment shows it as a histogram piling up in a few classes, a class coverage
     below 10 and a FID that rises. The FID and coverage are also added to the epoch's logs (so they appear in the
@@ -218,7 +218,7 @@ class EvaluationMonitor(keras.callbacks.Callback):
 
     def measure(self, generator, codings_size):
         """Score ``num_images`` images of ``generator`` now; returns the record (without the epoch)."""
-        from solutions import evaluation
+        from helpers import evaluation
 
         if self.classifier is None:
             self.classifier = evaluation.load_classifier()

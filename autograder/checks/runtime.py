@@ -11,7 +11,7 @@ import os
 import pathlib
 
 from autograder import checks
-from autograder.exercise import dumps, loads
+from autograder.checks.exercise import dumps, loads
 
 VISIBLE_SEED = 0
 GRADING_ENV = "COURSE_GRADING"
