@@ -1,0 +1,134 @@
+"""What lesson 10's probes build (``l10_diffusion.py`` holds the exercises): schedules and tiny networks the grader
+draws, a network that records how it was called, and stand-ins for a learner's earlier answers.
+
+A sampling loop is judged on its own: while it runs, the learner's ``ddpm_step`` or ``ddim_step`` (the name in
+their own namespace) is bound to a stand-in that records its arguments and returns another known function of them
+(never the answer), and restored afterwards. So a wrong step costs the step's exercise only.
+"""
+
+import contextlib
+
+import numpy as np
+
+from autograder.checks.exercise import close_mask
+
+IMAGE_SHAPE = (4, 4, 1)  # the probes' images: small, so that every check runs in well under a second
+
+
+def to_numpy(value):
+    import keras
+
+    return np.asarray(keras.ops.convert_to_numpy(value), dtype=np.float64)
+
+
+def close(got, expected, rtol=1e-4, atol=1e-5):
+    """True when the arrays have the same shape and agree within the tolerance (see exercise.close_mask)."""
+    got, expected = np.asarray(got, np.float64), np.asarray(expected, np.float64)
+    return got.shape == expected.shape and bool(np.all(np.isfinite(got))) and \
+        bool(np.all(close_mask(got, expected, rtol, atol)))
+
+
+def draw_schedule(rng, T, low=0.6, high=0.995):
+    """``(alpha, alpha_cumprod, beta)``, (T + 1,) float32 each, with alpha_0 = 1 and the other alphas drawn uniformly
+    in [low, high]: not a cosine schedule, so that a formula that only works for one schedule shows."""
+    alpha = np.concatenate([[1.0], rng.uniform(low, high, size=T)]).astype("float32")
+    return alpha, np.cumprod(alpha, dtype=np.float64).astype("float32"), (1.0 - alpha).astype("float32")
+
+
+def recording_network(rng, T, image_shape=IMAGE_SHAPE):
+    """A small noise-predicting network ``[x_t, t] -> (batch, *image_shape)`` with weights from ``rng``.
+
+    Its outputs depend on x_t, on t and on the ``training`` flag (a scale of 0.5 in training, like dropout's
+    rescaling), so a caller that passes the wrong t or flag gets other numbers. ``network.calls`` records, for
+    each eager call, ``{"t": (batch,) array, "training": bool, "x": array, "out": array}``.
+    """
+    import keras
+    from keras import ops
+
+    size = int(np.prod(image_shape))
+    kernel = rng.normal(0, 1 / np.sqrt(size), size=(size, size)).astype("float32")
+    time_weights = rng.normal(0, 1, size=(1, size)).astype("float32")
+
+    class RecordingNetwork(keras.Model):
+        def __init__(self):
+            super().__init__(name="probe_network")
+            self.dense = keras.layers.Dense(size, activation="tanh")
+            self.calls = []
+
+        def build(self, input_shape):
+            self.dense.build((None, size))
+            self.dense.set_weights([kernel, np.zeros(size, "float32")])
+            self.built = True
+
+        def call(self, inputs, training=None):
+            x, t = inputs
+            flat = ops.reshape(ops.cast(x, "float32"), (-1, size))
+            phase = ops.reshape(ops.cast(t, "float32"), (-1, 1)) / T * time_weights
+            out = self.dense(flat) + ops.sin(3.0 * phase)
+            if training:
+                out = out * 0.5
+            out = ops.reshape(out, (-1, *image_shape))
+            try:
+                self.calls.append({"t": np.array(t), "training": bool(training), "x": np.array(x),
+                                   "out": np.array(out)})
+            except (TypeError, ValueError, NotImplementedError):  # symbolic (traced) call: nothing to record
+                pass
+            return out
+
+    network = RecordingNetwork()
+    network([np.zeros((1, *image_shape), "float32"), np.zeros((1,), "int32")])
+    network.calls.clear()
+    return network
+
+
+def namespaces_of(answer):
+    """The global namespaces the learner's function looks names up in."""
+    namespace = getattr(answer, "__globals__", None)
+    return [namespace] if isinstance(namespace, dict) else []
+
+
+@contextlib.contextmanager
+def stand_ins(namespaces, **replacements):
+    """Bind the learner's names (only those their namespaces define) to the grader's stand-ins, then restore them.
+
+    Yields the names that were replaced."""
+    saved = [(namespace, {name: namespace[name] for name in replacements if name in namespace})
+             for namespace in namespaces]
+    try:
+        for namespace, names in saved:
+            namespace.update({name: replacements[name] for name in names})
+        yield sorted({name for _, names in saved for name in names})
+    finally:
+        for namespace, names in saved:
+            namespace.update(names)
+
+
+class StepStandIn:
+    """Stands in for ``ddpm_step`` or ``ddim_step`` while a loop runs: records each call and returns a known,
+    deliberately simple function of the arguments (not a diffusion step), so the loop's result is exact numbers.
+
+    ``kind`` "ddpm": ``(x_t, t, predicted_noise, noise, alpha, alpha_cumprod, beta)``; the result ignores the
+    noise (recorded separately), so it does not depend on how the loop draws it.
+    ``kind`` "ddim": ``(x_t, t, t_prev, predicted_noise, alpha_cumprod)``.
+    """
+
+    def __init__(self, kind):
+        self.kind, self.calls = kind, []
+
+    def __call__(self, *args, **kwargs):
+        from keras import ops
+
+        names = (("x_t", "t", "predicted_noise", "noise", "alpha", "alpha_cumprod", "beta") if self.kind == "ddpm"
+                 else ("x_t", "t", "t_prev", "predicted_noise", "alpha_cumprod"))
+        given = dict(zip(names, args), **kwargs)
+        x, predicted = to_numpy(given["x_t"]), to_numpy(given["predicted_noise"])
+        t = int(to_numpy(given["t"]).ravel()[0])
+        record = {"t": t, "x": x, "predicted": predicted}
+        if self.kind == "ddpm":
+            record["noise"] = to_numpy(given["noise"])
+            result = 0.9 * x - 0.3 * predicted + 0.01 * t
+        else:
+            record["t_prev"] = int(to_numpy(given["t_prev"]).ravel()[0])
+            result = 0.8 * x - 0.2 * predicted + 0.01 * (t - record["t_prev"])
+        self.calls.append(record)
+        return ops.convert_to_tensor(result.astype("float32"))

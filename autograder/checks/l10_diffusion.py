@@ -1,0 +1,716 @@
+"""Checks for lesson 10, diffusion models. Reference answers: ``solutions/diffusion.py``.
+
+Every point rests on values the learner's code computes from inputs drawn for this run (schedules, images, noise,
+time steps, a small network's weights), compared with the reference's values for the same draws. The check holds
+no formula of its own: to name a mistake it reads the answer's coefficients back (each function is linear in its
+image inputs, so calling it on unit inputs gives, for every t, the factor in front of x_0, of the noise, ...) and
+compares them with the reference's coefficients: a square root missing squares them, an index off by one shifts
+them by one step. Randomness (the model's t and noise, the DDPM loop's noise) is judged by statistics and
+repeatability for a seed; the loops run with the learner's step replaced by a stand-in (``_l10_probes.py``), so a
+wrong step costs the step's exercise only.
+"""
+
+import numpy as np
+
+from autograder.checks import _l10_probes as probes
+from autograder.checks._l10_probes import IMAGE_SHAPE, close, to_numpy
+from autograder.checks.exercise import Exercise, Fail, expect_close, expect_equal
+
+LESSON = "10_diffusion"
+
+
+def _shifted(got, expected, offset):
+    """True when ``got[t] == expected[t - offset]`` for every t where both exist (an index off by ``offset``)."""
+    got, expected = np.asarray(got, np.float64), np.asarray(expected, np.float64)
+    if got.shape != expected.shape:
+        return False
+    if offset > 0:
+        return close(got[offset:], expected[:-offset], 1e-3, 1e-6)
+    return close(got[:offset], expected[-offset:], 1e-3, 1e-6)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# exercise 1: the cosine schedule
+
+
+class NoiseSchedule(Exercise):
+    name = "diffusion_schedule"
+    title = "cosine noise schedule and alpha_bar"
+    answer = "solutions.diffusion:variance_schedule"
+    points = 2
+
+    def probe(self, variance_schedule, rng):
+        T_default, T_other = int(rng.integers(40, 90)), int(rng.integers(20, 40))
+        s, max_beta = float(rng.uniform(0.02, 0.05)), float(rng.uniform(0.6, 0.8))
+        data = {"T": [T_default, T_other], "s": s, "max_beta": max_beta}
+        for key, call in (("default", lambda: variance_schedule(T_default)),
+                          ("other", lambda: variance_schedule(T_other, s=s, max_beta=max_beta))):
+            result = call()
+            if not isinstance(result, (tuple, list)) or len(result) != 3:
+                raise Fail("variance_schedule(T)", "a tuple (alpha, alpha_cumprod, beta)", type(result).__name__,
+                           "end the function with `return alpha, alpha_cumprod, beta`")
+            data[key] = [to_numpy(array).ravel() for array in result]
+        return data
+
+    def verify(self, got, expected):
+        for key, T in zip(("default", "other"), expected["T"]):
+            where = f"variance_schedule({T})" if key == "default" else \
+                f"variance_schedule({T}, s={expected['s']:.4f}, max_beta={expected['max_beta']:.3f})"
+            self._verify_one(where, got[key], expected[key], key)
+
+    def _verify_one(self, where, got, expected, key):
+        names = ("alpha", "alpha_cumprod", "beta")
+        for name, value, reference in zip(names, got, expected):
+            if value.shape != reference.shape:
+                hint = ("the arrays have T + 1 entries, one per time t = 0..T: start with alpha_0 = 1 "
+                        "(np.append(1, alpha)), and compute f for t = 0..T (np.arange(T + 1))"
+                        if abs(len(value) - len(reference)) == 1 else "one value per time t = 0..T")
+                raise Fail(f"shape of {name} from {where}", reference.shape, value.shape, hint)
+        alpha, alpha_bar, beta = got
+        ref_alpha, ref_alpha_bar, ref_beta = expected
+        if not close(alpha, ref_alpha, 1e-4, 1e-6):
+            unclipped = ref_alpha > ref_alpha.min() + 1e-6
+            if close(alpha[unclipped], ref_alpha[unclipped], 1e-4, 1e-6):
+                hint = ("clip alpha to [1 - max_beta, 1] (np.clip): without it the last step's alpha is 0"
+                        if alpha.min() < ref_alpha.min() - 1e-6 else
+                        "clip alpha to [1 - max_beta, 1] with the max_beta argument, not a fixed number")
+            elif close(alpha[unclipped] ** 2, ref_alpha[unclipped], 1e-3, 1e-6):
+                hint = "square the cosine: f(t) = cos(((t / T + s) / (1 + s)) * pi / 2) ** 2"
+            elif abs(alpha[0] - 1) > 1e-6:
+                hint = "alpha_0 = 1 (no noise at t = 0): prepend it, np.append(1, f[1:] / f[:-1])"
+            elif key == "other":
+                hint = "use the arguments s and max_beta, not the default values written into the formula"
+            else:
+                hint = ("alpha_t = f(t) / f(t - 1) with f(t) = cos(((t / T + s) / (1 + s)) * pi / 2) ** 2, "
+                        "clipped to [1 - max_beta, 1]")
+            raise Fail(f"alpha from {where}", "the reference's alphas", "other values", hint)
+        if not close(beta, ref_beta, 1e-4, 1e-6):
+            raise Fail(f"beta from {where}", "1 - alpha", "other values", "beta_t = 1 - alpha_t")
+        if not close(alpha_bar, ref_alpha_bar, 1e-4, 1e-7):
+            if close(alpha_bar, alpha, 1e-4, 1e-7):
+                hint = "alpha_bar_t is the cumulative product alpha_0 * ... * alpha_t (np.cumprod), not alpha_t"
+            elif close(alpha_bar, np.cumsum(alpha), 1e-4, 1e-6):
+                hint = "alpha_bar_t is a cumulative product (np.cumprod), not a sum"
+            elif _shifted(alpha_bar, ref_alpha_bar, 1) or _shifted(alpha_bar, ref_alpha_bar, -1):
+                hint = "alpha_bar_t includes alpha_t itself: np.cumprod(alpha), entry t for time t"
+            else:
+                hint = "alpha_cumprod = np.cumprod(alpha)"
+            raise Fail(f"alpha_cumprod from {where}", "the cumulative product of alpha", "other values", hint)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# exercise 2: x_t from x_0 in one step
+
+
+class ForwardDiffusion(Exercise):
+    name = "diffusion_forward"
+    title = "forward process: x_t from x_0 in one step"
+    answer = "solutions.diffusion:forward_diffusion"
+    points = 2
+
+    def probe(self, forward_diffusion, rng):
+        T = int(rng.integers(20, 40))
+        _, alpha_cumprod, _ = probes.draw_schedule(rng, T, low=0.85, high=0.99)
+        batch = 6
+        images = rng.uniform(-1, 1, size=(batch, *IMAGE_SHAPE)).astype("float32")
+        noise = rng.normal(size=(batch, *IMAGE_SHAPE)).astype("float32")
+        t = rng.choice(np.arange(1, T + 1), size=batch, replace=False).astype("int32")
+        x_t = to_numpy(forward_diffusion(images, t, noise, alpha_cumprod))
+        # the coefficients in front of x_0 and of the noise, for every t = 0..T
+        steps = np.arange(T + 1, dtype="int32")
+        ones, zeros = np.ones((T + 1, *IMAGE_SHAPE), "float32"), np.zeros((T + 1, *IMAGE_SHAPE), "float32")
+        image_coefficient = to_numpy(forward_diffusion(ones, steps, zeros, alpha_cumprod))
+        noise_coefficient = to_numpy(forward_diffusion(zeros, steps, ones, alpha_cumprod))
+        return {"x_t": x_t, "t": t, "alpha_cumprod": alpha_cumprod,
+                "image_coefficient": image_coefficient.reshape(T + 1, -1).mean(axis=1),
+                "noise_coefficient": noise_coefficient.reshape(T + 1, -1).mean(axis=1)}
+
+    def verify(self, got, expected):
+        x_t = np.asarray(got["x_t"])
+        if x_t.shape != np.shape(expected["x_t"]):
+            raise Fail("shape of x_t", np.shape(expected["x_t"]), x_t.shape,
+                       "x_t has the images' shape: reshape alpha_bar_t to (batch, 1, 1, 1) so that it broadcasts "
+                       "over each image's pixels")
+        if close(x_t, expected["x_t"]):
+            return
+        a, b = np.asarray(got["image_coefficient"]), np.asarray(got["noise_coefficient"])
+        ref_a, ref_b = np.asarray(expected["image_coefficient"]), np.asarray(expected["noise_coefficient"])
+        if close(a, ref_b, 1e-3) and close(b, ref_a, 1e-3):
+            hint = "the two factors are swapped: x_0 gets sqrt(alpha_bar_t), the noise sqrt(1 - alpha_bar_t)"
+        elif _shifted(a, ref_a, 1) or _shifted(a, ref_a, -1):
+            hint = ("t is off by one: alpha_cumprod has T + 1 entries and entry t is alpha_bar_t, so index it "
+                    "with t itself (not t - 1 or t + 1)")
+        elif close(a, ref_a ** 2, 1e-3) or close(b, ref_b ** 2, 1e-3):
+            which = "alpha_bar_t" if close(a, ref_a ** 2, 1e-3) else "1 - alpha_bar_t"
+            hint = (f"the square root is missing on {which}: the factors are sqrt(alpha_bar_t) and "
+                    "sqrt(1 - alpha_bar_t) (standard deviations, not variances)")
+        elif close(a, ref_a, 1e-3) and close(b, 1 - ref_a, 1e-3):
+            hint = "the noise's factor is sqrt(1 - alpha_bar_t), not 1 - sqrt(alpha_bar_t)"
+        elif close(a, ref_a, 1e-3) and close(b, ref_b, 1e-3):
+            hint = ("each image has its own t: take alpha_bar at every t of the batch (ops.take(alpha_cumprod, t)) "
+                    "and reshape it to (batch, 1, 1, 1), not alpha_cumprod[t[0]]")
+        else:
+            hint = "x_t = sqrt(alpha_bar_t) * x_0 + sqrt(1 - alpha_bar_t) * noise, with alpha_bar_t = alpha_cumprod[t]"
+        raise Fail("x_t for images, noise and t the check chose", "the reference's x_t", "other values", hint)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# exercise 3: the model and its train_step
+
+
+class DiffusionTraining(Exercise):
+    name = "diffusion_model"
+    title = "DiffusionModel: draws, noise-prediction loss and train_step"
+    answer = "solutions.diffusion:DiffusionModel"
+    points = 3
+    parts = ("noise_prediction_loss", "train_step")
+    num_draws = 4_000
+    learning_rate = 0.5
+
+    def probe(self, DiffusionModel, rng):
+        import keras
+
+        T = int(rng.integers(20, 50))
+        _, alpha_cumprod, _ = probes.draw_schedule(rng, T, low=0.85, high=0.99)
+        seed = int(rng.integers(1, 2**16))
+        batch = 5
+        images = rng.uniform(-1, 1, size=(batch, *IMAGE_SHAPE)).astype("float32")
+        noise = rng.normal(size=(batch, *IMAGE_SHAPE)).astype("float32")
+        t = rng.choice(np.arange(1, T + 1), size=batch, replace=False).astype("int32")
+        data = {"T": T}
+
+        # the loss on the check's t and noise, and what the network saw
+        network = probes.recording_network(rng, T)
+        model = DiffusionModel(network, alpha_cumprod, seed=seed)
+        if not isinstance(model, keras.Model):
+            raise Fail("DiffusionModel(...)", "a keras.Model", type(model).__name__, "subclass keras.Model")
+        loss = to_numpy(model.noise_prediction_loss(images, t, noise))
+        calls = network.calls
+        data["loss"] = loss
+        data["network_calls"] = len(calls)
+        if calls:
+            data["seen_x"], data["seen_t"] = calls[-1]["x"].astype("float64"), calls[-1]["t"].astype("int64")
+            data["seen_training"] = calls[-1]["training"]
+            data["seen_out"] = calls[-1]["out"].astype("float64")
+        data["images"], data["noise"] = images, noise
+
+        # the draws: range and spread of t, statistics of the noise, seeding
+        draws = DiffusionModel(probes.recording_network(rng, T), alpha_cumprod, seed=seed)
+        many = np.zeros((self.num_draws, *IMAGE_SHAPE), "float32")
+        drawn_t, drawn_noise = (to_numpy(value) for value in draws.draw_t_and_noise(many))
+        data["draw_shapes"] = [list(drawn_t.shape), list(drawn_noise.shape)]
+        data["t_min"], data["t_max"] = int(drawn_t.min()), int(drawn_t.max())
+        data["t_integer"] = bool(np.all(drawn_t == np.round(drawn_t)))
+        data["t_distinct"] = int(len(np.unique(drawn_t)))
+        data["t_mean"] = float(drawn_t.mean())
+        data["noise_mean"], data["noise_var"] = float(drawn_noise.mean()), float(drawn_noise.var())
+        few = many[:8]
+        first = [to_numpy(value) for value in draws.draw_t_and_noise(few)]
+        again = [to_numpy(value) for value in draws.draw_t_and_noise(few)]
+        twin = DiffusionModel(probes.recording_network(rng, T), alpha_cumprod, seed=seed)
+        other = DiffusionModel(probes.recording_network(rng, T), alpha_cumprod, seed=seed + 1)
+        twin_draws = [to_numpy(value) for value in twin.draw_t_and_noise(many)]
+        other_draws = [to_numpy(value) for value in other.draw_t_and_noise(many)]
+        data["same_seed_same_draws"] = bool(np.array_equal(twin_draws[1], drawn_noise))
+        data["other_seed_other_draws"] = not np.array_equal(other_draws[1], drawn_noise)
+        data["new_call_new_draws"] = not np.array_equal(first[1], again[1])
+
+        # two train steps from the check's state, with the check's t and noise
+        network = probes.recording_network(rng, T)
+        before = [np.array(w) for w in network.trainable_weights]
+        model = DiffusionModel(network, alpha_cumprod, seed=seed)
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=self.learning_rate))
+        second_t = rng.choice(np.arange(1, T + 1), size=batch, replace=False).astype("int32")
+        second_noise = rng.normal(size=(batch, *IMAGE_SHAPE)).astype("float32")
+        bank = [(t, noise), (second_t, second_noise)]
+        used = []
+
+        def draw_t_and_noise(images_):
+            used.append(True)
+            step_t, step_noise = bank[min(len(used), 2) - 1]
+            return keras.ops.convert_to_tensor(step_t), keras.ops.convert_to_tensor(step_noise)
+
+        model.draw_t_and_noise = draw_t_and_noise
+        logs = [model.train_step(images), model.train_step(images[::-1].copy())]
+        data["draw_called"] = len(used)
+        data["updates"] = [np.array(w, dtype=np.float64) - b for w, b in zip(network.trainable_weights, before)]
+        data["logs"] = [{str(key): float(to_numpy(value)) for key, value in (log or {}).items()}
+                        if isinstance(log, dict) else {} for log in logs]
+        data["metric_names"] = [str(metric.name) for metric in model.metrics]
+        return data
+
+    def verify_part(self, part, got, expected):
+        if part == "noise_prediction_loss":
+            self._verify_loss(got, expected)
+        else:
+            self._verify_draws(got, expected)
+            self._verify_steps(got, expected)
+
+    def _verify_loss(self, got, expected):
+        if got["network_calls"] == 0:
+            raise Fail("calls of the network by noise_prediction_loss", "one call", "none",
+                       "predict the noise with self.network([x_t, t], training=True)")
+        reference = float(expected["loss"])
+        loss = np.asarray(got["loss"], np.float64)
+        if loss.size == 1 and close(loss.ravel()[0], reference, 1e-4, 1e-7):
+            return
+        if loss.size != 1:
+            raise Fail("noise_prediction_loss(images, t, noise)", "a scalar", f"shape {loss.shape}",
+                       "average over every pixel of the batch (ops.mean over all axes)")
+        loss = float(loss.ravel()[0])
+        if not close(got["seen_x"], expected["seen_x"], 1e-4, 1e-6):
+            hint = ("the network must see x_t = forward_diffusion(images, t, noise, self.alpha_cumprod), the noisy "
+                    "images, not the clean ones")
+            if close(got["seen_x"], got["images"]):
+                hint = "the network must see the noisy images x_t (forward_diffusion), not the clean images"
+            raise Fail("the images the network received", "x_t for the check's t and noise", "other values", hint)
+        if not np.array_equal(got["seen_t"], expected["seen_t"]):
+            raise Fail("the time steps the network received", expected["seen_t"].tolist(), got["seen_t"].tolist(),
+                       "call the network with the same t that made x_t: self.network([x_t, t], training=True)")
+        if got["seen_training"] != expected["seen_training"]:
+            raise Fail("the network's training flag", "training=True", "training=False or unset",
+                       "call the network with training=True inside the loss: its dropout or normalization layers "
+                       "must behave as in training")
+        out, images, noise = (np.asarray(got[key], np.float64) for key in ("seen_out", "images", "noise"))
+        if close(loss, np.mean(np.square(out - images)), 1e-4, 1e-7):
+            hint = ("the network predicts the noise, not the image: compare its output with the noise, "
+                    "mean((noise - predicted_noise) ** 2)")
+        elif close(loss, np.sum(np.square(out - noise)), 1e-4, 1e-7) or \
+                close(loss, np.mean(np.sum(np.square(out - noise).reshape(len(out), -1), axis=1)), 1e-4, 1e-7):
+            hint = "average the squared error over every pixel of the batch (ops.mean), do not sum it"
+        elif close(loss, np.mean(np.abs(out - noise)), 1e-4, 1e-7):
+            hint = "the loss is the mean squared error, not the mean absolute error"
+        else:
+            hint = "loss = mean((noise - network([x_t, t], training=True)) ** 2)"
+        raise Fail("noise_prediction_loss on the check's images, t and noise", f"{reference:.6g}", f"{loss:.6g}",
+                   hint)
+
+    def _verify_draws(self, got, expected):
+        T, n = expected["T"], self.num_draws
+        expect_equal("shapes of draw_t_and_noise's (t, noise) for a batch of 4,000", got["draw_shapes"],
+                     expected["draw_shapes"], "t is (batch,), one time step per image; the noise has the images' "
+                                              "shape (ops.shape(images))")
+        if not got["t_integer"]:
+            raise Fail("t drawn by draw_t_and_noise", "integers", "fractions",
+                       "draw integer time steps: keras.random.randint((batch_size,), 1, self.T + 1, ...)")
+        if got["t_distinct"] < 2:
+            raise Fail("t drawn by draw_t_and_noise for a batch", "one t per image", "the same t for every image",
+                       "draw one t per image: shape (batch_size,)")
+        if got["t_min"] == 0 or got["t_max"] == T - 1:
+            raise Fail("range of t drawn by draw_t_and_noise", f"1..{T}", f"{got['t_min']}..{got['t_max']}",
+                       f"t is off by one: draw t from 1 to T included, keras.random.randint(shape, 1, T + 1) "
+                       f"(maxval is excluded)")
+        if (got["t_min"], got["t_max"]) != (1, T):
+            raise Fail("range of t drawn by draw_t_and_noise", f"1..{T}", f"{got['t_min']}..{got['t_max']}",
+                       "draw t uniformly in 1..T: keras.random.randint((batch_size,), 1, self.T + 1)")
+        if abs(got["t_mean"] - (T + 1) / 2) > 5 * np.sqrt((T * T - 1) / 12 / n):
+            raise Fail("mean of t drawn by draw_t_and_noise", f"{(T + 1) / 2:.2f}", f"{got['t_mean']:.2f}",
+                       "draw t uniformly in 1..T")
+        size = n * int(np.prod(IMAGE_SHAPE))
+        if abs(got["noise_var"] - 1) > 5 * np.sqrt(2 / size) or abs(got["noise_mean"]) > 5 / np.sqrt(size):
+            raise Fail("mean and variance of the noise drawn", "0 and 1",
+                       f"{got['noise_mean']:.3f} and {got['noise_var']:.3f}",
+                       "the noise is standard normal: keras.random.normal(ops.shape(images), seed=...)")
+        if not got["new_call_new_draws"]:
+            raise Fail("two calls of draw_t_and_noise", "new noise", "the same noise",
+                       "an integer seed makes keras.random repeat itself: create self.seed_generator = "
+                       "keras.random.SeedGenerator(seed) in __init__ and pass seed=self.seed_generator")
+        if not got["same_seed_same_draws"]:
+            raise Fail("two models built with the same seed", "the same draws", "different draws",
+                       "draw with the model's own keras.random.SeedGenerator(seed): seed=self.seed_generator")
+        if not got["other_seed_other_draws"]:
+            raise Fail("two models built with different seeds", "different draws", "the same draws",
+                       "build the SeedGenerator from the seed argument")
+
+    def _verify_steps(self, got, expected):
+        if got["draw_called"] == 0:
+            raise Fail("train_step's draws", "t and noise from self.draw_t_and_noise(images)", "drawn elsewhere",
+                       "draw t and the noise in train_step with t, noise = self.draw_t_and_noise(images)")
+        updates, reference = got["updates"], expected["updates"]
+        if len(updates) != len(reference) or not any(np.any(np.abs(u) > 1e-9) for u in updates):
+            raise Fail("the network's weights after two train steps", "changed", "unchanged",
+                       "take the gradient of the loss with tf.GradientTape and apply it: "
+                       "self.optimizer.apply(gradients, self.network.trainable_weights)")
+        if not all(close(u, r, 1e-3, 1e-6) for u, r in zip(updates, reference)):
+            if all(close(u, -np.asarray(r), 1e-3, 1e-6) for u, r in zip(updates, reference)):
+                hint = "the step went uphill: apply the gradient of the loss itself (the optimizer subtracts it)"
+            else:
+                hint = ("apply the gradient of self.noise_prediction_loss(images, t, noise), computed inside the "
+                        "tf.GradientTape, with respect to the network's trainable weights")
+            raise Fail("the weights' change after two SGD steps from a state the check chose",
+                       "the reference's update", "another update", hint)
+        if "loss" not in got["metric_names"]:
+            raise Fail("the model's metrics", "a tracker named 'loss'", got["metric_names"],
+                       "create self.loss_tracker = keras.metrics.Mean(name='loss') and list it in metrics")
+        logs, ref_logs = got["logs"], expected["logs"]
+        if any("loss" not in log for log in logs):
+            raise Fail("what train_step returns", "{'loss': ...}", [sorted(log) for log in logs],
+                       "return {'loss': self.loss_tracker.result()}")
+        values = [log["loss"] for log in logs]
+        reference_values = [log["loss"] for log in ref_logs]
+        if not close(values, reference_values, 1e-4, 1e-7):
+            hint = "update the tracker with the loss (self.loss_tracker.update_state(loss)) and return its result()"
+            if close(values[1], reference_values[1] * 2 - reference_values[0], 1e-3, 1e-7):
+                hint = ("return the tracker's running mean, self.loss_tracker.result(), not this batch's loss "
+                        "(Keras resets the tracker every epoch because it is listed in metrics)")
+            raise Fail("the loss train_step returned after steps 1 and 2", reference_values, values, hint)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# exercises 4 and 5: one DDPM reverse step, and the sampling loop
+
+
+def _step_coefficients(step, shape, times, **fixed):
+    """The factors in front of each image input of a step function that is linear in them, for every t.
+
+    ``step(**inputs, t=t, **fixed)`` is called with one unit input at a time (all others zero); returns
+    ``{input: (len(times),) factors}``."""
+    inputs = [name for name in ("x_t", "predicted_noise", "noise") if name in shape]
+    factors = {name: [] for name in inputs}
+    for t in times:
+        for name in inputs:
+            arguments = {other: np.zeros(shape[other], "float32") for other in inputs}
+            arguments[name] = np.full(shape[name], 0.5, "float32")  # 0.5 keeps the DDIM step's clip inactive
+            factors[name].append(float(np.mean(to_numpy(step(t=t, **arguments, **fixed)))) / 0.5)
+    return {name: np.asarray(values) for name, values in factors.items()}
+
+
+class DDPMStep(Exercise):
+    name = "ddpm_step"
+    title = "one DDPM reverse step"
+    answer = "solutions.diffusion:ddpm_step"
+    points = 2
+
+    def probe(self, ddpm_step, rng):
+        T = int(rng.integers(15, 30))
+        alpha, alpha_cumprod, beta = probes.draw_schedule(rng, T)
+        batch = 4
+        times = np.arange(1, T + 1)
+        inputs = {key: rng.normal(size=(batch, *IMAGE_SHAPE)).astype("float32")
+                  for key in ("x_t", "predicted_noise", "noise")}
+        chosen = sorted(rng.choice(times, size=3, replace=False).tolist())
+
+        def step(t, x_t, predicted_noise, noise):
+            return ddpm_step(x_t, int(t), predicted_noise, noise, alpha, alpha_cumprod, beta)
+
+        outputs = [to_numpy(step(t, **inputs)) for t in chosen]
+        coefficients = _step_coefficients(step, {key: (1, *IMAGE_SHAPE) for key in inputs}, times)
+        return {"outputs": outputs, "times": chosen, "alpha": alpha, "alpha_cumprod": alpha_cumprod, "beta": beta,
+                **{f"factor_{key}": value for key, value in coefficients.items()}}
+
+    def verify(self, got, expected):
+        if all(close(o, r) for o, r in zip(got["outputs"], expected["outputs"])) and \
+                len(got["outputs"]) == len(expected["outputs"]):
+            return
+        for output, reference in zip(got["outputs"], expected["outputs"]):
+            if np.shape(output) != np.shape(reference):
+                raise Fail("shape of x_{t-1}", np.shape(reference), np.shape(output), "x_{t-1} has x_t's shape")
+        x, p, z = (np.asarray(got[f"factor_{key}"]) for key in ("x_t", "predicted_noise", "noise"))
+        ref_x, ref_p, ref_z = (np.asarray(expected[f"factor_{key}"]) for key in ("x_t", "predicted_noise", "noise"))
+        alpha, alpha_bar, beta = (np.asarray(expected[key], np.float64)[1:] for key in ("alpha", "alpha_cumprod",
+                                                                                         "beta"))
+        ratio, ref_ratio = p / np.where(x == 0, np.nan, x), ref_p / ref_x
+        if any(_shifted(got_f, ref_f, offset) for got_f, ref_f in ((x, ref_x), (p, ref_p), (z, ref_z))
+               for offset in (1, -1)) and not close(x, ref_x, 1e-3):
+            hint = "t is off by one: alpha[t], alpha_cumprod[t] and beta[t] are the values at time t (entry 0 is t = 0)"
+        elif close(x, ref_x, 1e-3) and close(p, ref_p, 1e-3) and close(z, ref_z ** 2, 1e-3):
+            hint = ("the noise's factor is the standard deviation sqrt(beta_t), not the variance beta_t: "
+                    "+ sqrt(beta_t) * noise")
+        elif close(x, ref_x, 1e-3) and close(p, ref_p, 1e-3) and close(z, 0 * ref_z, 1e-3, 1e-9):
+            hint = "the reverse step adds fresh noise: + sqrt(beta_t) * noise (its variance is beta_t)"
+        elif close(x, ref_x, 1e-3) and close(p, ref_p, 1e-3):
+            hint = "the variance of the reverse step is beta_t: add sqrt(beta_t) * noise"
+        elif close(x, ref_x ** 2, 1e-3):
+            hint = "divide by sqrt(alpha_t), not by alpha_t"
+        elif close(x, 1 / np.sqrt(alpha_bar), 1e-3):
+            hint = "divide by sqrt(alpha_t), the one-step alpha, not by sqrt(alpha_bar_t)"
+        elif close(x, ref_x, 1e-3) and close(ratio, -ref_ratio, 1e-3):
+            hint = "subtract the predicted noise: x_t - beta_t / sqrt(1 - alpha_bar_t) * predicted_noise"
+        elif close(x, ref_x, 1e-3) and close(ratio, ref_ratio / np.sqrt(1 - alpha_bar), 1e-3):
+            hint = "the square root is missing: beta_t / sqrt(1 - alpha_bar_t), not beta_t / (1 - alpha_bar_t)"
+        elif close(x, ref_x, 1e-3) and close(ratio, ref_ratio * np.sqrt(1 - alpha_bar) / np.sqrt(1 - alpha), 1e-3):
+            hint = "the predicted noise's factor uses the cumulative alpha_bar_t: beta_t / sqrt(1 - alpha_bar_t)"
+        elif close(x, ref_x, 1e-3) and close(p, ref_ratio, 1e-3):
+            hint = ("divide the whole mean by sqrt(alpha_t): (x_t - beta_t / sqrt(1 - alpha_bar_t) * predicted_noise)"
+                    " / sqrt(alpha_t)")
+        else:
+            hint = ("x_{t-1} = (x_t - beta_t / sqrt(1 - alpha_bar_t) * predicted_noise) / sqrt(alpha_t) "
+                    "+ sqrt(beta_t) * noise")
+        raise Fail("x_{t-1} for x_t, noise and a schedule the check chose", "the reference's x_{t-1}",
+                   "other values", hint)
+
+
+class DDPMSampling(Exercise):
+    name = "ddpm_sample"
+    title = "the DDPM sampling loop"
+    answer = "solutions.diffusion:ddpm_sample"
+    points = 1
+    batch = 64
+
+    def probe(self, ddpm_sample, rng):
+        T = int(rng.integers(6, 12))
+        alpha, alpha_cumprod, beta = probes.draw_schedule(rng, T)
+        x_T = rng.normal(size=(self.batch, *IMAGE_SHAPE)).astype("float32")
+        seed = int(rng.integers(1, 2**16))
+        network_seed = int(rng.integers(2**31))
+        runs = []
+        for run_seed in (seed, seed, seed + 1):
+            network = probes.recording_network(np.random.default_rng(network_seed), T)
+            stand_in, callbacks = probes.StepStandIn("ddpm"), []
+            with probes.stand_ins(probes.namespaces_of(ddpm_sample), ddpm_step=stand_in) as replaced:
+                result = to_numpy(ddpm_sample(network, x_T, alpha, alpha_cumprod, beta, seed=run_seed,
+                                              callback=lambda t, x: callbacks.append(int(t))))
+            runs.append({"result": result, "steps": stand_in.calls, "network": network.calls,
+                         "callbacks": callbacks, "replaced": replaced})
+        first = runs[0]
+        noises = [call["noise"] for call in first["steps"]]
+        data = {
+            "T": T, "result": first["result"], "replaced": bool(first["replaced"]),
+            "step_times": [call["t"] for call in first["steps"]],
+            "network_times": [sorted(set(call["t"].ravel().tolist())) for call in first["network"]],
+            "network_t_shapes": [list(call["t"].shape) for call in first["network"]],
+            "network_training": [call["training"] for call in first["network"]],
+            "callbacks": first["callbacks"],
+            "last_noise_max": float(np.max(np.abs(noises[-1]))) if noises else -1.0,
+            "other_noise_mean": float(np.mean(noises[:-1])) if len(noises) > 1 else 0.0,
+            "other_noise_var": float(np.var(noises[:-1])) if len(noises) > 1 else 0.0,
+            "predicted_is_network_output": bool(len(first["network"]) == len(first["steps"]) and all(
+                close(step["predicted"], call["out"]) for step, call in zip(first["steps"], first["network"]))),
+            "same_seed_same_result": bool(np.array_equal(runs[0]["result"], runs[1]["result"]) and np.array_equal(
+                noises[0], runs[1]["steps"][0]["noise"]) if noises and runs[1]["steps"] else False),
+            "other_seed_other_noise": bool(noises and runs[2]["steps"] and not np.array_equal(
+                noises[0], runs[2]["steps"][0]["noise"])),
+        }
+        return data
+
+    def verify(self, got, expected):
+        T = expected["T"]
+        if not got["replaced"] or not got["step_times"]:
+            raise Fail("calls of ddpm_step by ddpm_sample", f"{T} calls", "none",
+                       "take each step with your ddpm_step(x, t, predicted_noise, noise, alpha, alpha_cumprod, beta)"
+                       " (the check times the loop with its own step)")
+        if got["step_times"] != expected["step_times"]:
+            shown = got["step_times"] if len(got["step_times"]) <= 12 else "another sequence"
+            hint = "go from t = T down to t = 1 included: for t in range(T, 0, -1)"
+            if got["step_times"] == [t - 1 for t in expected["step_times"]]:
+                hint = "t is off by one: the loop runs t = T, ..., 1 (range(T, 0, -1)), not T - 1, ..., 0"
+            elif got["step_times"] == expected["step_times"][::-1]:
+                hint = "the reverse process goes backwards in time: t = T, T - 1, ..., 1"
+            raise Fail("the times ddpm_sample stepped through", expected["step_times"], shown, hint)
+        if got["network_times"] != expected["network_times"]:
+            raise Fail("the time steps given to the network", "t at each step", "other values",
+                       "call the network with the current t: network([x, t_batch]) with t_batch filled with t")
+        if got["network_t_shapes"] != expected["network_t_shapes"]:
+            raise Fail("shape of the time steps given to the network", expected["network_t_shapes"][0],
+                       got["network_t_shapes"][0], "one t per image: ops.full((batch_size,), t, dtype='int32')")
+        if not got["predicted_is_network_output"]:
+            raise Fail("the predicted noise given to ddpm_step", "the network's output for the current x",
+                       "something else", "predict the noise of the current x: network([x, t_batch]) inside the loop")
+        if any(got["network_training"]):
+            raise Fail("the network's training flag while sampling", "training=False", "training=True",
+                       "sampling is inference: call the network with training=False")
+        if got["last_noise_max"] > 0:
+            raise Fail("the noise of the last step (t = 1)", "zeros", "random noise",
+                       "the last step adds no noise: pass zeros (ops.zeros_like(x)) when t == 1")
+        size = (T - 1) * self.batch * int(np.prod(IMAGE_SHAPE))
+        if abs(got["other_noise_var"] - 1) > 5 * np.sqrt(2 / size) or abs(got["other_noise_mean"]) > 5 / np.sqrt(size):
+            raise Fail("mean and variance of the noise of steps t > 1", "0 and 1",
+                       f"{got['other_noise_mean']:.3f} and {got['other_noise_var']:.3f}",
+                       "draw fresh standard normal noise at every step: keras.random.normal(ops.shape(x), seed=...)")
+        if not close(got["result"], expected["result"], 1e-4, 1e-6):
+            raise Fail("x_0 returned (with the check's step)", "the last step's output", "other values",
+                       "start from x_T, feed each step's output to the next step, and return the last one")
+        if not got["same_seed_same_result"] or not got["other_seed_other_noise"]:
+            raise Fail("two runs with the same seed and one with another", "same noise, then other noise",
+                       "unseeded or ignored seed", "draw the noise with keras.random.SeedGenerator(seed) made from the "
+                       "seed argument: keras.random.normal(shape, seed=seed_generator)")
+        if got["callbacks"] != expected["callbacks"]:
+            raise Fail("the times passed to callback", expected["callbacks"][:3] + ["..."], got["callbacks"][:3],
+                       "after each step call callback(t - 1, x) with the new x (when callback is not None)")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# exercises 6 and 7: the DDIM step, and sampling with few steps
+
+
+class DDIMStep(Exercise):
+    name = "ddim_step"
+    title = "one DDIM step"
+    answer = "solutions.diffusion:ddim_step"
+    points = 2
+
+    def probe(self, ddim_step, rng):
+        T = int(rng.integers(10, 16))
+        _, alpha_cumprod, _ = probes.draw_schedule(rng, T, low=0.75, high=0.95)
+        batch = 4
+        pairs = [(int(t), int(s)) for t in range(1, T + 1) for s in range(T + 1) if s != t]
+        chosen = [pairs[i] for i in rng.choice(len(pairs), size=4, replace=False)]
+        chosen.append((T, 0))
+        x_t = rng.normal(0, 2, size=(batch, *IMAGE_SHAPE)).astype("float32")  # large enough to reach the clip
+        predicted = rng.normal(size=(batch, *IMAGE_SHAPE)).astype("float32")
+        outputs = [to_numpy(ddim_step(x_t, t, s, predicted, alpha_cumprod)) for t, s in chosen]
+
+        def step(t, x_t, predicted_noise):
+            return ddim_step(x_t, t[0], t[1], predicted_noise, alpha_cumprod)
+
+        factors = _step_coefficients(step, {"x_t": (1, *IMAGE_SHAPE), "predicted_noise": (1, *IMAGE_SHAPE)},
+                                     pairs)
+        return {"T": T, "pairs": pairs, "chosen": chosen, "outputs": outputs, "alpha_cumprod": alpha_cumprod,
+                "factor_x": factors["x_t"], "factor_noise": factors["predicted_noise"]}
+
+    def verify(self, got, expected):
+        for output, reference in zip(got["outputs"], expected["outputs"]):
+            if np.shape(output) != np.shape(reference):
+                raise Fail("shape of x_{t_prev}", np.shape(reference), np.shape(output), "x_{t_prev} has x_t's shape")
+        if all(close(o, r) for o, r in zip(got["outputs"], expected["outputs"])):
+            return
+        pairs = [tuple(pair) for pair in expected["pairs"]]
+        index = {pair: i for i, pair in enumerate(pairs)}
+        x, p = np.asarray(got["factor_x"]), np.asarray(got["factor_noise"])
+        ref_x, ref_p = np.asarray(expected["factor_x"]), np.asarray(expected["factor_noise"])
+
+        def as_if(mapping):
+            """The reference's factors with each pair (t, s) replaced by ``mapping(t, s)`` (None: no such pair)."""
+            chosen = [index.get(mapping(t, s)) for t, s in pairs]
+            usable = np.array([i is not None for i in chosen])
+            rows = np.array([i for i in chosen if i is not None])
+            return usable, rows
+
+        def matches(mapping):
+            usable, rows = as_if(mapping)
+            return usable.sum() > len(pairs) // 3 and close(x[usable], ref_x[rows], 1e-3) and \
+                close(p[usable], ref_p[rows], 1e-3)
+
+        if close(x, ref_x, 1e-3) and close(p, ref_p, 1e-3):
+            hint = ("clip the predicted x_0 to [-1, 1] before the jump (ops.clip): without it, an error of the "
+                    "network near t = T is multiplied by 1 / sqrt(alpha_bar_T)")
+        elif matches(lambda t, s: (t, t - 1)):
+            hint = ("DDIM jumps to t_prev, not to t - 1: use alpha_cumprod[t_prev] for the new noise level (the "
+                    "wrong alpha_bar index)")
+        elif matches(lambda t, s: (t - 1, s)) or matches(lambda t, s: (t + 1, s)):
+            hint = "t is off by one: the current noise level is alpha_cumprod[t], entry t for time t"
+        elif matches(lambda t, s: (s, t)):
+            hint = "t and t_prev are swapped: x_0 is estimated with alpha_bar_t, then noised to alpha_bar_{t_prev}"
+        elif close(x, ref_x ** 2, 1e-3):
+            hint = ("square roots are missing: x_0 = (x_t - sqrt(1 - alpha_bar_t) * predicted_noise) / "
+                    "sqrt(alpha_bar_t), then sqrt(alpha_bar_{t_prev}) * x_0 + sqrt(1 - alpha_bar_{t_prev}) * "
+                    "predicted_noise")
+        elif close(x, ref_x, 1e-3):
+            hint = ("the noise part of x_{t_prev} is sqrt(1 - alpha_bar_{t_prev}) * predicted_noise (the same "
+                    "predicted noise, no fresh noise)")
+        else:
+            hint = ("x_0 = (x_t - sqrt(1 - alpha_bar_t) * predicted_noise) / sqrt(alpha_bar_t), clipped to [-1, 1]; "
+                    "x_{t_prev} = sqrt(alpha_bar_{t_prev}) * x_0 + sqrt(1 - alpha_bar_{t_prev}) * predicted_noise")
+        raise Fail("x_{t_prev} for inputs and a schedule the check chose", "the reference's values", "other values",
+                   hint)
+
+
+class DDIMSampling(Exercise):
+    name = "ddim_sample"
+    title = "DDIM sampling with few steps"
+    answer = "solutions.diffusion:ddim_sample"
+    points = 1
+
+    def probe(self, ddim_sample, rng):
+        T = 4 * int(rng.integers(5, 10))  # a multiple of 4, so both steps counts below divide it
+        _, alpha_cumprod, _ = probes.draw_schedule(rng, T, low=0.8, high=0.99)
+        x_T = rng.normal(size=(3, *IMAGE_SHAPE)).astype("float32")
+        data = {"T": T, "runs": []}
+        network_seed = int(rng.integers(2**31))
+        for num_steps in (4, 2):
+            network, stand_in, callbacks = probes.recording_network(np.random.default_rng(network_seed), T), \
+                probes.StepStandIn("ddim"), []
+            with probes.stand_ins(probes.namespaces_of(ddim_sample), ddim_step=stand_in) as replaced:
+                result = to_numpy(ddim_sample(network, x_T, alpha_cumprod, num_steps,
+                                              callback=lambda t, x: callbacks.append(int(t))))
+            data["runs"].append({
+                "num_steps": num_steps, "result": result, "replaced": bool(replaced),
+                "pairs": [[call["t"], call["t_prev"]] for call in stand_in.calls],
+                "network_times": [sorted(set(call["t"].ravel().tolist())) for call in network.calls],
+                "network_training": [call["training"] for call in network.calls],
+                "predicted_is_network_output": bool(len(network.calls) == len(stand_in.calls) and all(
+                    close(step["predicted"], call["out"]) for step, call in zip(stand_in.calls, network.calls))),
+                "callbacks": callbacks})
+        return data
+
+    def verify(self, got, expected):
+        for run, reference in zip(got["runs"], expected["runs"]):
+            where = f"ddim_sample(..., num_steps={reference['num_steps']})"
+            if not run["replaced"] or not run["pairs"]:
+                raise Fail(f"calls of ddim_step by {where}", f"{reference['num_steps']} calls", "none",
+                           "take each step with your ddim_step(x, t, t_prev, predicted_noise, alpha_cumprod) "
+                           "(the check times the loop with its own step)")
+            if run["pairs"] != reference["pairs"]:
+                pairs, ref = run["pairs"], reference["pairs"]
+                hint = ("visit the times np.linspace(T, 0, num_steps + 1) rounded to ints, and step from each to "
+                        "the next: (T, ...), ..., (..., 0)")
+                if len(pairs) == len(ref) - 1 and pairs == ref[:-1]:
+                    hint = "the last jump is missing: the times end at 0 (x_0), so there are num_steps jumps"
+                elif pairs and pairs[0][0] == expected["T"] - 1:
+                    hint = "t is off by one: DDIM starts at t = T (alpha_cumprod has T + 1 entries)"
+                elif len(pairs) != len(ref):
+                    hint = f"num_steps jumps, so num_steps network calls: {len(ref)} here"
+                raise Fail(f"the (t, t_prev) pairs of {where}", ref, pairs if len(pairs) < 12 else "another list",
+                           hint)
+            if run["network_times"] != reference["network_times"]:
+                raise Fail(f"the time steps given to the network by {where}", reference["network_times"],
+                           run["network_times"], "predict the noise at the current t (not t_prev): "
+                                                  "network([x, t_batch]) with t_batch filled with t")
+            if not run["predicted_is_network_output"]:
+                raise Fail("the predicted noise given to ddim_step", "the network's output for the current x",
+                           "something else", "predict the noise of the current x inside the loop")
+            if any(run["network_training"]):
+                raise Fail("the network's training flag while sampling", "training=False", "training=True",
+                           "sampling is inference: call the network with training=False")
+            expect_close(f"x_0 returned by {where} (with the check's step)", run["result"], reference["result"],
+                         hint="start from x_T, feed each step's output to the next, and return the last one")
+            if run["callbacks"] != reference["callbacks"]:
+                raise Fail(f"the times passed to callback by {where}", reference["callbacks"], run["callbacks"],
+                           "after each step call callback(t_prev, x) (when callback is not None)")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# exercise 8 (extension): the sinusoidal time embedding
+
+
+class TimeEmbedding(Exercise):
+    name = "time_embedding"
+    title = "sinusoidal time embedding (extension)"
+    answer = "solutions.diffusion:sinusoidal_time_embedding"
+    points = 1
+
+    def probe(self, sinusoidal_time_embedding, rng):
+        t = np.sort(rng.choice(np.arange(0, 1000), size=6, replace=False)).astype("int32")
+        dims = [2 * int(rng.integers(4, 9)), 6]
+        return {"t": t, "dims": dims,
+                "embeddings": [to_numpy(sinusoidal_time_embedding(t, dim)) for dim in dims]}
+
+    def verify(self, got, expected):
+        for dim, value, reference in zip(expected["dims"], got["embeddings"], expected["embeddings"]):
+            value, reference = np.asarray(value), np.asarray(reference)
+            where = f"sinusoidal_time_embedding(t, {dim}) for t = {expected['t'].tolist()}"
+            if value.shape != reference.shape:
+                raise Fail(f"shape of {where}", reference.shape, value.shape,
+                           "one row of dim values per t: concatenate the dim // 2 sines and dim // 2 cosines on the "
+                           "last axis")
+            if close(value, reference, 1e-4, 1e-5):
+                continue
+            half = dim // 2
+            if np.max(np.std(value, axis=0)) < 1e-6:
+                hint = ("the embedding does not vary with t: multiply t (as float) by the frequencies, "
+                        "angles = t[:, None] * frequencies[None, :]")
+            elif close(value, np.concatenate([reference[:, half:], reference[:, :half]], axis=1), 1e-4, 1e-5):
+                hint = "sines first, then cosines: concatenate([sin(angles), cos(angles)])"
+            elif close(value[:, 0::2], reference[:, :half], 1e-4, 1e-5) and \
+                    close(value[:, 1::2], reference[:, half:], 1e-4, 1e-5):
+                hint = "concatenate all the sines, then all the cosines (not interleaved)"
+            elif close(value[:, :1], reference[:, :1], 1e-4, 1e-5):
+                hint = ("the frequencies are 10000 ** (-i / half) for i = 0..half - 1 (half = dim // 2): check the "
+                        "base and the exponent's denominator")
+            else:
+                hint = "[sin(t * w_i)..., cos(t * w_i)...] with w_i = 10000 ** (-i / (dim // 2))"
+            raise Fail(where, "the reference's embedding", "other values", hint)
+
+
+EXERCISES = [NoiseSchedule(), ForwardDiffusion(), DiffusionTraining(), DDPMStep(), DDPMSampling(), DDIMStep(),
+             DDIMSampling(), TimeEmbedding()]
