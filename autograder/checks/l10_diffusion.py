@@ -144,6 +144,9 @@ class ForwardDiffusion(Exercise):
             which = "alpha_bar_t" if close(a, ref_a ** 2, 1e-3) else "1 - alpha_bar_t"
             hint = (f"the square root is missing on {which}: the factors are sqrt(alpha_bar_t) and "
                     "sqrt(1 - alpha_bar_t) (standard deviations, not variances)")
+        elif np.ptp(a) < 1e-6 and np.ptp(ref_a) > 1e-3:
+            hint = ("each image has its own t: take alpha_bar at every t of the batch (ops.take(alpha_cumprod, t)) "
+                    "and reshape it to (batch, 1, 1, 1), not alpha_cumprod[t[0]]")
         elif close(a, ref_a, 1e-3) and close(b, 1 - ref_a, 1e-3):
             hint = "the noise's factor is sqrt(1 - alpha_bar_t), not 1 - sqrt(alpha_bar_t)"
         elif close(a, ref_a, 1e-3) and close(b, ref_b, 1e-3):
@@ -360,6 +363,9 @@ class DiffusionTraining(Exercise):
 # exercises 4 and 5: one DDPM reverse step, and the sampling loop
 
 
+UNIT = 0.05  # small unit inputs keep the DDIM step's clip inactive while its factors are read
+
+
 def _step_coefficients(step, shape, times, **fixed):
     """The factors in front of each image input of a step function that is linear in them, for every t.
 
@@ -370,8 +376,8 @@ def _step_coefficients(step, shape, times, **fixed):
     for t in times:
         for name in inputs:
             arguments = {other: np.zeros(shape[other], "float32") for other in inputs}
-            arguments[name] = np.full(shape[name], 0.5, "float32")  # 0.5 keeps the DDIM step's clip inactive
-            factors[name].append(float(np.mean(to_numpy(step(t=t, **arguments, **fixed)))) / 0.5)
+            arguments[name] = np.full(shape[name], UNIT, "float32")
+            factors[name].append(float(np.mean(to_numpy(step(t=t, **arguments, **fixed)))) / UNIT)
     return {name: np.asarray(values) for name, values in factors.items()}
 
 
@@ -475,7 +481,8 @@ class DDPMSampling(Exercise):
             "other_noise_mean": float(np.mean(noises[:-1])) if len(noises) > 1 else 0.0,
             "other_noise_var": float(np.var(noises[:-1])) if len(noises) > 1 else 0.0,
             "predicted_is_network_output": bool(len(first["network"]) == len(first["steps"]) and all(
-                close(step["predicted"], call["out"]) for step, call in zip(first["steps"], first["network"]))),
+                close(step["predicted"], call["out"]) and close(step["x"], call["x"])
+                for step, call in zip(first["steps"], first["network"]))),
             "same_seed_same_result": bool(np.array_equal(runs[0]["result"], runs[1]["result"]) and np.array_equal(
                 noises[0], runs[1]["steps"][0]["noise"]) if noises and runs[1]["steps"] else False),
             "other_seed_other_noise": bool(noises and runs[2]["steps"] and not np.array_equal(
@@ -505,7 +512,8 @@ class DDPMSampling(Exercise):
                        got["network_t_shapes"][0], "one t per image: ops.full((batch_size,), t, dtype='int32')")
         if not got["predicted_is_network_output"]:
             raise Fail("the predicted noise given to ddpm_step", "the network's output for the current x",
-                       "something else", "predict the noise of the current x: network([x, t_batch]) inside the loop")
+                       "something else", "predict the noise of the current x (not x_T): network([x, t_batch]) "
+                                         "inside the loop")
         if any(got["network_training"]):
             raise Fail("the network's training flag while sampling", "training=False", "training=True",
                        "sampling is inference: call the network with training=False")
@@ -595,7 +603,7 @@ class DDIMStep(Exercise):
             hint = ("square roots are missing: x_0 = (x_t - sqrt(1 - alpha_bar_t) * predicted_noise) / "
                     "sqrt(alpha_bar_t), then sqrt(alpha_bar_{t_prev}) * x_0 + sqrt(1 - alpha_bar_{t_prev}) * "
                     "predicted_noise")
-        elif close(x, ref_x, 1e-3):
+        elif close(x, ref_x, 1e-3) or close(x + p, ref_x + ref_p, 1e-3):
             hint = ("the noise part of x_{t_prev} is sqrt(1 - alpha_bar_{t_prev}) * predicted_noise (the same "
                     "predicted noise, no fresh noise)")
         else:
@@ -629,7 +637,8 @@ class DDIMSampling(Exercise):
                 "network_times": [sorted(set(call["t"].ravel().tolist())) for call in network.calls],
                 "network_training": [call["training"] for call in network.calls],
                 "predicted_is_network_output": bool(len(network.calls) == len(stand_in.calls) and all(
-                    close(step["predicted"], call["out"]) for step, call in zip(stand_in.calls, network.calls))),
+                    close(step["predicted"], call["out"]) and close(step["x"], call["x"])
+                    for step, call in zip(stand_in.calls, network.calls))),
                 "callbacks": callbacks})
         return data
 
@@ -658,7 +667,7 @@ class DDIMSampling(Exercise):
                                                   "network([x, t_batch]) with t_batch filled with t")
             if not run["predicted_is_network_output"]:
                 raise Fail("the predicted noise given to ddim_step", "the network's output for the current x",
-                           "something else", "predict the noise of the current x inside the loop")
+                           "something else", "predict the noise of the current x (not x_T) inside the loop")
             if any(run["network_training"]):
                 raise Fail("the network's training flag while sampling", "training=False", "training=True",
                            "sampling is inference: call the network with training=False")

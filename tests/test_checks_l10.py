@@ -1,0 +1,159 @@
+"""Lesson 10's checks: the reference answers pass; the mistakes learners make fail with a hint naming them; the given
+U-Net and helpers do what the lesson says.
+
+The mistakes are the corpus's (tests/corpus/l10_diffusion.py), here judged by the visible check a learner runs in
+the lesson (seed 0, against the shipped expected outputs), where tests/test_accuracy.py grades them as the grader
+does on another seed.
+"""
+
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+
+from autograder import accuracy
+from autograder.checks import l10_diffusion
+from autograder.checks.runtime import run_check
+from helpers import diffusion_tools
+from solutions import diffusion
+
+PRELUDE, CASES = accuracy.load_corpus("10_diffusion")
+WRONG = [case for case in CASES if case.kind == "wrong"]
+
+
+def _answer(case):
+    namespace = {"__name__": "__main__"}
+    exec(compile(PRELUDE + textwrap.dedent(case.code), f"<{case.label}>", "exec"), namespace)
+    exercise = next(exercise for exercise in l10_diffusion.EXERCISES if exercise.name == case.exercise)
+    return namespace[exercise.symbol]
+
+
+@pytest.mark.parametrize("exercise", l10_diffusion.EXERCISES, ids=lambda exercise: exercise.name)
+def test_reference_answers_pass(exercise):
+    status, message, _ = run_check(exercise.name, exercise.load_reference())
+    assert status == "passed", message
+
+
+@pytest.mark.parametrize("exercise", l10_diffusion.EXERCISES, ids=lambda exercise: exercise.name)
+def test_a_stub_is_not_implemented(exercise):
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+
+    if exercise.name == "diffusion_model":
+        class Stub(keras.Model):
+            def __init__(self, network, alpha_cumprod, seed=None, **kwargs):
+                super().__init__(**kwargs)
+
+            def noise_prediction_loss(self, images, t, noise):
+                raise NotImplementedError()
+        stub = Stub
+    status, _, _ = run_check(exercise.name, stub)
+    assert status == "not-implemented"
+
+
+@pytest.mark.parametrize("case", WRONG, ids=[f"{case.exercise}-{case.label}" for case in WRONG])
+def test_mistake_fails_with_its_hint(case):
+    status, message, _ = run_check(case.exercise, _answer(case))
+    assert status in ("failed", "partial"), f"{case.label}: {status}"
+    assert case.hint.lower() in message.lower(), message
+
+
+def test_a_wrong_loss_costs_only_its_part_of_the_model():
+    [case] = [case for case in WRONG if case.label == "predicts the image"]
+    verdict = accuracy.grade_case(case, PRELUDE)
+    assert verdict.status == "partial" and verdict.fraction == pytest.approx(0.5)
+    assert dict(verdict.parts) == {"noise_prediction_loss": False, "train_step": True}
+
+
+def test_a_wrong_step_does_not_cost_the_loop():
+    # the loop runs with the check's stand-in for ddpm_step, so a wrong step (variance) leaves the loop's point
+    step = _answer(next(case for case in WRONG if case.label == "variance beta instead of std"))
+    loop_source = [case for case in CASES if case.exercise == "ddpm_sample" and case.kind == "right"][0]
+    namespace = {"__name__": "__main__"}
+    exec(compile(PRELUDE + textwrap.dedent(loop_source.code), "<loop>", "exec"), namespace)
+    namespace["ddpm_step"] = step
+    status, message, _ = run_check("ddpm_sample", namespace["ddpm_sample"])
+    assert status == "passed", message
+    assert run_check("ddpm_step", step)[0] == "failed"
+
+
+def test_schedule_matches_the_cosine_formula_and_the_book_conventions():
+    alpha, alpha_cumprod, beta = diffusion.variance_schedule(1000)
+    assert alpha.shape == alpha_cumprod.shape == beta.shape == (1001,)
+    assert alpha[0] == alpha_cumprod[0] == 1 and beta[0] == 0
+    f = np.cos((np.arange(1001) / 1000 + 0.008) / 1.008 * np.pi / 2) ** 2
+    # away from the clipped end, alpha_bar_t = f(t) / f(0)
+    np.testing.assert_allclose(alpha_cumprod[:990], (f / f[0])[:990], rtol=1e-4)
+    assert beta.max() == pytest.approx(0.999, abs=1e-6)
+    np.testing.assert_allclose(alpha + beta, 1, atol=1e-7)
+
+
+def test_ddim_with_the_true_noise_recovers_the_image_in_one_jump():
+    # a perfect noise prediction makes DDIM exact: from x_t straight to x_0 (t_prev = 0, alpha_bar_0 = 1)
+    _, alpha_cumprod, _ = diffusion.variance_schedule(100)
+    rng = np.random.default_rng(0)
+    images = rng.uniform(-1, 1, size=(3, 28, 28, 1)).astype("float32")
+    noise = rng.normal(size=images.shape).astype("float32")
+    t = np.full(3, 60, "int32")
+    x_t = diffusion.forward_diffusion(images, t, noise, alpha_cumprod)
+    recovered = diffusion.ddim_step(x_t, 60, 0, noise, alpha_cumprod)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(recovered), images, atol=1e-4)
+
+
+def test_forward_process_has_the_closed_form_statistics():
+    _, alpha_cumprod, _ = diffusion.variance_schedule(1000)
+    rng = np.random.default_rng(1)
+    images = np.full((4000, 1, 1, 1), 0.5, "float32")
+    noise = rng.normal(size=images.shape).astype("float32")
+    x_t = keras.ops.convert_to_numpy(diffusion.forward_diffusion(images, np.full(4000, 500, "int32"), noise,
+                                                                 alpha_cumprod))
+    assert x_t.mean() == pytest.approx(0.5 * np.sqrt(alpha_cumprod[500]), abs=5 * 0.03)
+    assert x_t.var() == pytest.approx(1 - alpha_cumprod[500], rel=0.1)
+
+
+def test_unet_shapes_parameter_count_and_zero_start():
+    keras.utils.set_random_seed(0)
+    unet = diffusion_tools.build_unet(1000, filters=(16, 32, 64))
+    assert unet.count_params() == 531_505  # the count the lesson states
+    x = np.random.default_rng(0).normal(size=(2, 28, 28, 1)).astype("float32")
+    out = keras.ops.convert_to_numpy(unet([x, np.array([1, 1000], "int32")]))
+    assert out.shape == (2, 28, 28, 1)
+    assert np.all(out == 0)  # the last convolution starts at zero: the untrained network predicts no noise
+
+
+def test_unet_output_depends_on_t_after_one_training_step():
+    keras.utils.set_random_seed(0)
+    _, alpha_cumprod, _ = diffusion.variance_schedule(1000)
+    unet = diffusion_tools.build_unet(1000, filters=(8, 8, 8))
+    model = diffusion.DiffusionModel(unet, alpha_cumprod, seed=0)
+    model.compile(optimizer=keras.optimizers.Adam(1e-2))
+    images = np.random.default_rng(0).uniform(-1, 1, size=(16, 28, 28, 1)).astype("float32")
+    model.fit(images, batch_size=16, epochs=2, verbose=0)
+    x = images[:2]
+    early = keras.ops.convert_to_numpy(unet([x, np.array([1, 1], "int32")]))
+    late = keras.ops.convert_to_numpy(unet([x, np.array([900, 900], "int32")]))
+    assert np.max(np.abs(early - late)) > 1e-4
+
+
+def test_unet_takes_the_sinusoidal_embedding():
+    unet = diffusion_tools.build_unet(1000, filters=(8, 8, 8), time_embedding=diffusion.sinusoidal_time_embedding)
+    out = unet([np.zeros((1, 28, 28, 1), "float32"), np.array([3], "int32")])
+    assert tuple(out.shape) == (1, 28, 28, 1)
+
+
+def test_fourier_features_round_trip_through_config():
+    layer = diffusion_tools.FourierTimeFeatures(1000, dim=8, seed=3)
+    copy = diffusion_tools.FourierTimeFeatures.from_config(layer.get_config())
+    t = np.array([0, 10, 999], "int32")
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(layer(t)), keras.ops.convert_to_numpy(copy(t)))
+
+
+def test_image_range_and_chain_recorder():
+    samples = np.array([-2.0, -1.0, 0.0, 1.0, 3.0], "float32").reshape(1, 5, 1, 1)
+    np.testing.assert_allclose(diffusion_tools.to_image_range(samples).ravel(), [0, 0, 0.5, 1, 1])
+    recorder = diffusion_tools.ChainRecorder(3, keep=(0, 2), verbose=False)
+    for t in (2, 1, 0):
+        recorder(t, np.zeros((1, 28, 28, 1), "float32") + t / 2)
+    assert sorted(recorder.states) == [0, 2]
+    assert recorder.states[2].shape == (1, 28, 28) and recorder.states[2].max() == pytest.approx(1.0)
