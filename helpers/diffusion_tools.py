@@ -12,6 +12,7 @@ import time
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
+import tensorflow as tf
 from keras import layers, ops
 
 from helpers.gan_tools import to_gan_range
@@ -120,6 +121,26 @@ def build_unet(T, filters=(32, 64, 64), time_dim=64, time_embedding=None, seed=0
 
 
 # ------------------------------------------------------------------------------------------ sampling with progress
+
+
+def fast_network(network):
+    """``network`` as a compiled function with the same call, ``fast(inputs, training=False)``, for sampling loops.
+
+    A sampling loop calls the network hundreds of times on small batches; called eagerly, each call spends more time
+    in Python than in the convolutions. The compiled graph is built once per batch shape. Inference only: the
+    ``training`` argument is accepted for the loops' sake and must be False.
+    """
+    @tf.function(reduce_retracing=True)
+    def predict(images, t):
+        return network([images, t], training=False)
+
+    def fast(inputs, training=False):
+        if training:
+            raise ValueError("fast_network is for sampling: call the network itself with training=True")
+        images, t = inputs
+        return predict(tf.convert_to_tensor(images, tf.float32), tf.convert_to_tensor(t, tf.int32))
+
+    return fast
 
 
 class ChainRecorder:
