@@ -62,12 +62,15 @@ class FourierTimeFeatures(layers.Layer):
 
 
 def _residual_block(x, time_features, filters):
-    """GroupNorm-swish-conv twice, the time features added as a per-channel bias in between, plus a skip."""
+    """GroupNorm-swish-conv twice, plus a skip. The time features scale and shift each channel after the second
+    normalization (a bias added before it would be normalized away: with few channels per group, entirely)."""
     skip = x if x.shape[-1] == filters else layers.Conv2D(filters, 1)(x)
     h = layers.Activation("swish")(layers.GroupNormalization(groups=8)(x))
     h = layers.Conv2D(filters, 3, padding="same")(h)
-    h = h + layers.Reshape((1, 1, filters))(layers.Dense(filters)(time_features))
-    h = layers.Activation("swish")(layers.GroupNormalization(groups=8)(h))
+    h = layers.GroupNormalization(groups=8)(h)
+    scale = layers.Reshape((1, 1, filters))(layers.Dense(filters)(time_features))
+    shift = layers.Reshape((1, 1, filters))(layers.Dense(filters)(time_features))
+    h = layers.Activation("swish")(h * (1.0 + scale) + shift)
     h = layers.Conv2D(filters, 3, padding="same")(h)
     return skip + h
 
@@ -75,10 +78,11 @@ def _residual_block(x, time_features, filters):
 def build_unet(T, filters=(32, 64, 64), time_dim=64, time_embedding=None, seed=0):
     """The noise-predicting U-Net: ``[x_t (batch, 28, 28, 1), t (batch,) int32] -> predicted noise``.
 
-    Three resolutions, 28 -> 14 -> 7 (``filters`` channels each), one residual block per resolution on the way
-    down and on the way up (with the skip connection from the same resolution concatenated), two in the middle.
+    Three resolutions, 28 -> 14 -> 7 (``filters`` channels each): one residual block per resolution on the way
+    down, one more at the bottom, and one per resolution on the way up (with the skip connection from the same
+    resolution concatenated).
     Every block gets the time step's features (random Fourier features of t / T, or ``time_embedding(t, time_dim)``
-    when given) through a small MLP. The last 1 x 1 convolution starts at zero, so the untrained network predicts
+    when given) through a small MLP, as a scale and a shift of each channel. The last 1 x 1 convolution starts at zero, so the untrained network predicts
     no noise.
 
     Args:

@@ -233,7 +233,14 @@ class DiffusionTraining(Exercise):
             step_t, step_noise = bank[min(len(used), 2) - 1]
             return keras.ops.convert_to_tensor(step_t), keras.ops.convert_to_tensor(step_noise)
 
+        def noise_prediction_loss(images_, t_, noise_):
+            # stands in for the learner's loss (judged by the other part), so that only the step is judged here;
+            # deliberately not the noise-prediction loss
+            predicted = network([images_ + 0.3 * noise_, t_], training=True)
+            return keras.ops.mean(keras.ops.square(predicted - 0.5 * noise_))
+
         model.draw_t_and_noise = draw_t_and_noise
+        model.noise_prediction_loss = noise_prediction_loss
         logs = [model.train_step(images), model.train_step(images[::-1].copy())]
         data["draw_called"] = len(used)
         data["updates"] = [np.array(w, dtype=np.float64) - b for w, b in zip(network.trainable_weights, before)]
@@ -339,7 +346,8 @@ class DiffusionTraining(Exercise):
                 hint = "the step went uphill: apply the gradient of the loss itself (the optimizer subtracts it)"
             else:
                 hint = ("apply the gradient of self.noise_prediction_loss(images, t, noise), computed inside the "
-                        "tf.GradientTape, with respect to the network's trainable weights")
+                        "tf.GradientTape, with respect to the network's trainable weights (the check gives the "
+                        "model its own loss through that method)")
             raise Fail("the weights' change after two SGD steps from a state the check chose",
                        "the reference's update", "another update", hint)
         if "loss" not in got["metric_names"]:
