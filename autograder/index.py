@@ -44,7 +44,8 @@ def _resolve(dotted, lesson):
         if not _is_module(".".join(parts[:end])):
             module_name, name = ".".join(parts[:end - 1]), parts[end - 1]
             if not hasattr(importlib.import_module(module_name), name):
-                raise source.TemplateError(f"lesson {lesson} uses {module_name}.{name}, which {module_name} has not got")
+                raise source.TemplateError(
+                    f"lesson {lesson} uses {module_name}.{name}, which {module_name} has not got")
             return f"{module_name}.{name}"
     return None
 
@@ -120,7 +121,7 @@ def _files(lesson):
     """The hand-edited files of a lesson: template, checks (with their private modules), answer modules."""
     check_module = pathlib.Path(checks.lesson_modules()[lesson].__file__)
     private = sorted(check_module.parent.glob(f"_l{lesson[:2]}_*.py"))
-    answers = sorted({exercise.answer.split(":")[0].replace(".", "/") + ".py" for exercise in checks.exercises(lesson)})
+    answers = sorted({e.answer.split(":")[0].replace(".", "/") + ".py" for e in checks.exercises(lesson)})
     relative = [path.relative_to(ROOT).as_posix() for path in [check_module, *private]]
     return source.template_paths()[lesson].relative_to(ROOT).as_posix(), relative, answers
 
@@ -134,10 +135,10 @@ def index_text():
         "autograder/checks/l*.py and the modules they name. Maintainers edit those files, never this one. -->",
         "# Index: where each lesson lives, and which lesson shows or uses which object",
         "",
-        "Each lesson `NN_topic` is generated into `lessons/NN_topic.ipynb` (stubs), `solutions/notebooks/NN_topic.ipynb`"
-        " (answers in),",
-        "`autograder/nbgrader_source/NN_topic.ipynb` and `autograder/expected/NN_topic.json` (probe outputs) from these "
-        "hand-edited files:",
+        "Each lesson `NN_topic` is generated into `lessons/NN_topic.ipynb` (stubs), "
+        "`solutions/notebooks/NN_topic.ipynb` (answers in),",
+        "`autograder/nbgrader_source/NN_topic.ipynb` and `autograder/expected/NN_topic.json` (probe outputs) "
+        "from these hand-edited files:",
         "",
         "| lesson | template | checks | answers | helpers it uses |",
         "|---|---|---|---|---|",
