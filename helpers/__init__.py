@@ -11,8 +11,7 @@ import importlib
 import os
 import sys
 
-__all__ = ["config", "data", "earlier", "evaluation", "gan_tools", "plotting", "plotting_denoising", "plotting_gan",
-           "plotting_sparse", "plotting_stacked", "plotting_vae"]
+__all__ = ["config", "data", "earlier", "evaluation", "gan_tools", "plotting"]
 
 
 def __getattr__(name):

@@ -328,19 +328,19 @@ def test_evaluation_monitor_records_fid_histogram_and_agreement():
 
 
 def test_comparison_table_and_plots_accept_monitor_records():
-    from helpers import plotting_gan
+    from helpers import plotting
 
     records = [{"epoch": e, "fid": 100.0 / e, "histogram": np.full(10, 0.1), "coverage": 10, "kl_uniform": 0.0}
                for e in (1, 2)]
-    table = plotting_gan.comparison_table({"run": records, "untimed": records}, seconds={"run": 12.0})
+    table = plotting.comparison_table({"run": records, "untimed": records}, seconds={"run": 12.0})
     timed_row, untimed_row = table.splitlines()[2:]  # after the header and its rule
     assert timed_row.startswith("run") and "50.00" in timed_row and timed_row.endswith("12s")
     assert untimed_row.startswith("untimed") and untimed_row.endswith("-") and "nan" not in untimed_row
-    plotting_gan.plot_fid_curves({"run": records})
-    plotting_gan.plot_class_histograms({"run": records})
-    plotting_gan.plot_histogram_history(records)
+    plotting.plot_fid_curves({"run": records})
+    plotting.plot_class_histograms({"run": records})
+    plotting.plot_histogram_history(records)
     with pytest.raises(ValueError):
-        plotting_gan.plot_fid_curves({})
+        plotting.plot_fid_curves({})
 
 
 @pytest.mark.parametrize("recipe", ["book", "course", "wide"])
