@@ -42,3 +42,8 @@ def test_hidden_check_words_come_from_the_vocabulary():
     exercise = next(ex for lesson in checks.lessons() for ex in checks.exercises(lesson) if ex.hidden_title)
     message = exercise._hidden_outcome({"status": "memory-limit", "message": "big"}, None)
     assert message == f"hidden check ({exercise.hidden_title}) failed: the code ran out of memory"
+
+
+def test_a_resumed_batch_grades_again_only_what_was_not_the_learners_doing():
+    assert [name for name in grade.STATUSES if not statuses.kept_on_resume(name)] == ["grader-error"]
+    assert not statuses.kept_on_resume("no-such-status")

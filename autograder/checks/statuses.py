@@ -66,3 +66,8 @@ def markdown_table():
         lines.append(f"| `{status.name}` | {status.meaning} | {'yes' if status.kernel else 'no'} | "
                      f"{'yes' if status.cached else 'no: graded again'} |")
     return "\n".join(lines)
+
+
+def kept_on_resume(name):
+    """Whether a stopped batch keeps a notebook's rows with this status (an undeclared one is graded again)."""
+    return name in BY_NAME and BY_NAME[name].cached
