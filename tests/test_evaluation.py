@@ -90,16 +90,6 @@ def test_coverage_and_kl_of_a_one_class_set():
         evaluation.class_coverage(np.array([0.5, 0.1]))
 
 
-def test_pca_bound_matches_scikit_learn_pca():
-    from solutions.linear import pca_reconstruction_mse
-
-    X = np.random.default_rng(0).standard_normal((300, 12)) @ np.random.default_rng(1).standard_normal((12, 12))
-    for k in (0, 3, 12):
-        assert evaluation.pca_bound(X, k) == pytest.approx(pca_reconstruction_mse(X, k) if k else np.var(X, axis=0).mean(),
-                                                           rel=1e-6, abs=1e-12)
-    assert evaluation.pca_bound(X.reshape(300, 3, 4), 3) == pytest.approx(evaluation.pca_bound(X, 3))
-
-
 def test_images_are_checked():
     with pytest.raises(ValueError, match="shape"):
         evaluation.features(np.zeros((3, 32, 32)), classifier=object())
@@ -116,7 +106,7 @@ def counted_trainer(monkeypatch):
 
     def fake_train(recipe, verbose=1):
         calls.append(recipe)
-        return evaluation.build_classifier(seed=recipe["seed"])
+        return evaluation.build_evaluation_classifier(seed=recipe["seed"])
 
     monkeypatch.setattr(evaluation, "_train_classifier", fake_train)
     evaluation.clear_cache()
