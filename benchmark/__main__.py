@@ -333,6 +333,12 @@ def _seconds(value):
     return f"{value:.1f} s" if value < 120 else f"{value / 60:.1f} min"
 
 
+def _short_seconds(value):
+    if value is None:
+        return "–"
+    return f"{value:.2f} s" if value < 10 else _seconds(value)
+
+
 def _reached(entry):
     if entry is None:
         return "not reached"
@@ -382,7 +388,7 @@ def markdown(report):
         for entry in report["ranking"]:
             lines.append(f"| {entry['model']} | {entry['recipe']} | {entry['sampler'] or '–'} | {entry['lesson']} | "
                          f"{_number(entry['fid'])} | {_number(entry['kid'], 3)} | {_number(entry['coverage'])} | "
-                         f"{_seconds(entry['train_seconds'])} | {_seconds(entry['sample_seconds'])} |")
+                         f"{_seconds(entry['train_seconds'])} | {_short_seconds(entry['sample_seconds'])} |")
     if report["errors"]:
         lines += ["", "Modules skipped: " + "; ".join(f"{name} ({message})" for name, message in report["errors"])]
     return "\n".join(lines) + "\n"

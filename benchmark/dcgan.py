@@ -1,4 +1,4 @@
-"""Benchmark recipes of the DCGAN: the book's, the course's (lesson 09's settings, trained longer) and "wide".
+"""Benchmark recipes of the DCGAN: the book's, the course's (the DCGAN lesson's settings, trained longer), "wide".
 
 Everything here is tuning: the recipe table, :class:`TunedGAN` (two options no lesson uses), a discriminator with
 another dropout rate, an activation added to the generator and decaying learning rates. The networks and the
@@ -49,7 +49,7 @@ class TunedGAN(ImprovedGAN):
             :class:`ImprovedGAN`.
         ema_decay: None, or the decay of an exponential moving average of the generator's weights, kept in
             ``ema_generator`` and updated after every step; :attr:`sampling_generator` is then that average.
-        share_fakes: False draws new noise for phase 2, as lesson 08 teaches; True trains the generator on the
+        share_fakes: False draws new noise for phase 2, as :class:`GAN` does; True trains the generator on the
             fakes phase 1 made, judged by the updated discriminator (one generator pass fewer per step).
     """
 
