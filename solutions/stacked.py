@@ -10,7 +10,6 @@ import keras
 from keras import ops
 
 
-
 @keras.saving.register_keras_serializable(package="course")
 def rounded_accuracy(y_true, y_pred):
     """Binary accuracy of rounded targets against rounded predictions, one value per sample.

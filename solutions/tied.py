@@ -8,7 +8,6 @@ import keras
 from keras import ops
 
 
-
 @keras.saving.register_keras_serializable(package="course")
 class DenseTranspose(keras.layers.Layer):
     """A decoder layer whose kernel is the transpose of a given Dense layer's kernel.
