@@ -11,6 +11,8 @@ Generated (committed; never edited by hand):
     autograder/nbgrader_source/NN_topic.ipynb  nbgrader source version (### BEGIN/END SOLUTION, cell metadata)
     autograder/expected/NN_topic.json        the reference's probe outputs, for the visible checks
     examples/submissions/*/NN_topic.ipynb    the demo submissions (lessons that define DEMO_MISTAKE)
+    autograder/INDEX.md                      maintainers' index: each lesson's files, and which lesson shows or uses
+                                             which object (every build writes it whole, whichever lessons it builds)
 
 ``--check`` builds in memory, compares with what is committed and exits 1 naming each stale file.
 """
@@ -21,7 +23,7 @@ import sys
 
 import nbformat
 
-from autograder import checks, source
+from autograder import checks, index, source
 from autograder.checks.exercise import dumps, loads
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -32,6 +34,7 @@ VERSIONS = {
 }
 EXPECTED_DIR = ROOT / "autograder" / "expected"
 EXAMPLES_DIR = ROOT / "examples" / "submissions"
+INDEX_PATH = ROOT / "autograder" / "INDEX.md"
 VISIBLE_SEED = 0
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
@@ -181,8 +184,8 @@ def _demo_submissions(lesson, notebooks):
 
 
 def generate(lessons=None):
-    """``{path: text}`` of every generated file."""
-    files = {}
+    """``{path: text}`` of every generated file of ``lessons`` (default: all), and the index, which covers all."""
+    files = {INDEX_PATH: index.index_text()}
     for lesson in lessons or checks.lessons():
         notebooks = {version: build_notebook(lesson, version) for version in VERSIONS}
         for version, folder in VERSIONS.items():

@@ -6,7 +6,7 @@ The zip holds, at its root:
                       dataset-fashion-mnist when the lessons load Fashion-MNIST), then a venv in /autograder/venv
                       gets the bundled course package and its dependencies
     run_autograder    run once per submission, in a fresh container: ``python -m autograder gradescope-run``
-    course/           the course package (solutions, autograder, pyproject.toml), reference answers included:
+    course/           the course package (helpers, solutions, autograder, pyproject.toml), answers included:
                       it stays on Gradescope's side, students only see results.json
 
 ``gradescope-run`` grades every ``/autograder/submission/**/*.ipynb`` with :func:`autograder.grade.grade` and writes
@@ -76,7 +76,7 @@ exec "$PYTHON" -m autograder gradescope-run --root "$ROOT"@ARGS@
 def package_files():
     """``{path in the zip: file}`` of the course package that setup.sh installs."""
     files = {f"{PACKAGE_DIR}/{name}": ROOT / name for name in ("pyproject.toml", "README.md")}
-    for package in ("solutions", "autograder"):
+    for package in ("helpers", "solutions", "autograder"):
         for path in sorted((ROOT / package).rglob("*")):
             relative = path.relative_to(ROOT).as_posix()
             if (path.is_file() and not SKIP_PARTS & set(path.parts) and path.suffix != ".pyc"

@@ -13,8 +13,8 @@ per exercise worth the exercise's points). nbgrader then does the rest, run in `
 Under nbgrader (``NBGRADER_EXECUTION`` set) a failing check cell raises, so nbgrader gives it 0 points.
 Before writing, each source notebook is cleared as ``generate_assignment`` clears it (:func:`released_version`) and
 searched for reference answers (:func:`autograder.leaks.find_leaks`): nbgrader's ``release/`` is what students get,
-so a source whose non-solution cells hold an answer is refused. Lessons 03 and 09 take the learner's own answers
-of lessons 02 and 08 (``helpers.earlier``), from ``../02_stacked/02_stacked.ipynb`` in nbgrader's layout.
+so a source whose non-solution cells hold an answer is refused. A lesson that builds on an earlier lesson's answers
+takes the learner's own (``helpers.earlier``), e.g. from ``../02_stacked/02_stacked.ipynb`` in nbgrader's layout.
 An existing course folder is updated: the source notebooks are replaced, the gradebook and submissions are left
 alone, and a ``nbgrader_config.py`` that this command did not write is kept.
 """

@@ -13,6 +13,7 @@ replaced (a folder, a named pipe, a link to ``/dev/zero``) is the learner's doin
 ``error`` with what was found, never a grader error.
 """
 
+import dataclasses
 import functools
 import hashlib
 import pathlib
@@ -27,6 +28,32 @@ from autograder.sandbox import describe_exit, execute
 from autograder.untrusted import learner_text
 
 MAX_RESULT_BYTES = 10_000_000
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """How one exercise's runs ended: its probe's parsed ``result``, or the ``status`` and ``message`` the grader
+    gave it during the runs (a timeout, a crash, a file it could not read), when there is no result to judge."""
+
+    result: dict = None
+    status: str = None
+    message: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ExerciseRun:
+    """Everything the runs left for one exercise, recorded once when they are over (what its verdict reads).
+
+    ``answered``: the submission has its answer cell; ``forbidden``: reference modules its cells tried to import;
+    ``setup_problem``: ``(status, message)`` when the lesson's own setup failed (then shared by every exercise);
+    ``outcome``: an :class:`Outcome` or None; ``answer_error``: ``(ename, evalue)`` when its answer cell raised.
+    """
+
+    answered: bool
+    forbidden: tuple = ()
+    setup_problem: tuple = None
+    outcome: Outcome = None
+    answer_error: tuple = None
 
 
 def hidden_seed(seed):
@@ -76,22 +103,39 @@ def error_of(cell):
 class NotebookRuns:
     """Runs one grading notebook in the sandbox until every exercise has a result or a reason it has none.
 
-    After :meth:`run`: ``results`` (exercise: parsed probe result), ``final`` (exercise: ``(status, message)``
-    decided by the grader), ``answer_errors``, ``forbidden`` (exercise: modules), ``setup_problem``, ``notes``.
+    After :meth:`run`: :meth:`records` (exercise: :class:`ExerciseRun`), ``notes`` and ``isolation``. While it
+    runs, each exercise has at most one :class:`Outcome` (``outcomes``): its probe's result or a status the grader
+    gave it. A status replaces a result (the exercise's cell tampered with the import log in a later run), and the
+    first status stands; only the run of an exercise alone starts it afresh.
     """
 
     def __init__(self, lesson, answers, seed, sandbox):
         self.lesson, self.answers, self.seed, self.sandbox = lesson, answers, seed, sandbox
         self.limits = sandbox.limits
         self.exercises = checks.exercises(lesson)
-        self.results, self.final, self.answer_errors, self.forbidden = {}, {}, {}, {}
+        self.outcomes, self.answer_errors, self.forbidden = {}, {}, {}
         self.excluded, self.alone = set(), set()
         self.setup_problem = None
         self.notes, self.isolation, self.runs = [], set(), 0
 
+    def records(self):
+        """``{exercise: ExerciseRun}`` of every exercise of the lesson, answered or not."""
+        return {ex.name: ExerciseRun(answered=ex.name in self.answers,
+                                     forbidden=tuple(sorted(self.forbidden.get(ex.name, ()))),
+                                     setup_problem=self.setup_problem, outcome=self.outcomes.get(ex.name),
+                                     answer_error=self.answer_errors.get(ex.name))
+                for ex in self.exercises}
+
+    def _stop(self, name, status, message):
+        """Give exercise ``name`` the grader's ``status`` in place of any result (its verdict then reads only it)."""
+        self.outcomes[name] = Outcome(status=status, message=message)
+
+    def _stopped(self, name):
+        outcome = self.outcomes.get(name)
+        return outcome is not None and outcome.status is not None
+
     def _pending(self):
-        return [ex for ex in self.exercises if ex.name in self.answers and ex.name not in self.results
-                and ex.name not in self.final]
+        return [ex for ex in self.exercises if ex.name in self.answers and ex.name not in self.outcomes]
 
     def run(self):
         self.deadline = time.time() + self.limits.notebook_timeout
@@ -105,8 +149,8 @@ class NotebookRuns:
             self.sandbox.discard(run)
             if not again:
                 for exercise in pending:  # everything ran: an exercise without a result gets a reason
-                    if exercise.name not in self.results and exercise.name not in self.final:
-                        self.final[exercise.name] = ("error", "no result came back from the probe")
+                    if exercise.name not in self.outcomes:
+                        self._stop(exercise.name, "error", "no result came back from the probe")
                 return self
 
     def _execute(self, answers, pending):
@@ -128,9 +172,9 @@ class NotebookRuns:
                 self.forbidden.setdefault(meta["exercise"], set()).update(modules)
         for index, what in execution.tampered_by_cell.items():
             name = notebook.cells[index].metadata.get("exercise")
-            if name is not None:
-                self.final.setdefault(name, ("error", f"{what}; the grader cannot tell what your code imported, so "
-                                                      "this exercise scores 0"))
+            if name is not None and not self._stopped(name):  # the first reason the grader gave stands
+                self._stop(name, "error", f"{what}; the grader cannot tell what your code imported, so this exercise "
+                                          "scores 0")
         for cell in notebook.cells:
             role, name, error = cell.metadata.get("role"), cell.metadata.get("exercise"), error_of(cell)
             if role == "setup" and error and not self.setup_problem:
@@ -138,7 +182,7 @@ class NotebookRuns:
                                                       f"{error[1][:300]})")
             elif role == "answer" and error:
                 self.answer_errors[name] = error
-            elif role == "probe" and cell.get("execution_count") is not None and name not in self.final:
+            elif role == "probe" and cell.get("execution_count") is not None and not self._stopped(name):
                 self._read_result(run, name, error)
         if execution.truncated:
             note = (f"output above {self.limits.output_bytes // 1024} KiB per cell "
@@ -152,33 +196,33 @@ class NotebookRuns:
             text = read_regular(relative, MAX_RESULT_BYTES, base=run.workdir).decode("utf-8", "replace")
         except FileNotFoundError:
             if error:
-                self.final[name] = ("error", f"the grader's call of your answer raised {learner_text(error[0], 100)}"
-                                             f": {learner_text(error[1])}")
+                self._stop(name, "error", f"the grader's call of your answer raised {learner_text(error[0], 100)}: "
+                                          f"{learner_text(error[1])}")
             return
         except UnsafeFile as problem:
-            self.final[name] = ("error", f"the probe's result file ({relative}) could not be read: it is "
-                                         f"{problem.found}; your code must not replace or fill the grader's files")
+            self._stop(name, "error", f"the probe's result file ({relative}) could not be read: it is "
+                                      f"{problem.found}; your code must not replace or fill the grader's files")
             return
         except OSError as problem:
-            self.final[name] = ("error", f"the probe's result file ({relative}) could not be read "
-                                         f"({problem.strerror}); your code must not change the grader's files")
+            self._stop(name, "error", f"the probe's result file ({relative}) could not be read "
+                                      f"({problem.strerror}); your code must not change the grader's files")
             return
-        self.results[name] = parse_probe_result(text, MAX_RESULT_BYTES)
+        self.outcomes[name] = Outcome(result=parse_probe_result(text, MAX_RESULT_BYTES))
 
     def _handle_fatal(self, notebook, execution, run, pending):
         """Record why the kernel stopped; True when the notebook should run again without the faulty cell."""
         index, kind = execution.fatal
-        unfinished = [ex.name for ex in pending if ex.name not in self.results and ex.name not in self.final]
+        unfinished = [ex.name for ex in pending if ex.name not in self.outcomes]
         if kind == "start":
             detail = self.sandbox.kernel_log(run, 500).strip().splitlines()[-1:] or [""]
             for name in unfinished:
-                self.final[name] = ("grader-error", f"{execution.message or 'the kernel did not start'} "
-                                                    f"{detail[0]}".strip()[:500])
+                self._stop(name, "grader-error", f"{execution.message or 'the kernel did not start'} "
+                                                 f"{detail[0]}".strip()[:500])
             return False
         if kind == "deadline":
             for name in unfinished:
-                self.final[name] = ("timeout", f"grading this notebook took longer than its time limit "
-                                               f"({self.limits.notebook_timeout:g} s); this exercise was not reached")
+                self._stop(name, "timeout", f"grading this notebook took longer than its time limit "
+                                            f"({self.limits.notebook_timeout:g} s); this exercise was not reached")
             return False
         cell = notebook.cells[index] if index is not None else None
         role = cell.metadata.get("role") if cell is not None else None
@@ -198,8 +242,7 @@ class NotebookRuns:
         if kind in ("died", "memory") and name not in self.alone and self._innocent_alone(name, kind, execution):
             return more_runs
         where = "the answer cell" if role == "answer" else "the grader's call of your answer"
-        self.results.pop(name, None)
-        self.final[name] = self._fault(kind, where, execution)
+        self._stop(name, *self._fault(kind, where, execution))
         if role == "answer":  # the answer cell itself is the fault: leave it out of the next run
             self.excluded.add(name)
         what = {"timeout": "timed out", "memory": "ran out of memory"}.get(kind, "killed it")
@@ -222,13 +265,11 @@ class NotebookRuns:
         of the full notebook came from code another cell left running. Its own result then stands."""
         self.alone.add(name)
         exercise = next(ex for ex in self.exercises if ex.name == name)
-        self.results.pop(name, None)
-        self.final.pop(name, None)
+        self.outcomes.pop(name, None)
         alone, _, run = self._execute({name: self.answers[name]}, [exercise])
         self.sandbox.discard(run)
         if alone.fatal is not None:
-            self.results.pop(name, None)
-            self.final.pop(name, None)
+            self.outcomes.pop(name, None)
             return False
         what = "ran out of memory" if kind == "memory" else describe_exit(execution.status)
         self.notes.append(f"the kernel {what} while {name}'s cell ran, but {name} graded on its own ran without "

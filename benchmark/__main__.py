@@ -7,19 +7,22 @@ Usage::
     python -m benchmark --only stacked   # one model (both of its recipes); repeat or comma-separate for more
     python -m benchmark --skip dcgan:book   # all but one recipe (the book's DCGAN alone takes over an hour)
 
-It imports every module of the ``solutions`` package and collects the :class:`~benchmark.recipes.Recipe`
+It imports every module of the ``benchmark`` package and collects the :class:`~benchmark.recipes.Recipe`
 objects listed in their ``BENCHMARKS``; nothing is registered by hand. For each recipe it reports the epochs, the
 validation loss and any other metrics the run returns, the seconds per epoch and in total on this machine (whose CPU
 is recorded), and for generative models (the run returns ``"generate"``) the domain FID, KID and class coverage of
-N generated images against the test set (:mod:`helpers.evaluation`; N = 10,000, 1,000 with ``--fast``).
-Beside each figure stands the book's where one exists.
+N generated images against the test set (:mod:`helpers.evaluation`; N = 10,000, 1,000 with ``--fast``) and the
+time it took to generate them. Beside each figure stands the book's where one exists.
 
 When a model has a "book" and a "course" recipe, both run, and the report gives the training time each needs to
 reach the book's quality: the first epoch whose validation loss is at most the book's figure (or, when the book
 gives none, the book recipe's final validation loss in this run), timed by summing the epoch times that a
 callback passed to ``fit`` records (data loading and evaluation are not counted).
 
-Results go to a JSON file and a Markdown table (printed, and written to a file); by default both in
+A second table ranks every generative model (every sampler of it, when it has several) by the one judge: FID, KID
+and class coverage at the same N, with its training time and the time to generate the N images, best FID first.
+
+Results go to a JSON file and Markdown tables (printed, and written to a file); by default both in
 ``build/bench/``. The exit code is 1 when any recipe failed.
 """
 
@@ -45,7 +48,7 @@ import numpy as np  # noqa: E402
 from helpers import config  # noqa: E402
 from benchmark.recipes import Recipe  # noqa: E402
 
-SKIPPED_MODULES = {"bench"}
+SKIPPED_MODULES = {"recipes"}  # the contract and the shared runner: no recipes of its own
 RECIPE_ORDER = {"book": 0, "course": 1}
 EVAL_N = 10_000
 FAST_EVAL_N = 1_000
@@ -53,7 +56,7 @@ FAST_EVAL_N = 1_000
 
 # ---------------------------------------------------------------------------------------------------- discovery
 
-def discover_benchmarks(package="solutions"):
+def discover_benchmarks(package="benchmark"):
     """Every Recipe listed in a ``BENCHMARKS`` list of a module of ``package``, ordered by lesson, model, recipe.
 
     Returns:
@@ -113,8 +116,11 @@ def skip(recipes, skipped):
 
 # ------------------------------------------------------------------------------------------ timing and progress
 
-class EpochTimer(keras.callbacks.Callback):
+class RecipeTimer(keras.callbacks.Callback):
     """Records each epoch's wall time and validation loss, and prints one progress line per epoch.
+
+    It comes first among a run's callbacks, so time that later callbacks spend after an epoch (scoring samples, say)
+    is not counted.
 
     Attributes:
         epoch_seconds: [seconds of epoch 1, of epoch 2, ...] (time inside ``fit``'s epochs only).
@@ -204,9 +210,9 @@ def run_recipe(recipe, fast, label, eval_n, stream=None):
         "model": recipe.model, "recipe": recipe.recipe, "lesson": recipe.lesson, "metric": recipe.metric,
         "book_value": recipe.book_value, "epochs": epochs, "val_loss": None, "history": {}, "metrics": {},
         "epoch_seconds": [], "seconds_per_epoch": None, "train_seconds": None, "total_seconds": None,
-        "time_to_book_value": None, "evaluation": None, "error": None,
+        "time_to_book_value": None, "evaluation": None, "samplers": [], "error": None,
     }
-    timer = EpochTimer(label, stream=stream)
+    timer = RecipeTimer(label, stream=stream)
     keras.utils.clear_session()
     start = time.perf_counter()
     try:
@@ -216,14 +222,10 @@ def run_recipe(recipe, fast, label, eval_n, stream=None):
         row["val_loss"] = float(result["val_loss"])
         row["history"] = _floats(result.get("history"))
         row["metrics"] = _floats(result.get("metrics"))
-        if callable(result.get("generate")):
-            from helpers import evaluation
-
-            print(f"{label} scoring {eval_n} generated images", file=stream or sys.stdout, flush=True)
-            images = np.asarray(result["generate"](eval_n, 0))
-            scores = evaluation.evaluate_images(images, reference="test", n=eval_n)
-            row["evaluation"] = {key: scores[key] for key in ("fid", "kid", "coverage", "kl_uniform",
-                                                              "inception_score", "histogram", "n")}
+        for name, generate in samplers(result.get("generate")).items():
+            row["samplers"].append(score_sampler(name, generate, f"{label} {name}".rstrip(), eval_n, stream))
+        if row["samplers"]:
+            row["evaluation"] = {key: row["samplers"][0][key] for key in SCORES}
     except Exception:  # report it and go on with the next model
         row["error"] = traceback.format_exc()
         print(f"{label} FAILED:\n{row['error']}", file=stream or sys.stdout, flush=True)
@@ -236,6 +238,39 @@ def run_recipe(recipe, fast, label, eval_n, stream=None):
     row["val_losses"] = list(val_losses)
     row["time_to_book_value"] = time_to_quality(val_losses, timer.epoch_seconds, recipe.book_value)
     return row
+
+
+SCORES = ("fid", "kid", "coverage", "kl_uniform", "inception_score", "histogram", "n")
+
+
+def samplers(generate):
+    """A run's ``"generate"`` as ``{sampler name: generate}``: ``{"": generate}`` for one function, ``{}`` for none."""
+    if generate is None:
+        return {}
+    if callable(generate):
+        return {"": generate}
+    if isinstance(generate, dict) and all(callable(g) for g in generate.values()):
+        return dict(generate)
+    raise TypeError("'generate' must be a function generate(n, seed) or a dict of them")
+
+
+def score_sampler(name, generate, label, eval_n, stream=None):
+    """Generate ``eval_n`` images (timed) and score them against the test set; a JSON-ready dict."""
+    from helpers import evaluation
+
+    print(f"{label} generating and scoring {eval_n} images", file=stream or sys.stdout, flush=True)
+    start = time.perf_counter()
+    images = np.asarray(generate(eval_n, 0))
+    seconds = time.perf_counter() - start
+    scores = evaluation.evaluate_images(images, reference="test", n=eval_n)
+    return {"sampler": name, "sample_seconds": seconds, **{key: scores[key] for key in SCORES}}
+
+
+def ranking(rows):
+    """One row per sampler of every generative recipe that ran, best (lowest) FID first."""
+    ranked = [{"lesson": row["lesson"], "model": row["model"], "recipe": row["recipe"], "train_seconds":
+               row["train_seconds"], **entry} for row in rows if row["error"] is None for entry in row["samplers"]]
+    return sorted(ranked, key=lambda entry: (entry["fid"] is None, entry["fid"] or 0.0))
 
 
 def compare_recipes(rows):
@@ -277,6 +312,7 @@ def run_all(recipes, fast, eval_n=None, stream=None):
     finally:
         config.set_fast(previous)
     report["comparisons"] = compare_recipes(report["results"])
+    report["ranking"] = ranking(report["results"])
     report["finished"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
     return report
 
@@ -297,6 +333,12 @@ def _seconds(value):
     return f"{value:.1f} s" if value < 120 else f"{value / 60:.1f} min"
 
 
+def _short_seconds(value):
+    if value is None:
+        return "–"
+    return f"{value:.2f} s" if value < 10 else _seconds(value)
+
+
 def _reached(entry):
     if entry is None:
         return "not reached"
@@ -304,7 +346,7 @@ def _reached(entry):
 
 
 def markdown(report):
-    """The report as Markdown: machine line, one row per recipe, then the book-versus-course table."""
+    """The report as Markdown: machine line, one row per recipe, the book-versus-course table, the one-judge table."""
     machine = report["machine"]
     load = machine.get("load_average_at_start")
     lines = [
@@ -338,6 +380,15 @@ def markdown(report):
         for entry in report["comparisons"]:
             lines.append(f"| {entry['model']} | {_number(entry['target'])} | {entry['target_source']} | "
                          f"{_reached(entry['book'])} | {_reached(entry['course'])} |")
+    if report.get("ranking"):
+        lines += ["", f"Generative models on one judge (domain FID, KID and class coverage of N = {report['eval_n']:,} "
+                  "generated images against the test set; best FID first):", "",
+                  "| model | recipe | sampler | lesson | FID | KID | coverage | training time | "
+                  f"time to generate {report['eval_n']:,} |", "|---|---|---|---|---|---|---|---|---|"]
+        for entry in report["ranking"]:
+            lines.append(f"| {entry['model']} | {entry['recipe']} | {entry['sampler'] or '–'} | {entry['lesson']} | "
+                         f"{_number(entry['fid'])} | {_number(entry['kid'], 3)} | {_number(entry['coverage'])} | "
+                         f"{_seconds(entry['train_seconds'])} | {_short_seconds(entry['sample_seconds'])} |")
     if report["errors"]:
         lines += ["", "Modules skipped: " + "; ".join(f"{name} ({message})" for name, message in report["errors"])]
     return "\n".join(lines) + "\n"
@@ -369,7 +420,7 @@ def _parser():
     parser.add_argument("--eval-n", type=int, default=None,
                         help=f"generated images scored per model (default {EVAL_N}, {FAST_EVAL_N} with --fast)")
     parser.add_argument("--list", action="store_true", help="list the discovered recipes and exit")
-    parser.add_argument("--package", default="solutions", help=argparse.SUPPRESS)
+    parser.add_argument("--package", default="benchmark", help=argparse.SUPPRESS)
     return parser
 
 

@@ -12,8 +12,7 @@ import importlib
 import os
 import sys
 
-__all__ = ["config", "data", "diffusion_tools", "earlier", "evaluation", "gan_tools", "plotting", "plotting_denoising",
-           "plotting_gan", "plotting_sparse", "plotting_stacked", "plotting_vae"]
+__all__ = ["config", "data", "diffusion_tools", "earlier", "evaluation", "gan_tools", "plotting"]
 
 
 def __getattr__(name):

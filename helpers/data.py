@@ -1,6 +1,6 @@
 """Fashion-MNIST with the book's split, loaded without a network when the files are on disk.
 
-Used by every lesson. ``load_fashion_mnist()`` looks for the four IDX files, in this order:
+``load_fashion_mnist()`` looks for the four IDX files, in this order:
 
 1. an explicit ``path=`` argument, or the ``FASHION_MNIST_DIR`` environment variable;
 2. the Keras cache, ``~/.keras/datasets/fashion-mnist`` (or under ``$KERAS_HOME``);

@@ -1,8 +1,8 @@
-"""An earlier lesson's answers, taken from the learner's own notebook (lessons 03 and 09 build on 02 and 08).
+"""An earlier lesson's answers, taken from the learner's own notebook.
 
-Lesson 03 trains lesson 02's stacked autoencoder and lesson 09 trains with lesson 08's ``GAN``. The course does not
-hand out those reference answers: a later lesson's setup cell runs the answer cells of *your* notebook of the
-earlier lesson instead::
+Some lessons build on an earlier lesson's answer (a stacked autoencoder, a GAN). The course does not hand out those
+reference answers: the later lesson's setup cell runs the answer cells of *your* notebook of the earlier lesson
+instead::
 
     rounded_accuracy, build_stacked_autoencoder = answers_from("02_stacked", "rounded_accuracy",
                                                                "build_stacked_autoencoder")
@@ -174,8 +174,8 @@ def _is_stub(definition):
 
 
 def _stand_in(name, message):
-    """A class named ``name`` that raises ``message`` when called or instantiated, also through a subclass (lesson
-    09 subclasses the GAN), so that the lesson fails where it first needs the answer, with the reason."""
+    """A class named ``name`` that raises ``message`` when called or instantiated, also through a subclass (a
+    lesson may subclass the answer), so that the lesson fails where it first needs the answer, with the reason."""
 
     def refuse(cls, *args, **kwargs):
         raise EarlierAnswerMissing(message)

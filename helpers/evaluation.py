@@ -1,8 +1,7 @@
 """Evaluation toolkit: how good are generated Fashion-MNIST images, in numbers?
 
-Used by the GAN and VAE lessons and by the benchmark (``python -m benchmark``). Inception-v3 scores do not fit
-28x28 grey clothes, so every score here is a *domain* score computed with a small Fashion-MNIST classifier
-(:func:`load_classifier`), trained once and cached on disk:
+Inception-v3 scores do not fit 28x28 grey clothes, so every score here is a *domain* score computed with a small
+Fashion-MNIST classifier (:func:`load_classifier`), trained once and cached on disk:
 
 * :func:`frechet_distance` (domain FID): distance between two Gaussians fitted to the classifier's penultimate
   features; 0 for identical distributions, lower is better.
@@ -13,36 +12,15 @@ Used by the GAN and VAE lessons and by the benchmark (``python -m benchmark``). 
 * :func:`class_histogram`, :func:`class_coverage` and :func:`kl_from_uniform`: which classes a generator draws, to
   spot mode collapse.
 * :func:`evaluate_images`: all of the above against the test set (or the training set) in one call.
-* :func:`pca_bound`: PCA-k's reconstruction error, the floor of any linear autoencoder (lesson 01's benchmark).
 
 **FID depends on N.** Its estimate is biased upwards, and the bias shrinks as the number of samples grows, so a FID
-means nothing without its N: every figure in this course states it, and the default N is 10,000 (the whole test
-set). KID is unbiased, but its spread also shrinks with N.
+means nothing without its N: state it with every figure. The default N is 10,000 (the whole test set). KID is
+unbiased, but its spread also shrinks with N. KID is in the classifier's raw feature units (not multiplied by
+1,000), so only compare it with other KIDs of this module.
 
-Calibration, measured with the full classifier (version 1, test accuracy 0.9145) by ``python -m
-helpers.evaluation`` and a few lines more: each set of training images is scored against the first N test images.
-KID is in the classifier's raw feature units (not multiplied by 1,000), so only compare it within this course.
-
-=========================================  ======  =======  =======  =====  ========  ===========
-images scored against the test set         N       FID      KID      IS     coverage  KL(uniform)
-=========================================  ======  =======  =======  =====  ========  ===========
-real training images                       10,000  0.34     -0.02    8.59   10        0.001
-real training images                       5,000   0.99     -0.03    8.57   10        0.002
-real training images                       2,000   1.87     -0.08    8.49   10        0.001
-real training images                       1,000   4.42     -0.07    8.32   10        0.004
-real + Gaussian noise, sigma 0.05          10,000  8.2      0.81     8.17   10        0.007
-real + Gaussian noise, sigma 0.1           10,000  33.6     2.83     7.31   10        0.037
-real + Gaussian noise, sigma 0.2           10,000  97.0     5.80     4.86   9         0.270
-real, classes 0-4 only                     10,000  156.4    7.65     4.60   6         0.612
-real, class 0 only (T-shirts)              5,000   249.4    10.86    1.32   2         1.881
-=========================================  ======  =======  =======  =====  ========  ===========
-
-FID of real images grows as N shrinks (0.34 at 10,000, 4.4 at 1,000): compare FIDs only at equal N. The test set
-against the training set gives the same 0.34. The fast-mode classifier (5,000 images, 2 epochs, test accuracy 0.80)
-ranks the same way on another scale (test images against the training set, N = 10,000: real 0.06, noise 0.2 5.4,
-classes 0-4 41.8). Training the full classifier took about 13 minutes on 2 busy CPU cores (load average 11-16;
-about 60 s an epoch); scoring 10,000 images took 45-100 s under that load (the reference features are computed
-once per process).
+``python -m helpers.evaluation`` trains or loads the classifier and prints its test accuracy and the scores of real
+and degraded images (:func:`calibrate`); the README's benchmark section holds the measured table. The fast-mode
+classifier (5,000 images, 2 epochs) has its own cache file and ranks images the same way on another scale.
 
 The scores only rank images by how the classifier sees them; they are no substitute for looking at the samples.
 """
@@ -109,7 +87,7 @@ def classifier_path(cache_dir=None, fast=None):
     return folder / f"fashion_classifier_v{recipe['version']}_{mode}_{digest}.keras"
 
 
-def build_classifier(seed=42):
+def build_evaluation_classifier(seed=42):
     """The evaluation classifier (untrained): (batch, 28, 28, 1) images -> (batch, 10) class probabilities.
 
     Three 3x3 convolutions with max pooling, then a 128-unit ReLU layer named ``"features"`` (the penultimate
@@ -133,7 +111,7 @@ def _train_classifier(recipe, verbose=1):
     """Train a classifier from scratch with ``recipe`` (see :func:`classifier_recipe`) and return it."""
     data = load_fashion_mnist()
     keras.utils.set_random_seed(recipe["seed"])
-    model = build_classifier(seed=recipe["seed"])
+    model = build_evaluation_classifier(seed=recipe["seed"])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=recipe["learning_rate"]),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     X_train = data.X_train[:recipe["train_size"], :, :, None]
@@ -166,10 +144,9 @@ def _load_cached_model(path):
 def load_classifier(cache_dir=None, retrain=False, verbose=1):
     """The Fashion-MNIST classifier behind every domain score, trained once and then read from the cache.
 
-    Taught in the GAN lessons; used by :func:`evaluate_images` and the benchmark. The first call trains it
-    (normal mode: 10 epochs on the 55,000 training images, a few minutes on 2 CPU cores, test accuracy above
-    0.90; fast mode: a quick one on 5,000 images under its own cache file) and saves it in ``cache_dir``; later
-    calls, in this process or another, load it. The file name holds :data:`CLASSIFIER_VERSION` and a hash of the
+    The first call trains it (normal mode: 10 epochs on the 55,000 training images; fast mode: 2 epochs on 5,000
+    images, under its own cache file) and saves it in ``cache_dir``; later calls, in this process or another, load
+    it. The file name holds :data:`CLASSIFIER_VERSION` and a hash of the
     recipe, so a changed recipe trains a new model. A corrupt cache file is rebuilt, with a warning.
 
     Args:
@@ -212,7 +189,7 @@ def clear_cache():
 
 # ------------------------------------------------------------------------------------------ features and classes
 
-def _as_images(images):
+def _checked_images(images):
     array = np.asarray(images)
     if array.ndim == 3:
         array = array[..., None]
@@ -254,7 +231,7 @@ def features(images, classifier=None, batch_size=500):
     Returns:
         (n, d) float64 array (d = 128 for the course's classifier).
     """
-    images = _as_images(images)
+    images = _checked_images(images)
     classifier = load_classifier() if classifier is None else classifier
     output = _feature_model(classifier).predict(images, batch_size=batch_size, verbose=0)
     return np.asarray(output, dtype=np.float64).reshape(len(images), -1)
@@ -262,7 +239,7 @@ def features(images, classifier=None, batch_size=500):
 
 def class_probabilities(images, classifier=None, batch_size=500):
     """The classifier's class probabilities p(y|x): (n, 10) float64, rows summing to 1."""
-    images = _as_images(images)
+    images = _checked_images(images)
     classifier = load_classifier() if classifier is None else classifier
     return np.asarray(classifier.predict(images, batch_size=batch_size, verbose=0), dtype=np.float64)
 
@@ -321,7 +298,7 @@ def frechet_from_statistics(mean_a, cov_a, mean_b, cov_b, eps=1e-6):
 def frechet_distance(features_a, features_b, eps=1e-6):
     """Fréchet distance between Gaussians fitted to two feature sets: the domain FID (lower is better).
 
-    Taught in the GAN lessons. ``FID = |mu_a - mu_b|^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2))`` with the means and
+    ``FID = |mu_a - mu_b|^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2))`` with the means and
     covariances of the rows. Its estimate falls as the sample count grows: always state N.
 
     Args:
@@ -343,7 +320,7 @@ def _polynomial_kernel(x, y):
 def kernel_inception_distance(features_a, features_b, num_subsets=100, subset_size=1000, seed=0):
     """Kernel distance between two feature sets: the domain KID (lower is better, about 0 for one distribution).
 
-    Taught in the GAN lessons. The unbiased estimate of the squared maximum mean discrepancy with the cubic
+    The unbiased estimate of the squared maximum mean discrepancy with the cubic
     polynomial kernel ``k(x, y) = (x.y / d + 1)^3``, averaged over ``num_subsets`` random subsets of
     ``subset_size`` rows of each set (fewer when a set is smaller). Being unbiased, it can come out slightly
     negative when the two sets come from the same distribution.
@@ -402,7 +379,7 @@ def inception_score_from_probabilities(probabilities, splits=10):
 def inception_score(images, classifier=None, splits=10):
     """Domain inception score of ``images`` with the Fashion-MNIST classifier (higher is better, at most 10).
 
-    Taught in the GAN lessons. High when each image is classified confidently (sharp p(y|x)) and the images
+    High when each image is classified confidently (sharp p(y|x)) and the images
     spread over the classes (flat p(y)). Blind to what happens inside a class: it cannot see a generator that
     draws one good image per class.
 
@@ -450,7 +427,7 @@ def _classifier_key(classifier):
     for key, model in _classifiers.items():
         if model is classifier:
             return key
-    return f"id-{id(classifier)}"
+    return classifier  # not from the cache: the object itself (kept alive by the key, so its id is never reused)
 
 
 def reference_images(reference="test", n=DEFAULT_N):
@@ -463,7 +440,21 @@ def reference_images(reference="test", n=DEFAULT_N):
     return sets[reference][:n]
 
 
-def _reference_statistics(reference, n, classifier):
+def reference_statistics(reference="test", n=DEFAULT_N, classifier=None):
+    """The classifier's features of the real images scores are measured against, with their mean and covariance.
+
+    Computed once per classifier, reference and n, then kept in memory.
+
+    Args:
+        reference: "test", "train", "valid" (the first ``n`` images of that set; see :func:`reference_images`), or
+            an image array (not cached).
+        n: number of images.
+        classifier: default :func:`load_classifier`.
+
+    Returns:
+        (features (n, d) float64, mean (d,), covariance (d, d)).
+    """
+    classifier = load_classifier() if classifier is None else classifier
     if not isinstance(reference, str):
         feats = features(np.asarray(reference)[:n], classifier)
         return feats, feats.mean(axis=0), np.cov(feats, rowvar=False)
@@ -477,8 +468,8 @@ def _reference_statistics(reference, n, classifier):
 def evaluate_images(images, reference="test", n=DEFAULT_N, classifier=None):
     """Every domain score of ``images`` at once, against real images; the first ``n`` of each set are used.
 
-    Taught in the GAN lessons; used by the benchmark. The reference features are cached in memory, so scoring
-    several generators against the test set extracts them once.
+    The reference features are cached in memory, so scoring several generators against the test set extracts them
+    once.
 
     Args:
         images: (m, 28, 28) or (m, 28, 28, 1) floats in [0, 1]; give at least ``n`` for a comparable FID.
@@ -492,12 +483,12 @@ def evaluate_images(images, reference="test", n=DEFAULT_N, classifier=None):
     """
     if not isinstance(n, (int, np.integer)) or n < 10:
         raise ValueError(f"n must be an integer >= 10, got {n!r}")
-    images = _as_images(images)[:n]
+    images = _checked_images(images)[:n]
     if len(images) < n:
         warnings.warn(f"scoring {len(images)} images instead of n={n}: FID depends on N, so compare it only with "
                       f"scores at N={len(images)}", RuntimeWarning, stacklevel=2)
     classifier = load_classifier() if classifier is None else classifier
-    ref_features, ref_mean, ref_cov = _reference_statistics(reference, n, classifier)
+    ref_features, ref_mean, ref_cov = reference_statistics(reference, n, classifier)
     probabilities = class_probabilities(images, classifier)
     feats = features(images, classifier)
     histogram = np.bincount(probabilities.argmax(axis=1), minlength=NUM_CLASSES) / len(images)
@@ -512,32 +503,10 @@ def evaluate_images(images, reference="test", n=DEFAULT_N, classifier=None):
     }
 
 
-def pca_bound(X, k):
-    """PCA-k's reconstruction MSE on ``X`` itself: the lowest MSE any linear autoencoder with k codings can reach.
-
-    Taught in lesson 01; the benchmark reports a linear autoencoder's training MSE divided by it. Computed exactly
-    from the eigenvalues of the covariance: the mean over samples and features of the squared residual.
-
-    Args:
-        X: (n, ...) samples (flattened to (n, d)); k: number of components, 0 <= k <= d.
-
-    Returns:
-        float.
-    """
-    X = np.asarray(X, dtype=np.float64)
-    X = X.reshape(len(X), -1)
-    if not isinstance(k, (int, np.integer)) or not 0 <= k <= X.shape[1]:
-        raise ValueError(f"k must be an integer between 0 and {X.shape[1]}, got {k!r}")
-    centred = X - X.mean(axis=0)
-    eigenvalues = np.linalg.eigvalsh(centred.T @ centred)  # ascending: squared singular values of the data
-    residual = np.clip(eigenvalues[: X.shape[1] - k], 0.0, None).sum()
-    return float(residual / X.size)
-
-
 # ----------------------------------------------------------------------------------------------- calibration
 
 def calibrate(n=DEFAULT_N, noise=0.2, seed=0, classifier=None):
-    """The calibration table of this module's docstring: dict name -> :func:`evaluate_images` result.
+    """Scores of real and degraded images: dict name -> :func:`evaluate_images` result.
 
     Each set holds ``n`` training images (the classifier has seen them, as a generator trained on them has) and is
     scored against the first ``n`` test images: real images, the same images with Gaussian noise, and real images

@@ -1,12 +1,11 @@
-"""Helpers shared by the GAN lessons (08 and 09): sampling, data pipeline, training callbacks.
+"""Helpers for training GANs: sampling, the data pipeline, model surgery and training callbacks.
 
 Nothing here is an exercise's answer, so the lessons' setup cells may import it. :class:`SampleGrid` shows a row of
-samples after each epoch (lessons 08 and 09); :class:`EvaluationMonitor` scores the generator after each epoch with
-the course's evaluation classifier (:mod:`helpers.evaluation`): domain FID and class histogram (lesson 09).
+samples after each epoch; :class:`EvaluationMonitor` scores the generator after each epoch with the course's
+evaluation classifier (:mod:`helpers.evaluation`): domain FID and class histogram.
 
-Images: lesson 08's generator draws [0, 1] pixels; the DCGAN of lesson 09 draws [-1, 1] pixels (tanh) and trains on
-images rescaled with :func:`to_gan_range`. :func:`generate_images` always returns [0, 1] images, ready to plot and
-score.
+Images: the dense GAN's generator draws [0, 1] pixels; the DCGAN draws [-1, 1] pixels (tanh) and trains on images
+rescaled with :func:`to_gan_range`. :func:`sample_images` always returns [0, 1] images, ready to plot and score.
 """
 
 import keras
@@ -15,7 +14,7 @@ import tensorflow as tf
 
 
 def to_gan_range(images):
-    """[0, 1] images (n, 28, 28) or (n, 28, 28, 1) -> (n, 28, 28, 1) float32 in [-1, 1] (lesson 09)."""
+    """[0, 1] images (n, 28, 28) or (n, 28, 28, 1) -> (n, 28, 28, 1) float32 in [-1, 1]."""
     images = np.asarray(images, dtype="float32")
     if images.ndim == 3:
         images = images[..., None]
@@ -23,7 +22,7 @@ def to_gan_range(images):
 
 
 def make_dataset(images, batch_size, seed, labels=None):
-    """An endless, shuffled tf.data pipeline of (batch_size, ...) batches (lesson 09).
+    """An endless, shuffled tf.data pipeline of (batch_size, ...) batches.
 
     It repeats forever, so ``fit(..., steps_per_epoch=images_per_epoch // batch_size)`` decides how many images
     make an epoch; ``labels`` (optional) makes it yield ``(images, labels)`` pairs for a conditional GAN.
@@ -33,8 +32,8 @@ def make_dataset(images, batch_size, seed, labels=None):
     return dataset.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
 
 
-def generate_images(generator, n, codings_size, seed=0, labels=None, value_range=(0.0, 1.0), batch_size=1000):
-    """``n`` images from ``generator`` for seeded standard normal noise, mapped to [0, 1] (lessons 08 and 09).
+def sample_images(generator, n, codings_size, seed=0, labels=None, value_range=(0.0, 1.0), batch_size=1000):
+    """``n`` images from a GAN's ``generator`` for seeded standard normal noise, mapped to [0, 1].
 
     Args:
         generator: maps (batch, codings_size) noise, or [noise, (batch,) int32 labels] for a conditional generator,
@@ -80,8 +79,6 @@ def with_layer_before(model, layer, kind):
     """A fresh copy of a Sequential ``model`` with ``layer`` inserted just before its first layer of class ``kind``.
 
     The copy's layers are rebuilt from their configs, so its weights are new (untrained) and ``model`` is unchanged.
-    The benchmark's wide DCGAN recipe gives the generator an activation before its first transposed convolution
-    this way (the book's generator has none between its Dense layer and that convolution).
 
     Raises:
         ValueError: ``model`` is not a Sequential model with a layer of class ``kind``.
@@ -96,30 +93,12 @@ def with_layer_before(model, layer, kind):
 
 
 def with_layer_before_flatten(model, layer):
-    """A fresh copy of a Sequential ``model`` with ``layer`` inserted just before its ``Flatten`` (lesson 09).
+    """A fresh copy of a Sequential ``model`` with ``layer`` inserted just before its ``Flatten``.
 
-    See :func:`with_layer_before`. Lesson 09 adds a ``MinibatchStdDev`` layer to the DCGAN discriminator this way,
-    after its last convolution.
+    See :func:`with_layer_before`. In a DCGAN discriminator that is after its last convolution, where a
+    ``MinibatchStdDev`` layer goes.
     """
     return with_layer_before(model, layer, keras.layers.Flatten)
-
-
-def with_dropout(model, rate):
-    """A fresh copy of a Sequential ``model`` whose ``Dropout`` layers drop ``rate`` (0 removes them; lesson 09).
-
-    The benchmark's wide DCGAN recipe trains a discriminator without dropout this way. As in
-    :func:`with_layer_before`, the copy's weights are new and ``model`` is unchanged.
-
-    Raises:
-        ValueError: ``model`` is not Sequential, or ``rate`` is outside [0, 1).
-    """
-    _require_sequential(model)
-    if not 0.0 <= rate < 1.0:
-        raise ValueError(f"dropout rate must be in [0, 1), got {rate}")
-    dropout = keras.layers.Dropout
-    kept = [old for old in model.layers if rate or not isinstance(old, dropout)]  # rate 0: leave Dropout out
-    copies = [_fresh_copy(old, rate=rate) if isinstance(old, dropout) else _fresh_copy(old) for old in kept]
-    return _copy_sequential(model, copies, model.name)
 
 
 def _measured_epoch(callback, epoch):
@@ -130,7 +109,7 @@ def _measured_epoch(callback, epoch):
 
 
 class SampleGrid(keras.callbacks.Callback):
-    """Show a row of generated images at the end of every epoch (lessons 08 and 09), from fixed noise.
+    """Show a row of generated images at the end of every epoch, from fixed noise.
 
     The same noise every epoch, so the row shows how each sample evolves. Works with any model that has
     ``generator`` and ``codings_size`` attributes (:class:`GAN` and its subclasses).
@@ -155,8 +134,8 @@ class SampleGrid(keras.callbacks.Callback):
             return
         import matplotlib.pyplot as plt
 
-        images = generate_images(self.model.generator, self.num_images, self.model.codings_size, seed=self.seed,
-                                 labels=self.labels, value_range=self.value_range)
+        images = sample_images(self.model.generator, self.num_images, self.model.codings_size, seed=self.seed,
+                               labels=self.labels, value_range=self.value_range)
         fig, axes = plt.subplots(1, self.num_images, figsize=(self.num_images * 0.7, 0.9))
         for ax, image in zip(np.atleast_1d(axes), images):
             ax.imshow(image, cmap="binary", vmin=0.0, vmax=1.0)
@@ -166,23 +145,8 @@ class SampleGrid(keras.callbacks.Callback):
         plt.show()
 
 
-
-_reference_features = {}
-
-
-def reference_features(n, classifier):
-    """The evaluation classifier's features of the first ``n`` test images, computed once per classifier and n."""
-    from helpers import evaluation
-
-    key = (id(classifier), n)
-    if key not in _reference_features:
-        _reference_features[key] = (classifier, evaluation.features(evaluation.reference_images("test", n),
-                                                                    classifier))
-    return _reference_features[key][1]
-
-
 class EvaluationMonitor(keras.callbacks.Callback):
-    """Measure the generator after every epoch: domain FID and class histogram (lesson 09).
+    """Measure the generator after every epoch: domain FID and class histogram.
 
     At the end of each epoch it generates ``num_images`` images from fixed noise (the same every epoch), and scores
     them with the course's evaluation classifier (:mod:`helpers.evaluation`) against the first ``num_images``
@@ -191,6 +155,9 @@ class EvaluationMonitor(keras.callbacks.Callback):
     below 10 and a FID that rises. The FID and coverage are also added to the epoch's logs (so they appear in the
     progress bar and in the History). For a conditional generator, give ``labels`` and the monitor also records
     how often the classifier agrees with the requested class.
+
+    The generator measured is the model's ``sampling_generator`` when it has one (e.g. an average of the
+    generator's weights), else its ``generator``.
 
     Args:
         num_images: images generated and scored per epoch (FID depends on it: compare FIDs at the same N).
@@ -222,12 +189,12 @@ class EvaluationMonitor(keras.callbacks.Callback):
 
         if self.classifier is None:
             self.classifier = evaluation.load_classifier()
-        images = generate_images(generator, self.num_images, codings_size, seed=self.seed, labels=self.labels,
-                                 value_range=self.value_range)
+        images = sample_images(generator, self.num_images, codings_size, seed=self.seed, labels=self.labels,
+                               value_range=self.value_range)
         probabilities = evaluation.class_probabilities(images, self.classifier)
         histogram = np.bincount(probabilities.argmax(axis=1), minlength=10) / len(images)
-        fid = evaluation.frechet_distance(evaluation.features(images, self.classifier),
-                                          reference_features(self.num_images, self.classifier))
+        reference, _, _ = evaluation.reference_statistics("test", self.num_images, self.classifier)
+        fid = evaluation.frechet_distance(evaluation.features(images, self.classifier), reference)
         record = {"fid": fid, "histogram": histogram, "coverage": evaluation.class_coverage(histogram),
                   "kl_uniform": evaluation.kl_from_uniform(histogram)}
         if self.labels is not None:

@@ -1,4 +1,4 @@
-"""The reference answers of the course: one module per lesson topic (``solutions.linear`` for lesson 01, ...).
+"""The reference answers of the course: one module per lesson topic (``solutions.linear``, ``solutions.stacked``, ...).
 
 Each answer is written here once; ``python -m autograder build`` copies it into the reference notebooks
 (``solutions/notebooks/``) and turns it into a stub for the student lessons (``lessons/``). Students never get this

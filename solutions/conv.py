@@ -1,16 +1,14 @@
-"""Reference answers for lesson 04: convolutional and recurrent autoencoders.
+"""Convolutional and recurrent autoencoders: reference answers.
 
-Taught in lesson 04 (``lessons/04_conv_recurrent.ipynb``). The build copies ``build_conv_autoencoder`` and
-``build_recurrent_autoencoder`` into the lesson's exercise cells (stubs in the student version); the other objects
-are helpers the lesson includes as they are, and the training recipes the benchmark runs.
+The build copies ``build_conv_autoencoder`` and ``build_recurrent_autoencoder`` into the lesson's exercise cells
+(stubs in the student version); the other objects are helpers the lesson includes as they are.
 """
 
 import keras
 
-from benchmark.recipes import Recipe
 
 def build_conv_autoencoder():
-    """Build the convolutional autoencoder of lesson 04 (not compiled).
+    """Build a convolutional autoencoder (not compiled).
 
     Encoder: Reshape to (28, 28, 1), then three Conv2D layers (16, 32 and 64 filters, 3x3, padding "same", SELU),
     each followed by MaxPool2D(2): 28 -> 14 -> 7 -> 3. Decoder: three Conv2DTranspose layers with strides 2 (32
@@ -46,7 +44,7 @@ def build_conv_autoencoder():
 
 
 def build_recurrent_autoencoder(codings_size=30):
-    """Build the recurrent autoencoder of lesson 04 (not compiled): each image is a sequence of 28 rows.
+    """Build a recurrent autoencoder (not compiled): each image is a sequence of 28 rows.
 
     Encoder: LSTM(100) returning the whole sequence, then LSTM(codings_size) returning its last output only.
     Decoder: RepeatVector(28) feeds the codings to every time step, LSTM(100) returning the whole sequence, and a
@@ -76,9 +74,9 @@ def build_recurrent_autoencoder(codings_size=30):
 
 
 def build_dense_autoencoder(hidden_size=100, codings_size=30):
-    """The dense stacked autoencoder 784-100-30-100-784 (SELU, sigmoid output), lesson 04's baseline (not compiled).
+    """The dense stacked autoencoder 784-100-30-100-784 (SELU, sigmoid output), a baseline (not compiled).
 
-    Lesson 02 teaches it; lesson 04 builds its own copy to compare parameter counts and reconstructions.
+    A copy of the stacked autoencoder, to compare parameter counts and reconstructions with.
 
     Returns:
         (encoder, decoder, autoencoder): encoder maps (batch, 28, 28) -> (batch, codings_size), decoder maps it
@@ -101,50 +99,13 @@ def build_dense_autoencoder(hidden_size=100, codings_size=30):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# training recipes (lesson 04 and the benchmark use the same ones)
-
-BATCH_SIZE = 32  # Keras's default, which the book uses
+# helpers the lesson includes as they are
 
 
 def make_optimizer(recipe):
-    """A fresh optimizer for the conv autoencoder, taught in lesson 04: "book" (the textbook's) or "course"."""
+    """A fresh optimizer for the convolutional autoencoder: "book" SGD(1.0) (the textbook's) or "course" Adam(1e-3)."""
     if recipe == "book":
         return keras.optimizers.SGD(learning_rate=1.0)
-    if recipe == "course":  # Adam gets lower than the book's SGD in the same 5 epochs
+    if recipe == "course":
         return keras.optimizers.Adam(learning_rate=1e-3)
     raise ValueError(f"unknown recipe {recipe!r}: use 'book' or 'course'")
-
-
-def _fashion_subsets(fast):
-    from helpers.data import load_fashion_mnist
-
-    fashion = load_fashion_mnist()
-    train_size = 5_000 if fast else len(fashion.X_train)
-    valid_size = 1_000 if fast else len(fashion.X_valid)
-    return fashion.X_train[:train_size], fashion.X_valid[:valid_size]
-
-
-def _train(build, optimizer, batch_size, epochs, fast, callbacks, seed=42):
-    keras.utils.set_random_seed(seed)
-    X_train, X_valid = _fashion_subsets(fast)
-    *_, autoencoder = build()
-    autoencoder.compile(loss="binary_crossentropy", optimizer=optimizer)
-    history = autoencoder.fit(X_train, X_train, epochs=epochs, batch_size=batch_size,
-                              validation_data=(X_valid, X_valid), callbacks=list(callbacks or []), verbose=0)
-    history = {key: [float(value) for value in values] for key, values in history.history.items()}
-    return {"val_loss": history["val_loss"][-1], "history": history,
-            "metrics": {"params": float(autoencoder.count_params())}}
-
-
-def _conv_run(recipe):
-    def run(epochs, fast, callbacks=()):
-        return _train(build_conv_autoencoder, make_optimizer(recipe), BATCH_SIZE, epochs, fast, callbacks)
-    return run
-
-
-BENCHMARKS = [
-    Recipe(model="conv", recipe="book", lesson="04_conv_recurrent", epochs=5, fast_epochs=1,
-           run=_conv_run("book"), metric="validation binary cross-entropy", book_value=0.2671),
-    Recipe(model="conv", recipe="course", lesson="04_conv_recurrent", epochs=5, fast_epochs=1,
-           run=_conv_run("course"), metric="validation binary cross-entropy", book_value=0.2671),
-]

@@ -1,27 +1,22 @@
-"""Reference answers for lesson 09: deep convolutional GANs, mode collapse measured, and three ways to fight it.
+"""Deep convolutional GANs, mode collapse measured, and three ways to fight it: reference answers.
 
-Taught in lesson 09 (``lessons/09_dcgan.ipynb``): the book's DCGAN, three fixes for mode collapse compared on the
-same measures (experience replay and one-sided label smoothing in :class:`ImprovedGAN`, a minibatch
-standard-deviation layer), then a conditional GAN. Training reuses lesson 08's :class:`GAN`; the data pipeline, the
-sampling and the per-epoch evaluation monitor are helpers in :mod:`helpers.gan_tools`.
+The book's DCGAN, three remedies for mode collapse compared on the same measures (experience replay and one-sided
+label smoothing in :class:`ImprovedGAN`, a minibatch standard-deviation layer), then a conditional GAN. Training
+reuses the dense GAN's :class:`~solutions.gan.GAN`; the data pipeline, the sampling and the per-epoch evaluation
+monitor are helpers in :mod:`helpers.gan_tools`.
 
 Images: the DCGAN works on (28, 28, 1) images rescaled to [-1, 1] to match its tanh output.
 """
-
-import time
 
 import keras
 import tensorflow as tf
 from keras import layers, ops
 
-from benchmark.recipes import Recipe
 from solutions.gan import GAN
-from helpers.gan_tools import (EvaluationMonitor, generate_images, make_dataset, to_gan_range, with_dropout,
-                                 with_layer_before, with_layer_before_flatten)
 
 
 def build_dcgan(codings_size=100, filters=64):
-    """The book's DCGAN generator and discriminator (taught in lesson 09).
+    """The book's DCGAN generator and discriminator.
 
     Generator: Dense to 7 x 7 x (2 * filters) -> Reshape -> BatchNormalization -> Conv2DTranspose(filters, 5,
     stride 2, "same", SELU) -> BatchNormalization -> Conv2DTranspose(1, 5, stride 2, "same", tanh).
@@ -60,7 +55,7 @@ def build_dcgan(codings_size=100, filters=64):
 
 @keras.saving.register_keras_serializable(package="course")
 class MinibatchStdDev(layers.Layer):
-    """Append the batch's average standard deviation as one extra feature map (lesson 09).
+    """Append the batch's average standard deviation as one extra feature map.
 
     From progressive growing of GANs (Karras et al., 2018): for every feature, the standard deviation over the
     images of the batch; their mean is one number saying how varied the batch is, broadcast to a constant
@@ -93,7 +88,7 @@ class MinibatchStdDev(layers.Layer):
 
 
 class ImprovedGAN(GAN):
-    """Lesson 08's GAN with the lesson 09 fixes as options (all off by default).
+    """The GAN with two remedies for mode collapse as options (both off by default).
 
     Args:
         generator, discriminator, codings_size, seed: as for :class:`solutions.gan.GAN`.
@@ -104,33 +99,19 @@ class ImprovedGAN(GAN):
             generator, so the discriminator keeps rejecting what the generator made before and the generator
             cannot escape by jumping back to an old mode. Each step's fakes overwrite the oldest entries.
         replay_fraction: the fraction of phase 1's fakes drawn from the buffer once it holds images.
-        ema_decay: None, or the decay of an exponential moving average of the generator's weights, kept in
-            ``ema_generator`` and updated after every step. Averaging smooths out the step-to-step jitter of GAN
-            training; the average generator usually draws cleaner images (lower FID) than the latest one.
-            :attr:`sampling_generator` is the one to draw samples from.
-        share_fakes: False draws new noise for phase 2, as lesson 08 teaches; True trains the generator on the
-            fakes phase 1 made (judged by the updated discriminator). One generator pass fewer per step: about a
-            fifth less time per epoch on a CPU, for about the same FID after as many epochs.
 
     Phase 1 calls the discriminator on the fakes and on the real images separately (needed by
     :class:`MinibatchStdDev`) and averages the two losses.
     """
 
     def __init__(self, generator, discriminator, codings_size, seed=None, real_label=1.0, replay_size=0,
-                 replay_fraction=0.5, ema_decay=None, share_fakes=False, **kwargs):
+                 replay_fraction=0.5, **kwargs):
         super().__init__(generator, discriminator, codings_size, seed=seed, **kwargs)
         if not 0.0 < real_label <= 1.0:
             raise ValueError(f"real_label must be in (0, 1], got {real_label}")
         if replay_size < 0 or not 0.0 <= replay_fraction <= 1.0:
             raise ValueError("replay_size must be >= 0 and replay_fraction in [0, 1]")
-        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
-            raise ValueError(f"ema_decay must be None or in (0, 1), got {ema_decay}")
         self.real_label, self.replay_size, self.replay_fraction = float(real_label), int(replay_size), replay_fraction
-        self.ema_decay, self.share_fakes = ema_decay, bool(share_fakes)
-        if ema_decay is not None:
-            self.ema_generator = keras.models.clone_model(generator)
-            self.ema_generator.set_weights(generator.get_weights())
-            self.ema_generator.trainable = False
         if self.replay_size:
             image_shape = tuple(generator.output_shape[1:])
             self.replay_buffer = self.add_weight(shape=(self.replay_size, *image_shape), initializer="zeros",
@@ -156,7 +137,7 @@ class ImprovedGAN(GAN):
         return mixed
 
     def _discriminator_step(self, fake_images, real_images):
-        """Phase 1 with the enabled fixes: one discriminator update; returns its loss."""
+        """Phase 1 with the enabled remedies: one discriminator update; returns its loss."""
         batch_size = ops.shape(real_images)[0]
         if self.replay_size:
             fake_images = self._replay(fake_images)
@@ -170,35 +151,24 @@ class ImprovedGAN(GAN):
         return d_loss
 
     def train_step(self, real_images):
-        """Phase 1 (with the enabled fixes) then phase 2, as in :meth:`GAN.train_step`."""
+        """Phase 1 with the enabled remedies, then phase 2 as in :meth:`GAN.train_step`."""
         batch_size = ops.shape(real_images)[0]
         noise = keras.random.normal((batch_size, self.codings_size), seed=self.seed_generator)
+        d_loss = self._discriminator_step(self.generator(noise, training=True), real_images)
+        # phase 2: the generator learns to make the updated discriminator say 1 for new fakes
+        noise = keras.random.normal((batch_size, self.codings_size), seed=self.seed_generator)
         with tf.GradientTape() as tape:
-            fake_images = self.generator(noise, training=True)
-            with tape.stop_recording():  # phase 1
-                d_loss = self._discriminator_step(fake_images, real_images)
-            if not self.share_fakes:  # phase 2 on new fakes, as lesson 08 teaches
-                noise = keras.random.normal((batch_size, self.codings_size), seed=self.seed_generator)
-                fake_images = self.generator(noise, training=True)
-            # phase 2: the generator learns to make the updated discriminator say 1
-            g_loss = self.loss_fn(ops.ones((batch_size, 1)), self.discriminator(fake_images, training=True))
+            predictions = self.discriminator(self.generator(noise, training=True), training=True)
+            g_loss = self.loss_fn(ops.ones((batch_size, 1)), predictions)
         grads = tape.gradient(g_loss, self.generator.trainable_weights)
         self.g_optimizer.apply(grads, self.generator.trainable_weights)
-        if self.ema_decay is not None:
-            for average, weight in zip(self.ema_generator.weights, self.generator.weights):
-                average.assign(self.ema_decay * average + (1.0 - self.ema_decay) * weight)
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
 
-    @property
-    def sampling_generator(self):
-        """The generator to draw samples from: the weight average when ``ema_decay`` is set, else the generator."""
-        return self.ema_generator if self.ema_decay is not None else self.generator
-
 
 def build_conditional_gan(codings_size=100, num_classes=10, filters=64, embedding_dim=50):
-    """A conditional DCGAN: both networks are told the class (the book's exercise; taught in lesson 09).
+    """A conditional DCGAN: both networks are told the class (the book's exercise).
 
     Generator inputs ``[noise, labels]``: the label goes through an ``Embedding(num_classes, embedding_dim)``,
     is concatenated with the noise, and the rest is :func:`build_dcgan`'s generator. Discriminator inputs
@@ -242,7 +212,7 @@ def build_conditional_gan(codings_size=100, num_classes=10, filters=64, embeddin
 
 
 class ConditionalGAN(GAN):
-    """Lesson 08's two phases with labels (lesson 09): fit it on ``(images, labels)`` pairs.
+    """The GAN's two phases with labels: fit it on ``(images, labels)`` pairs.
 
     Phase 1: fakes are made for random classes and judged with those classes (label 0); real images are judged
     with their true classes (label ``real_label``). Phase 2: fakes for new random classes, labelled 1. The
@@ -283,122 +253,3 @@ class ConditionalGAN(GAN):
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
-
-
-# The book's DCGAN recipe, the course's faster one (lesson 09 and the benchmark), and the course's best measured
-# use of a 20-minute budget: the book's width with a minibatch-std discriminator and no dropout, batches of 32,
-# a generator that learns ten times as fast as the discriminator (2e-3 against 2e-4: its samples spread wider),
-# learning rates that decay to a tenth along a cosine (which steadies the FID at the end of the run), a SELU
-# after the generator's first batch normalization (the largest single gain: the book's generator is linear up
-# to its first transposed convolution), and phase 2 on phase 1's fakes (a fifth less time per epoch). An
-# "epoch" is images_per_epoch images drawn from the shuffled, repeated training set.
-RECIPES = {
-    "book": {"filters": 64, "batch_size": 32, "optimizer": "rmsprop", "d_learning_rate": 1e-3,
-             "g_learning_rate": 1e-3, "images_per_epoch": 55_000, "epochs": 50, "ema_decay": None,
-             "decay_to": 1.0, "minibatch_std": False, "dropout": 0.4, "share_fakes": False,
-             "generator_activation": None},
-    "course": {"filters": 32, "batch_size": 64, "optimizer": "adam", "d_learning_rate": 2e-4,
-               "g_learning_rate": 1e-3, "images_per_epoch": 10_000, "epochs": 40, "ema_decay": None,
-               "decay_to": 1.0, "minibatch_std": False, "dropout": 0.4, "share_fakes": False,
-               "generator_activation": None},
-    "wide": {"filters": 64, "batch_size": 32, "optimizer": "adam", "d_learning_rate": 2e-4,
-             "g_learning_rate": 2e-3, "images_per_epoch": 10_000, "epochs": 64, "ema_decay": None,
-             "decay_to": 0.1, "minibatch_std": True, "dropout": 0.0, "share_fakes": True,
-             "generator_activation": "selu"},
-}
-
-
-def _optimizer(name, learning_rate, decay_steps=None, decay_to=1.0):
-    if decay_to != 1.0:  # cosine decay from learning_rate to decay_to * learning_rate over the run
-        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps, alpha=decay_to)
-    if name == "adam":
-        return keras.optimizers.Adam(learning_rate, beta_1=0.5)
-    if name == "rmsprop":
-        return keras.optimizers.RMSprop(learning_rate)
-    raise ValueError(f"unknown optimizer {name!r}: use 'adam' or 'rmsprop'")
-
-
-def train_dcgan(recipe="course", num_epochs=None, train_size=None, eval_images=2_000, seed=42, callbacks=(),
-                verbose="auto", **overrides):
-    """Train a DCGAN from scratch with one of :data:`RECIPES` (lesson 09's reference runs and the benchmark).
-
-    Args:
-        recipe: one of :data:`RECIPES`; ``overrides`` replace any of its settings (filters, batch_size, optimizer,
-            d_learning_rate, g_learning_rate, images_per_epoch, ema_decay: see :class:`ImprovedGAN`, decay_to:
-            the learning rates' final fraction under a cosine decay, 1.0 for none, minibatch_std: add a
-            :class:`MinibatchStdDev` layer to the discriminator, dropout: the rate of the discriminator's two
-            ``Dropout`` layers, 0 to remove them, share_fakes: see :class:`ImprovedGAN`, generator_activation:
-            None, or an activation the generator applies after its first batch normalization, which the book's
-            generator lacks, so that its first layers are not one linear map).
-        num_epochs: default the recipe's.
-        train_size: use the first ``train_size`` training images (default all 55,000).
-        eval_images: images the :class:`EvaluationMonitor` scores after each epoch (0: no monitor).
-        callbacks: extra Keras callbacks, run before the monitor (so a timer in them does not count scoring).
-
-    Returns:
-        (gan, history, monitor): the trained :class:`GAN`, the Keras History, the monitor (None without one).
-    """
-    from helpers.data import load_fashion_mnist
-
-    if recipe not in RECIPES:
-        raise ValueError(f"unknown recipe {recipe!r}; known: {', '.join(RECIPES)}")
-    settings = {**RECIPES[recipe], **overrides}
-    unknown = set(settings) - set(RECIPES["course"])
-    if unknown:
-        raise TypeError(f"unknown setting(s) {', '.join(sorted(unknown))}")
-    num_epochs = settings["epochs"] if num_epochs is None else num_epochs
-    keras.utils.set_random_seed(seed)
-    X_train = to_gan_range(load_fashion_mnist().X_train[:train_size])
-    generator, discriminator = build_dcgan(100, settings["filters"])
-    if settings["generator_activation"]:
-        generator = with_layer_before(generator, layers.Activation(settings["generator_activation"]),
-                                      layers.Conv2DTranspose)
-    if any(layer.rate != settings["dropout"] for layer in discriminator.layers if isinstance(layer, layers.Dropout)):
-        discriminator = with_dropout(discriminator, settings["dropout"])  # a copy: only when the rate differs
-    if settings["minibatch_std"]:
-        discriminator = with_layer_before_flatten(discriminator, MinibatchStdDev())
-    if settings["ema_decay"] is None and not settings["minibatch_std"] and not settings["share_fakes"]:
-        gan = GAN(generator, discriminator, 100, seed=seed)
-    else:  # ImprovedGAN judges fakes and real images in separate batches, as a batch statistic needs
-        gan = ImprovedGAN(generator, discriminator, 100, seed=seed, ema_decay=settings["ema_decay"],
-                          share_fakes=settings["share_fakes"])
-    steps = max(1, min(settings["images_per_epoch"], len(X_train)) // settings["batch_size"])
-    schedule = {"decay_steps": num_epochs * steps, "decay_to": settings["decay_to"]}
-    gan.compile(d_optimizer=_optimizer(settings["optimizer"], settings["d_learning_rate"], **schedule),
-                g_optimizer=_optimizer(settings["optimizer"], settings["g_learning_rate"], **schedule),
-                loss_fn=keras.losses.BinaryCrossentropy())
-    monitor = EvaluationMonitor(num_images=eval_images) if eval_images else None
-    history = gan.fit(make_dataset(X_train, settings["batch_size"], seed), epochs=num_epochs, steps_per_epoch=steps,
-                      callbacks=[*callbacks, *([monitor] if monitor else [])], verbose=verbose)
-    return gan, history, monitor
-
-
-def _benchmark(recipe):
-    def run(epochs, fast, callbacks):
-        start = time.perf_counter()
-        overrides = {"images_per_epoch": 640, "filters": 8} if fast else {}
-        gan, history, monitor = train_dcgan(recipe, num_epochs=epochs, train_size=5_000 if fast else None,
-                                            eval_images=200 if fast else 2_000, callbacks=callbacks, verbose=0,
-                                            **overrides)
-        fids = [record["fid"] for record in monitor.records]
-        return {
-            "val_loss": fids[-1],
-            "history": {"val_loss": fids, "coverage": [float(r["coverage"]) for r in monitor.records],
-                        "d_loss": history.history["d_loss"], "g_loss": history.history["g_loss"]},
-            "metrics": {"seconds_with_scoring": time.perf_counter() - start,
-                        "images_per_epoch": float(overrides.get("images_per_epoch",
-                                                                RECIPES[recipe]["images_per_epoch"]))},
-            "generate": lambda n, seed: generate_images(getattr(gan, "sampling_generator", gan.generator), n,
-                                                        gan.codings_size, seed=seed, value_range=(-1.0, 1.0)),
-        }
-    return run
-
-
-BENCHMARKS = [
-    Recipe(model="dcgan", recipe="book", lesson="09_dcgan", epochs=RECIPES["book"]["epochs"], fast_epochs=1,
-           run=_benchmark("book"), metric="domain FID of 2,000 samples after each epoch (55,000 images)"),
-    Recipe(model="dcgan", recipe="course", lesson="09_dcgan", epochs=RECIPES["course"]["epochs"], fast_epochs=1,
-           run=_benchmark("course"), metric="domain FID of 2,000 samples after each epoch (10,000 images)"),
-    Recipe(model="dcgan", recipe="wide", lesson="09_dcgan", epochs=RECIPES["wide"]["epochs"], fast_epochs=1,
-           run=_benchmark("wide"), metric="domain FID of 2,000 samples after each epoch (10,000 images)"),
-]

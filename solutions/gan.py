@@ -1,25 +1,19 @@
-"""Reference answers for lesson 08: a generative adversarial network (GAN) trained in two phases.
+"""A generative adversarial network (GAN) trained in two phases: reference answers.
 
-Taught in lesson 08 (``lessons/08_gan.ipynb``): the book's dense generator and discriminator, and the two-phase
-training step written the Keras 3 way, as a ``keras.Model`` subclass whose ``train_step`` trains the discriminator
-(phase 1) and then the generator through the frozen discriminator (phase 2). Lesson 09 reuses :class:`GAN` for
-the DCGAN.
+The book's dense generator and discriminator, and the two-phase training step written the Keras 3 way, as a
+``keras.Model`` subclass whose ``train_step`` trains the discriminator (phase 1) and then the generator through the
+frozen discriminator (phase 2). The DCGAN trains with the same :class:`GAN`.
 
 The training step uses ``tf.GradientTape``: the course runs Keras 3 on the TensorFlow backend.
 """
-
-import time
 
 import keras
 import tensorflow as tf
 from keras import layers, ops
 
-from benchmark.recipes import Recipe
-from helpers.gan_tools import generate_images
-
 
 def build_generator(codings_size=30):
-    """The book's dense generator (lesson 08): codings -> 100 SELU -> 150 SELU -> 784 sigmoid -> 28 x 28 image.
+    """The book's dense generator: codings -> 100 SELU -> 150 SELU -> 784 sigmoid -> 28 x 28 image.
 
     Args:
         codings_size: length of the noise vector the generator turns into an image.
@@ -37,7 +31,7 @@ def build_generator(codings_size=30):
 
 
 def build_discriminator():
-    """The book's dense discriminator (lesson 08): 28 x 28 image -> 150 SELU -> 100 SELU -> P(real).
+    """The book's dense discriminator: 28 x 28 image -> 150 SELU -> 100 SELU -> P(real).
 
     Returns:
         discriminator: a keras.Sequential mapping (batch, 28, 28) -> (batch, 1) probabilities that each image is real.
@@ -52,7 +46,7 @@ def build_discriminator():
 
 
 class GAN(keras.Model):
-    """A GAN trained in two phases per batch (taught in lesson 08; reused for the DCGAN of lesson 09).
+    """A GAN trained in two phases per batch.
 
     Phase 1 trains the discriminator on a batch of fakes (label 0) and the batch of real images (label 1).
     Phase 2 trains the generator through the discriminator, with every fake labelled 1 ("real"): the generator
@@ -119,43 +113,3 @@ class GAN(keras.Model):
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
-
-
-def train_dense_gan(num_epochs=1, train_size=55_000, batch_size=32, codings_size=30, seed=42, callbacks=None,
-                    verbose="auto"):
-    """Train the book's dense GAN from scratch (lesson 08's recipe; RMSprop for both networks, batch 32).
-
-    Returns:
-        (gan, history): the trained :class:`GAN` and the Keras ``History``.
-    """
-    from helpers.data import load_fashion_mnist
-
-    keras.utils.set_random_seed(seed)
-    X_train = load_fashion_mnist().X_train[:train_size]
-    gan = GAN(build_generator(codings_size), build_discriminator(), codings_size, seed=seed)
-    gan.compile(d_optimizer=keras.optimizers.RMSprop(), g_optimizer=keras.optimizers.RMSprop(),
-                loss_fn=keras.losses.BinaryCrossentropy())
-    history = gan.fit(X_train, batch_size=batch_size, epochs=num_epochs, callbacks=callbacks or [], verbose=verbose)
-    return gan, history
-
-
-def _benchmark_dense_gan(epochs, fast, callbacks):
-    start = time.perf_counter()
-    gan, history = train_dense_gan(num_epochs=epochs, train_size=5_000 if fast else 55_000, callbacks=callbacks,
-                                   verbose=0)
-    seconds = time.perf_counter() - start
-    g_loss = [float(value) for value in history.history["g_loss"]]
-    return {
-        # A GAN has no validation loss; the generator's loss is reported in its place (quality is the FID the
-        # benchmark measures on generate()).
-        "val_loss": g_loss[-1],
-        "history": {"val_loss": g_loss, **{k: [float(v) for v in vs] for k, vs in history.history.items()}},
-        "metrics": {"train_seconds": seconds, "d_loss": float(history.history["d_loss"][-1])},
-        "generate": lambda n, seed: generate_images(gan.generator, n, gan.codings_size, seed=seed),
-    }
-
-
-BENCHMARKS = [
-    Recipe(model="gan", recipe="book", lesson="08_gan", epochs=10, fast_epochs=1, run=_benchmark_dense_gan,
-           metric="final generator loss (BCE; not a quality measure: compare the FID of generate())"),
-]

@@ -1,18 +1,16 @@
-"""Reference answers for lesson 01: a linear autoencoder finds PCA's subspace.
+"""A linear autoencoder finds PCA's subspace: reference answers.
 
-Taught in lesson 01 (``lessons/01_linear_pca.ipynb``). The build copies each function below into the lesson's
-exercise cells; in the student version the code between the docstring and the end becomes a stub.
+The build copies each function below into the lesson's exercise cells; in the student version the code between the
+docstring and the end becomes a stub.
 """
 
 import keras
 import numpy as np
 from sklearn.decomposition import PCA
 
-from benchmark.recipes import Recipe
-
 
 def generate_3d_data(num_points=60, seed=42, noise=0.1):
-    """A noisy, slightly tilted 3-D arc that lies close to a plane: the toy data of lesson 01.
+    """A noisy, slightly tilted 3-D arc that lies close to a plane: toy data for a 3-D to 2-D autoencoder.
 
     Returns:
         data: (num_points, 3) float32, centred (each column has mean 0).
@@ -27,7 +25,7 @@ def generate_3d_data(num_points=60, seed=42, noise=0.1):
 
 
 def build_linear_autoencoder(input_size, codings_size):
-    """Build an undercomplete linear autoencoder (taught in lesson 01).
+    """Build an undercomplete linear autoencoder.
 
     The encoder is one Dense layer with ``codings_size`` units and no activation; the decoder is one Dense layer
     back to ``input_size`` units, also with no activation. Do not compile the model.
@@ -48,7 +46,7 @@ def build_linear_autoencoder(input_size, codings_size):
 
 
 def pca_reconstruction_mse(X, n_components):
-    """Mean squared error of PCA's reconstruction of ``X`` from ``n_components`` components (lesson 01).
+    """Mean squared error of PCA's reconstruction of ``X`` from ``n_components`` components.
 
     Fit scikit-learn's PCA on ``X``, project ``X`` onto the components and map it back, then average the squared
     error over every sample and every feature (the same quantity as Keras's "mse" loss).
@@ -68,9 +66,8 @@ def pca_reconstruction_mse(X, n_components):
 def principal_angles(A, B):
     """Principal angles, in degrees and ascending, between the subspaces spanned by the rows of A and of B.
 
-    Taught in lesson 01, where A is the decoder's kernel (codings_size, input_size) and B is PCA's
-    ``components_`` (n_components, input_size). The angles are 0 when both span the same subspace, whatever
-    basis each uses.
+    A may be a linear decoder's kernel (codings_size, input_size) and B PCA's ``components_`` (n_components,
+    input_size). The angles are 0 when both span the same subspace, whatever basis each uses.
 
     Args:
         A: (k, d) array whose rows span the first subspace (rows need not be orthonormal).
@@ -83,34 +80,3 @@ def principal_angles(A, B):
     Q_b, _ = np.linalg.qr(np.asarray(B, dtype=np.float64).T)
     cosines = np.linalg.svd(Q_a.T @ Q_b, compute_uv=False)
     return np.sort(np.degrees(np.arccos(np.clip(cosines, -1.0, 1.0))))
-
-
-def _benchmark_run(epochs, fast, callbacks):
-    """Lesson 01's reference run for ``python -m benchmark``: 784-30-784, Adam 1e-3, as in the lesson."""
-    from helpers.data import load_fashion_mnist
-    from helpers.evaluation import pca_bound
-
-    codings_size = 30
-    fashion = load_fashion_mnist()
-    X_train = fashion.X_train[: 5_000 if fast else None].reshape(-1, 28 * 28)
-    X_valid = fashion.X_valid.reshape(-1, 28 * 28)
-    keras.utils.set_random_seed(42)
-    _, _, autoencoder = build_linear_autoencoder(input_size=28 * 28, codings_size=codings_size)
-    autoencoder.compile(loss="mse", optimizer=keras.optimizers.Adam(learning_rate=1e-3))
-    history = autoencoder.fit(X_train, X_train, epochs=epochs, batch_size=32 if fast else 256,
-                              validation_data=(X_valid, X_valid), callbacks=callbacks, verbose=0)
-    train_mse = float(autoencoder.evaluate(X_train, X_train, batch_size=2048, verbose=0))
-    bound = pca_bound(X_train, codings_size)
-    return {
-        "val_loss": float(history.history["val_loss"][-1]),
-        "history": history.history,
-        "metrics": {"train_mse": train_mse, f"pca{codings_size}_mse": bound, "train_mse/pca_bound": train_mse / bound},
-    }
-
-
-# The book has no linear Fashion-MNIST model, so there is no book recipe and no book figure; the figure to watch
-# is the training MSE over PCA-30's (1 is the optimum).
-BENCHMARKS = [
-    Recipe(model="linear", recipe="course", lesson="01_linear_pca", epochs=20, fast_epochs=3, run=_benchmark_run,
-           metric="validation MSE"),
-]

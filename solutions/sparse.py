@@ -1,18 +1,15 @@
-"""Reference answers for lesson 06: sparse autoencoders.
+"""Sparse autoencoders: reference answers.
 
-Taught in lesson 06 (``lessons/06_sparse.ipynb``). The build copies each answer below into the lesson's exercise
-cells; in the student version each function's or method's body becomes a stub. ``BENCHMARKS`` lists the lesson's
-reference model for ``python -m benchmark``.
+The build copies each answer below into the lesson's exercise cells; in the student version each function's or
+method's body becomes a stub.
 """
 
 import keras
 import numpy as np
 
-from benchmark.recipes import Recipe
-
 
 def build_sparse_autoencoder(codings_size=300, activity_regularizer=None):
-    """Build an autoencoder whose codings are sigmoid units, optionally pushed towards sparsity (lesson 06).
+    """Build an autoencoder whose codings are sigmoid units, optionally pushed towards sparsity.
 
     Encoder: Flatten, Dense(100, relu), then the coding layer Dense(codings_size, sigmoid) carrying
     ``activity_regularizer`` (a penalty on its outputs, the codings, added to the loss). Decoder: Dense(100, relu),
@@ -46,7 +43,7 @@ def build_sparse_autoencoder(codings_size=300, activity_regularizer=None):
 
 @keras.saving.register_keras_serializable(package="course")
 class KLDivergenceRegularizer(keras.regularizers.Regularizer):
-    """Activity regularizer pushing each unit's mean activation towards a target sparsity (taught in lesson 06).
+    """Activity regularizer pushing each unit's mean activation towards a target sparsity.
 
     For a batch of activations, each unit's mean activation over the batch, q, is compared with the target p by the
     Kullback-Leibler divergence between two Bernoulli distributions,
@@ -90,7 +87,7 @@ class KLDivergenceRegularizer(keras.regularizers.Regularizer):
 
 
 def coding_activations(encoder, images, batch_size=2048):
-    """The codings of ``images`` and each coding unit's mean activation over them (lesson 06).
+    """The codings of ``images`` and each coding unit's mean activation over them.
 
     Calls the encoder eagerly, batch by batch, in inference mode (no traced function to retrace per model).
 
@@ -100,33 +97,3 @@ def coding_activations(encoder, images, batch_size=2048):
     codings = np.concatenate([keras.ops.convert_to_numpy(encoder(images[start:start + batch_size], training=False))
                               for start in range(0, len(images), batch_size)])
     return codings, codings.mean(axis=0)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# benchmark recipe
-
-
-def _run_sparse_kl(epochs, fast, callbacks):
-    from helpers.data import load_fashion_mnist
-
-    fashion = load_fashion_mnist()
-    X_train = fashion.X_train[:5_000] if fast else fashion.X_train
-    X_valid = fashion.X_valid[:1_000] if fast else fashion.X_valid
-    keras.utils.set_random_seed(42)
-    encoder, _, autoencoder = build_sparse_autoencoder(300, KLDivergenceRegularizer(weight=0.05, target=0.1))
-    autoencoder.compile(loss="binary_crossentropy", optimizer=keras.optimizers.Nadam(),
-                        metrics=[keras.metrics.BinaryCrossentropy(name="bce")])
-    history = autoencoder.fit(X_train, X_train, epochs=epochs, validation_data=(X_valid, X_valid),
-                              callbacks=list(callbacks), verbose=0)
-    _, mean_activations = coding_activations(encoder, X_valid)
-    return {"val_loss": float(history.history["val_bce"][-1]), "history": history.history,
-            "metrics": {"val_loss_with_penalty": float(history.history["val_loss"][-1]),
-                        "mean_activation": float(mean_activations.mean()),
-                        "median_unit_mean_activation": float(np.median(mean_activations)),
-                        "units_within_0.05_of_target": float(np.mean(np.abs(mean_activations - 0.1) <= 0.05))}}
-
-
-BENCHMARKS = [
-    Recipe(model="sparse_kl", recipe="book", lesson="06_sparse", epochs=10, fast_epochs=2, run=_run_sparse_kl,
-           metric="validation binary cross-entropy (without the sparsity penalty)", book_value=0.3053),
-]

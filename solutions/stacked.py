@@ -1,8 +1,7 @@
-"""Reference answers for lesson 02: stacked autoencoders, their codings, and unsupervised pretraining.
+"""Stacked autoencoders, their codings, and unsupervised pretraining: reference answers.
 
-Taught in lesson 02 (``lessons/02_stacked.ipynb``). The build copies ``rounded_accuracy`` and
-``build_stacked_autoencoder`` into the lesson's exercise cells (stubs in the student version); the other objects
-are helpers the lesson includes as they are, and the training recipes the benchmark runs.
+The build copies ``rounded_accuracy`` and ``build_stacked_autoencoder`` into the lesson's exercise cells (stubs in
+the student version); the other objects are helpers the lesson includes as they are.
 """
 
 import time
@@ -10,17 +9,10 @@ import time
 import keras
 from keras import ops
 
-from benchmark.recipes import Recipe
-
-BOOK_VAL_LOSS = 0.2835  # the book's validation binary cross-entropy after 20 epochs of SGD(1.5)
-# The two ways lesson 02 trains the stacked autoencoder: (optimizer class name, learning rate). Same loss, same
-# batch size (32); only the optimizer differs.
-RECIPES = {"book": ("SGD", 1.5), "course": ("Nadam", 1e-3)}
-
 
 @keras.saving.register_keras_serializable(package="course")
 def rounded_accuracy(y_true, y_pred):
-    """Binary accuracy of rounded targets against rounded predictions, one value per sample (lesson 02).
+    """Binary accuracy of rounded targets against rounded predictions, one value per sample.
 
     Pixel intensities are grey levels in [0, 1], not 0/1 labels, so plain binary accuracy would almost never count
     a pixel as right. Rounding both sides turns each pixel into "dark or light" and asks whether the reconstruction
@@ -43,7 +35,7 @@ def rounded_accuracy(y_true, y_pred):
 
 
 def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
-    """Build the stacked autoencoder of lesson 02 (not compiled).
+    """Build a stacked autoencoder (not compiled).
 
     Encoder: Flatten the (28, 28) image to 784 values, Dense(hidden_size), Dense(codings_size), both with
     ``activation``. Decoder, its mirror image: Dense(hidden_size) with ``activation``, Dense(784) with a sigmoid
@@ -79,16 +71,8 @@ def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu
 # helpers the lesson includes as they are
 
 
-def make_optimizer(recipe):
-    """A fresh optimizer for ``recipe`` ("book": SGD(1.5), "course": Nadam(1e-3)), as in lesson 02."""
-    if recipe not in RECIPES:
-        raise ValueError(f"unknown recipe {recipe!r}; known recipes: {', '.join(RECIPES)}")
-    name, learning_rate = RECIPES[recipe]
-    return getattr(keras.optimizers, name)(learning_rate=learning_rate)
-
-
 class EpochTimer(keras.callbacks.Callback):
-    """Records the wall-clock seconds since the start of ``fit`` at the end of each epoch (lesson 02).
+    """Records the wall-clock seconds since the start of ``fit`` at the end of each epoch.
 
     After ``fit``, ``timer.seconds[i]`` is the time taken by epochs 1 to i + 1 (validation included), so learning
     curves of recipes with different speeds can share one time axis.
@@ -112,14 +96,14 @@ def first_epoch_reaching(values, target):
 
 def copy_model(model):
     """A new model with the same architecture and a copy of ``model``'s weights (training it leaves ``model`` as
-    it is). Used in lesson 02 to reuse a trained encoder without changing the autoencoder that owns it."""
+    it is): a trained encoder to reuse without changing the autoencoder that owns it."""
     clone = keras.models.clone_model(model)
     clone.set_weights(model.get_weights())
     return clone
 
 
 def build_classifier(encoder, num_classes=10):
-    """A classifier made of ``encoder`` followed by one softmax Dense layer (lesson 02, unsupervised pretraining).
+    """A classifier made of ``encoder`` followed by one softmax Dense layer, for unsupervised pretraining.
 
     The encoder is used as it is (not copied): freezing it (``encoder.trainable = False``) freezes it inside the
     classifier too.
@@ -128,58 +112,3 @@ def build_classifier(encoder, num_classes=10):
         keras.Sequential mapping (batch, 28, 28) images -> (batch, num_classes) class probabilities.
     """
     return keras.Sequential([encoder, keras.layers.Dense(num_classes, activation="softmax")], name="classifier")
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# benchmark recipes (python -m benchmark)
-
-
-def _subset(fast):
-    from helpers.data import load_fashion_mnist
-
-    fashion = load_fashion_mnist()
-    size = 5_000 if fast else len(fashion.X_train)
-    return fashion.X_train[:size], fashion.X_valid
-
-
-def train_reference(build, recipe, epochs, fast=False, callbacks=(), seed=42, verbose="auto"):
-    """Train an autoencoder from ``build()`` with a lesson-02 ``recipe`` on Fashion-MNIST, from scratch and seeded.
-
-    Used by the benchmark for lessons 02 and 03: binary cross-entropy, batch size 32, the rounded accuracy metric,
-    55,000 training images (5,000 when ``fast``), validation on the 5,000 validation images.
-
-    Args:
-        build: a function returning (encoder, decoder, autoencoder).
-        recipe: "book" or "course" (see ``RECIPES``).
-
-    Returns:
-        {"val_loss": final validation loss, "history": Keras history dict, "metrics": {"val_rounded_accuracy"},
-         "autoencoder": the trained model}
-    """
-    X_train, X_valid = _subset(fast)
-    keras.utils.set_random_seed(seed)
-    _, _, autoencoder = build()
-    autoencoder.compile(loss="binary_crossentropy", optimizer=make_optimizer(recipe), metrics=[rounded_accuracy])
-    history = autoencoder.fit(X_train, X_train, epochs=epochs, batch_size=32, validation_data=(X_valid, X_valid),
-                              callbacks=list(callbacks), verbose=verbose)
-    return {"val_loss": float(history.history["val_loss"][-1]), "history": history.history,
-            "metrics": {"val_rounded_accuracy": float(history.history["val_rounded_accuracy"][-1])},
-            "autoencoder": autoencoder}
-
-
-def reference_run(build, recipe):
-    """A benchmark ``run(epochs, fast, callbacks)``: :func:`train_reference` of ``build`` with ``recipe``.
-
-    Used by lessons 02 (stacked) and 03 (tied) for their book and course recipes.
-    """
-    def run(epochs, fast=False, callbacks=()):
-        return train_reference(build, recipe, epochs, fast, callbacks)
-    return run
-
-
-BENCHMARKS = [
-    Recipe(model="stacked", recipe=recipe, lesson="02_stacked", epochs=20, fast_epochs=1,
-           run=reference_run(build_stacked_autoencoder, recipe), metric="validation binary cross-entropy",
-           book_value=BOOK_VAL_LOSS)
-    for recipe in ("book", "course")
-]

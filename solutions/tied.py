@@ -1,22 +1,16 @@
-"""Reference answers for lesson 03: tied weights and greedy layer-wise training.
+"""Tied weights and greedy layer-wise training: reference answers.
 
-Taught in lesson 03 (``lessons/03_tied_greedy.ipynb``). The build copies ``DenseTranspose`` and
-``train_shallow_autoencoder`` into the lesson's exercise cells (stubs in the student version); the other objects
-are helpers the lesson includes as they are, and the training recipes the benchmark runs.
+The build copies ``DenseTranspose`` and ``train_shallow_autoencoder`` into the lesson's exercise cells (stubs in the
+student version); the other objects are helpers the lesson includes as they are.
 """
 
 import keras
 from keras import ops
 
-from benchmark.recipes import Recipe
-from solutions.stacked import reference_run
-
-BOOK_VAL_LOSS = 0.2839  # the book's validation binary cross-entropy of the tied autoencoder after 10 epochs
-
 
 @keras.saving.register_keras_serializable(package="course")
 class DenseTranspose(keras.layers.Layer):
-    """A decoder layer whose kernel is the transpose of a given Dense layer's kernel (lesson 03).
+    """A decoder layer whose kernel is the transpose of a given Dense layer's kernel.
 
     ``DenseTranspose(dense)`` computes ``activation(inputs @ transpose(dense.kernel) + bias)``. It reads
     ``dense.kernel`` at every call, so the two layers share one kernel ("tied weights"): training either updates
@@ -81,9 +75,9 @@ class DenseTranspose(keras.layers.Layer):
 
 
 def build_tied_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
-    """Build lesson 02's stacked autoencoder with tied weights (lesson 03; not compiled).
+    """Build a stacked autoencoder with tied weights (not compiled).
 
-    The encoder is the same as in lesson 02 (Flatten, Dense(hidden_size), Dense(codings_size)); the decoder
+    The encoder is the stacked autoencoder's (Flatten, Dense(hidden_size), Dense(codings_size)); the decoder
     mirrors it with one ``DenseTranspose`` per encoder Dense layer, in reverse order, so it has biases but no
     kernels of its own. The autoencoder is one flat ``Sequential`` of all these layers (the same layer objects as
     the encoder and decoder), so that Keras can save it and reload it with the weights still tied.
@@ -110,7 +104,7 @@ def build_tied_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
 
 def train_shallow_autoencoder(X_train, X_valid, codings_size, num_epochs, optimizer, loss,
                               output_activation=None, activation="selu", batch_size=32, verbose="auto"):
-    """Build and train one shallow autoencoder: one step of greedy layer-wise training (lesson 03).
+    """Build and train one shallow autoencoder: one step of greedy layer-wise training.
 
     The encoder is one Dense layer with ``codings_size`` units and ``activation``; the decoder is one Dense layer
     back to the input's number of features, with ``output_activation``. Compile the chained autoencoder with the
@@ -148,7 +142,7 @@ def train_shallow_autoencoder(X_train, X_valid, codings_size, num_epochs, optimi
 
 
 def stack_autoencoders(encoders, decoders):
-    """Stack shallow autoencoders trained greedily into one deep autoencoder for images (lesson 03).
+    """Stack shallow autoencoders trained greedily into one deep autoencoder for images.
 
     Args:
         encoders: encoders in the order they were trained (the first one reads the 784 pixels).
@@ -163,11 +157,3 @@ def stack_autoencoders(encoders, decoders):
                          f"and {len(decoders)} decoders")
     return keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), *encoders,
                              *reversed(decoders), keras.layers.Reshape((28, 28))], name="greedy_autoencoder")
-
-
-BENCHMARKS = [
-    Recipe(model="tied", recipe=recipe, lesson="03_tied_greedy", epochs=10, fast_epochs=1,
-           run=reference_run(build_tied_autoencoder, recipe), metric="validation binary cross-entropy",
-           book_value=BOOK_VAL_LOSS)
-    for recipe in ("book", "course")
-]

@@ -1,6 +1,6 @@
-"""Reference answers for lesson 07: a variational autoencoder (VAE), written natively for Keras 3.
+"""A variational autoencoder (VAE), written natively for Keras 3: reference answers.
 
-Taught in lesson 07 (``lessons/07_vae.ipynb``). The book builds its VAE as a functional model with a symbolic
+The book builds its VAE as a functional model with a symbolic
 ``add_loss`` and ``keras.backend`` math, which current Keras 3 rejects; here the model is a ``keras.Model`` subclass
 with its own ``train_step``/``test_step`` and metric trackers, and all math uses ``keras.ops``.
 
@@ -13,14 +13,12 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from benchmark.recipes import Recipe
-
 NUM_PIXELS = 28 * 28
 
 
 @keras.saving.register_keras_serializable(package="course")
 class Sampling(keras.layers.Layer):
-    """The reparameterization trick: draw codings from N(mean, exp(log_var)) so that gradients flow (lesson 07).
+    """The reparameterization trick: draw codings from N(mean, exp(log_var)) so that gradients flow.
 
     ``z = codings_mean + exp(codings_log_var / 2) * epsilon`` with ``epsilon ~ N(0, I)`` of the same shape as the
     mean: the randomness is an input to the computation, not a step inside it, so ``z`` is differentiable with
@@ -52,7 +50,7 @@ class Sampling(keras.layers.Layer):
 
 
 def latent_loss(codings_mean, codings_log_var):
-    """KL divergence from N(mean, exp(log_var)) to the standard normal N(0, I), per example (lesson 07).
+    """KL divergence from N(mean, exp(log_var)) to the standard normal N(0, I), per example.
 
     ``KL = -1/2 * sum_i (1 + log_var_i - exp(log_var_i) - mean_i**2)``, summed over the codings.
 
@@ -67,7 +65,7 @@ def latent_loss(codings_mean, codings_log_var):
 
 
 def build_encoder_decoder(codings_size=10, seed=None):
-    """The book's variational encoder and decoder, as two functional models (lesson 07).
+    """The book's variational encoder and decoder, as two functional models.
 
     Encoder: Flatten, Dense(150, SELU), Dense(100, SELU), then two Dense(codings_size) heads with no activation
     (the mean and the log-variance) and a ``Sampling(seed=seed)`` layer. Decoder: Dense(100, SELU),
@@ -102,7 +100,7 @@ def build_encoder_decoder(codings_size=10, seed=None):
 
 @keras.saving.register_keras_serializable(package="course")
 class VariationalAutoencoder(keras.Model):
-    """A VAE trained with ``fit``: the book's loss, computed in ``train_step`` and ``test_step`` (lesson 07).
+    """A VAE trained with ``fit``: the book's loss, computed in ``train_step`` and ``test_step``.
 
     Per image, the reconstruction loss is the binary cross-entropy averaged over the 784 pixels, the KL loss is
     ``latent_loss`` (nats), and the loss minimised is ``reconstruction_loss + kl_loss / 784`` (the book's scaling:
@@ -188,7 +186,7 @@ class VariationalAutoencoder(keras.Model):
 
 
 def generate_images(decoder, n_images, seed):
-    """Decode ``n_images`` random codings drawn from the standard normal prior (lesson 07).
+    """Decode ``n_images`` random codings drawn from the standard normal prior.
 
     The same ``seed`` gives the same images (an integer seed makes ``keras.random.normal`` repeatable).
 
@@ -207,7 +205,7 @@ def generate_images(decoder, n_images, seed):
 
 
 def interpolate_images(encoder, decoder, image_start, image_end, n_steps=7):
-    """Semantic interpolation: decode evenly spaced points between the codings of two images (lesson 07).
+    """Semantic interpolation: decode evenly spaced points between the codings of two images.
 
     The codings of an image are its ``codings_mean`` (the encoder's first output): deterministic, unlike the
     sampled codings. The first and last steps are the two images' own codings.
@@ -229,52 +227,16 @@ def interpolate_images(encoder, decoder, image_start, image_end, n_steps=7):
 
 
 def codings_means(encoder, images, batch_size=1024):
-    """The encoder's ``codings_mean`` for many images, batch by batch: (n, codings_size) numpy (lesson 07)."""
+    """The encoder's ``codings_mean`` for many images, batch by batch: (n, codings_size) numpy."""
     means = [ops.convert_to_numpy(encoder(images[start:start + batch_size], training=False)[0])
              for start in range(0, len(images), batch_size)]
     return np.concatenate(means)
 
 
 def negative_elbo(logs):
-    """Negative ELBO in nats per image from a VAE's logs: 784 x mean-pixel BCE + KL (lesson 07).
+    """Negative ELBO in nats per image from a VAE's logs: 784 x mean-pixel BCE + KL.
 
     Args:
         logs: a dict with ``reconstruction_loss`` and ``kl_loss`` (from ``evaluate(..., return_dict=True)``).
     """
     return float(NUM_PIXELS * logs["reconstruction_loss"] + logs["kl_loss"])
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# benchmark
-
-
-def _run_book(epochs, fast, callbacks, codings_size=10, seed=42):
-    """Train the book's VAE (codings 10, Nadam, batch 128) from scratch on the full training set."""
-    from helpers.data import load_fashion_mnist
-
-    fashion = load_fashion_mnist()
-    X_train = fashion.X_train[:5_000] if fast else fashion.X_train
-    keras.utils.set_random_seed(seed)
-    vae = VariationalAutoencoder(codings_size=codings_size, seed=seed)
-    vae.compile(optimizer=keras.optimizers.Nadam())
-    history = vae.fit(X_train, epochs=epochs, batch_size=128, validation_data=(fashion.X_valid,),
-                      callbacks=list(callbacks or []), verbose=0)
-    logs = vae.evaluate(fashion.X_valid, batch_size=1024, return_dict=True, verbose=0)
-
-    def generate(n, seed):
-        return generate_images(vae.decoder, n, seed).astype("float32")
-
-    return {
-        "val_loss": float(logs["loss"]),
-        "history": {key: [float(value) for value in values] for key, values in history.history.items()},
-        "metrics": {"val_reconstruction_loss": float(logs["reconstruction_loss"]),
-                    "val_kl_loss": float(logs["kl_loss"]),
-                    "val_negative_elbo_nats": negative_elbo(logs)},
-        "generate": generate,
-    }
-
-
-BENCHMARKS = [
-    Recipe(model="vae", recipe="book", lesson="07_vae", epochs=25, fast_epochs=2, run=_run_book,
-           metric="validation loss: binary cross-entropy averaged over pixels + KL / 784", book_value=0.3133),
-]

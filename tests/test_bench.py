@@ -1,10 +1,16 @@
-"""The benchmark CLI: discovery, timing callback, time to the book's quality, JSON and Markdown reports."""
+"""The benchmark: discovery, timing callback, time to the book's quality, the one-judge ranking, JSON and Markdown
+reports, the recipes themselves, and its separation from the answers the lessons show."""
 
+import ast
 import json
+import pathlib
+import re
 import textwrap
 
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 import benchmark.__main__ as bench
 from helpers import evaluation
@@ -87,7 +93,7 @@ def test_discovery_finds_lesson_01():
     linear = [r for r in recipes if r.model == "linear"]
     assert len(linear) == 1 and linear[0].lesson == "01_linear_pca" and linear[0].book_value is None
     assert all(isinstance(r, Recipe) for r in recipes)
-    assert not [name for name, _ in errors if name == "solutions.linear"]
+    assert not [name for name, _ in errors if name == "benchmark.autoencoders"]
 
 
 def test_discovery_orders_recipes_and_reports_broken_modules(fake_package):
@@ -197,3 +203,244 @@ def test_the_real_fast_benchmark_runs_every_recipe(tmp_path):
         assert row["error"] is None and row["seconds_per_epoch"] > 0, row
         if row["model"] in ("vae", "gan", "dcgan"):
             assert row["evaluation"]["fid"] > 0 and 1 <= row["evaluation"]["coverage"] <= 10, row
+
+
+# ------------------------------------------------------------------------------------- samplers and the one judge
+
+def test_each_sampler_is_timed_and_scored_and_the_ranking_puts_the_best_fid_first(monkeypatch, tmp_path):
+    fids = iter([30.0, 5.0, 12.0])
+
+    def fake_evaluate(images, reference="test", n=10_000, classifier=None):
+        return {"fid": next(fids), "kid": 0.5, "inception_score": 3.0, "histogram": [0.1] * 10, "coverage": 9,
+                "kl_uniform": 0.0, "n": n}
+
+    monkeypatch.setattr(evaluation, "evaluate_images", fake_evaluate)
+    drawn = []
+
+    def sampler(name):
+        def generate(n, seed):
+            drawn.append((name, n, seed))
+            return np.zeros((n, 28, 28), dtype="float32")
+        return generate
+
+    def two_samplers(epochs, fast, callbacks):  # the shape of a diffusion model's run: DDPM and DDIM sampling
+        return {"val_loss": 1.0, "history": {"val_loss": [1.0]},
+                "generate": {"DDPM": sampler("DDPM"), "DDIM": sampler("DDIM")}}
+
+    def one_sampler(epochs, fast, callbacks):
+        return {"val_loss": 1.0, "history": {"val_loss": [1.0]}, "generate": sampler("gan")}
+
+    recipes = [Recipe("diffusion", "course", "10_diffusion", 1, 1, two_samplers, "loss"),
+               Recipe("gan", "book", "08_gan", 1, 1, one_sampler, "loss")]
+    report = bench.run_all(recipes, fast=True, eval_n=20)
+    assert drawn == [("DDPM", 20, 0), ("DDIM", 20, 0), ("gan", 20, 0)]
+    diffusion, gan = report["results"]
+    assert [entry["sampler"] for entry in diffusion["samplers"]] == ["DDPM", "DDIM"]
+    assert all(entry["sample_seconds"] >= 0 for entry in diffusion["samplers"] + gan["samplers"])
+    assert diffusion["evaluation"]["fid"] == 30.0  # the main table shows the first sampler
+    assert [(e["model"], e["sampler"], e["fid"]) for e in report["ranking"]] == [
+        ("diffusion", "DDIM", 5.0), ("gan", "", 12.0), ("diffusion", "DDPM", 30.0)]
+    table = bench.markdown(report)
+    judged = table.split("Generative models on one judge")[1]
+    assert "N = 20 generated images" in judged and "time to generate 20" in judged
+    rows = [line for line in judged.splitlines() if line.startswith("| diffusion") or line.startswith("| gan")]
+    assert [row.split(" | ")[2] for row in rows] == ["DDIM", "–", "DDPM"]
+    with pytest.raises(TypeError, match="generate"):
+        bench.samplers("not a function")
+
+
+def test_no_ranking_table_without_generative_models(fake_evaluation):
+    def fine(epochs, fast, callbacks):
+        return {"val_loss": 1.0, "history": {"val_loss": [1.0]}}
+
+    report = bench.run_all([Recipe("a", "course", "98_a", 1, 1, fine, "loss")], fast=True)
+    assert report["ranking"] == [] and "one judge" not in bench.markdown(report)
+
+
+# ----------------------------------------------------------------------- the benchmark apart from the answers
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def _imported_modules(path):
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_no_answer_module_helper_or_lesson_template_uses_the_benchmark():
+    for path in [*(ROOT / "solutions").glob("*.py"), *(ROOT / "helpers").glob("*.py")]:
+        assert not {name for name in _imported_modules(path) if name.split(".")[0] == "benchmark"}, path
+    for template in (ROOT / "autograder" / "lessons").glob("*.md"):
+        text = template.read_text()
+        assert not re.search(r"^\s*(%include\s+benchmark|from benchmark|import benchmark)", text, re.M), template
+
+
+def test_every_recipe_lives_in_the_benchmark_package():
+    recipes, errors = bench.discover_benchmarks()
+    assert errors == []
+    assert {(r.model, r.recipe) for r in recipes} >= {
+        ("linear", "course"), ("stacked", "book"), ("stacked", "course"), ("tied", "book"), ("tied", "course"),
+        ("conv", "book"), ("conv", "course"), ("denoising_gaussian", "book"), ("denoising_dropout", "book"),
+        ("sparse_kl", "book"), ("vae", "book"), ("gan", "book"), ("dcgan", "book"), ("dcgan", "course"),
+        ("dcgan", "wide")}
+    import solutions
+
+    for info in __import__("pkgutil").iter_modules(solutions.__path__):
+        module = __import__(f"solutions.{info.name}", fromlist=["_"])
+        assert not hasattr(module, "BENCHMARKS"), info.name
+
+
+def test_changing_a_recipe_leaves_the_generated_lesson_unchanged(monkeypatch):
+    from autograder import build
+    from benchmark import dcgan as dcgan_recipes
+
+    lesson = "09_dcgan"
+    assert not [name for name in build.sources_of(lesson) if name.startswith("benchmark/")]
+    before = build.generate([lesson])
+    monkeypatch.setitem(dcgan_recipes.DCGAN_RECIPES, "wide", {**dcgan_recipes.DCGAN_RECIPES["wide"], "epochs": 7,
+                                                              "g_learning_rate": 5e-3, "share_fakes": False})
+    monkeypatch.setattr(dcgan_recipes, "BENCHMARKS", dcgan_recipes.BENCHMARKS[:1])
+    assert build.generate([lesson]) == before
+
+
+# -------------------------------------------------------------------------------------------- the recipes
+
+def _tiny_classifier():
+    inputs = keras.Input(shape=(28, 28, 1))
+    hidden = keras.layers.Dense(4, activation="relu", name="features")(keras.layers.Flatten()(inputs))
+    return keras.Model(inputs, keras.layers.Dense(10, activation="softmax")(hidden))
+
+
+def test_vae_and_dense_gan_recipes_run_in_fast_mode():
+    from benchmark import gan, vae
+
+    (vae_recipe,) = vae.BENCHMARKS
+    assert vae_recipe.lesson == "07_vae" and vae_recipe.epochs == 25 and vae_recipe.book_value == 0.3133
+    (entry,) = gan.BENCHMARKS
+    assert (entry.model, entry.recipe, entry.lesson) == ("gan", "book", "08_gan")
+    result = entry.run(entry.fast_epochs, True, [])
+    assert len(result["history"]["val_loss"]) == entry.fast_epochs
+    assert result["val_loss"] == result["history"]["g_loss"][-1]
+    images = result["generate"](5, 0)
+    assert images.shape == (5, 28, 28) and images.min() >= 0 and images.max() <= 1
+
+
+@pytest.mark.parametrize("recipe", ["book", "course", "wide"])
+def test_dcgan_recipes_run_in_fast_mode(recipe, monkeypatch):
+    from benchmark import dcgan as dcgan_recipes
+
+    monkeypatch.setattr(evaluation, "load_classifier", lambda *args, **kwargs: _tiny_classifier())
+    entry = next(r for r in dcgan_recipes.BENCHMARKS if r.recipe == recipe)
+    assert entry.model == "dcgan" and entry.lesson == "09_dcgan"
+    result = entry.run(entry.fast_epochs, True, [])
+    assert len(result["history"]["val_loss"]) == entry.fast_epochs and result["val_loss"] > 0
+    images = result["generate"](6, 0)
+    assert images.shape == (6, 28, 28) and images.min() >= 0 and images.max() <= 1
+
+
+def test_wide_recipe_trains_a_minibatch_std_discriminator_on_separate_batches():
+    from benchmark import dcgan as dcgan_recipes
+    from solutions import dcgan
+
+    gan, history, monitor = dcgan_recipes.train_dcgan("wide", num_epochs=1, train_size=256, eval_images=0,
+                                                      verbose=0, filters=4, images_per_epoch=128)
+    assert monitor is None and len(history.history["d_loss"]) == 1
+    assert isinstance(gan, dcgan.ImprovedGAN)  # judges fakes and real images apart, so the batch statistic is honest
+    assert "MinibatchStdDev" in [type(layer).__name__ for layer in gan.discriminator.layers]
+    assert "Dropout" not in [type(layer).__name__ for layer in gan.discriminator.layers]
+    kinds = [type(layer).__name__ for layer in gan.generator.layers]  # a nonlinearity between Dense and the first
+    assert kinds[:4] == ["Dense", "Reshape", "BatchNormalization", "Activation"]  # transposed convolution
+    assert gan.generator.layers[3].get_config()["activation"] == "selu" and gan.share_fakes
+    wide = dcgan_recipes.DCGAN_RECIPES["wide"]
+    assert wide["decay_to"] < 1  # after its one epoch the cosine schedule has reached its floor
+    for optimizer, start in [(gan.d_optimizer, wide["d_learning_rate"]), (gan.g_optimizer, wide["g_learning_rate"])]:
+        np.testing.assert_allclose(float(optimizer.learning_rate), start * wide["decay_to"], rtol=1e-5)
+    plain, _, _ = dcgan_recipes.train_dcgan("course", num_epochs=1, train_size=256, eval_images=0, verbose=0,
+                                            filters=4, images_per_epoch=128)
+    assert "MinibatchStdDev" not in [type(layer).__name__ for layer in plain.discriminator.layers]
+    assert "Activation" not in [type(layer).__name__ for layer in plain.generator.layers]  # the book's generator
+    assert [layer.rate for layer in plain.discriminator.layers if isinstance(layer, keras.layers.Dropout)] == [0.4, 0.4]
+    with pytest.raises(ValueError, match="unknown recipe"):
+        dcgan_recipes.train_dcgan("nonsense")
+    with pytest.raises(TypeError, match="unknown setting"):
+        dcgan_recipes.train_dcgan("course", colour="blue")
+
+
+def _one_step(share_fakes, seed=3):
+    from benchmark import dcgan as dcgan_recipes
+    from solutions import dcgan
+
+    keras.utils.set_random_seed(seed)
+    generator, discriminator = dcgan.build_dcgan(codings_size=8, filters=4)
+    discriminator = dcgan_recipes.with_dropout(discriminator, 0.0)  # deterministic, so phase 2 can be redone by hand
+    gan = dcgan_recipes.TunedGAN(generator, discriminator, 8, seed=seed, share_fakes=share_fakes)
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1),
+                loss_fn=keras.losses.BinaryCrossentropy())
+    before = [w.numpy() for w in generator.trainable_weights]
+    gan.fit(np.zeros((4, 28, 28, 1), "float32") + 0.5, batch_size=4, epochs=1, verbose=0)
+    return gan, before
+
+
+def test_shared_fakes_train_the_generator_on_phase_one_fakes_judged_by_the_updated_discriminator():
+    gan, before = _one_step(share_fakes=True)
+    plain, _ = _one_step(share_fakes=False)
+    for shared, fresh in zip(gan.discriminator.weights, plain.discriminator.weights):  # phase 1 is unchanged
+        np.testing.assert_allclose(shared.numpy(), fresh.numpy(), atol=1e-6)
+    # phase 2 by hand: phase 1's noise (the first draw of the same seed) through the pre-step generator, judged by
+    # the discriminator after its update; one SGD step of 0.1 on the generator
+    generator = keras.models.clone_model(gan.generator)
+    generator.set_weights(gan.generator.get_weights())  # batch-norm moving statistics: the trained ones
+    for weight, value in zip(generator.trainable_weights, before):
+        weight.assign(value)
+    noise = keras.random.normal((4, 8), seed=keras.random.SeedGenerator(3))
+    with tf.GradientTape() as tape:
+        loss = keras.losses.BinaryCrossentropy()(np.ones((4, 1)), gan.discriminator(generator(noise, training=True)))
+    grads = tape.gradient(loss, generator.trainable_weights)
+    expected = [value - 0.1 * grad.numpy() for value, grad in zip(before, grads)]
+    for weight, value in zip(gan.generator.trainable_weights, expected):
+        np.testing.assert_allclose(weight.numpy(), value, atol=1e-5)
+    moved = [not np.allclose(a.numpy(), b.numpy(), atol=1e-6)
+             for a, b in zip(gan.generator.trainable_weights, plain.generator.trainable_weights)]
+    assert any(moved)  # fresh noise for phase 2 gives another generator step
+
+
+def test_without_its_options_the_tuned_gan_takes_the_lessons_improved_gan_step():
+    from benchmark import dcgan as dcgan_recipes
+    from solutions import dcgan
+
+    def one_step(cls):
+        keras.utils.set_random_seed(5)
+        generator, discriminator = dcgan.build_dcgan(codings_size=8, filters=4)
+        discriminator = dcgan_recipes.with_dropout(discriminator, 0.0)
+        gan = cls(generator, discriminator, 8, seed=5, real_label=0.9)
+        gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1),
+                    loss_fn=keras.losses.BinaryCrossentropy())
+        gan.fit(np.zeros((4, 28, 28, 1), "float32") + 0.5, batch_size=4, epochs=1, verbose=0)
+        return [w.numpy() for w in gan.generator.weights + gan.discriminator.weights]
+
+    for tuned, lesson in zip(one_step(dcgan_recipes.TunedGAN), one_step(dcgan.ImprovedGAN)):
+        np.testing.assert_allclose(tuned, lesson, atol=1e-6)
+
+
+def test_with_dropout_copies_the_discriminator_with_a_new_rate_or_without_dropout():
+    from benchmark.dcgan import with_dropout
+    from solutions import dcgan
+
+    _, discriminator = dcgan.build_dcgan(codings_size=8, filters=4)
+    images = np.zeros((2, 28, 28, 1), dtype="float32")
+    lighter = with_dropout(discriminator, 0.1)
+    assert [layer.rate for layer in lighter.layers if isinstance(layer, keras.layers.Dropout)] == [0.1, 0.1]
+    none = with_dropout(discriminator, 0.0)
+    kinds = [type(layer).__name__ for layer in none.layers]
+    assert "Dropout" not in kinds and kinds.count("Conv2D") == 2 and none(images).shape == (2, 1)
+    assert [layer.rate for layer in discriminator.layers if isinstance(layer, keras.layers.Dropout)] == [0.4, 0.4]
+    with pytest.raises(ValueError, match="dropout rate"):
+        with_dropout(discriminator, 1.0)
+    with pytest.raises(ValueError, match="Sequential"):
+        with_dropout(keras.Model(discriminator.inputs, discriminator.outputs), 0.0)

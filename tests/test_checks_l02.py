@@ -94,14 +94,9 @@ def test_stacked_autoencoder_mistakes(answer, hint):
     assert status == "failed" and hint in message, message
 
 
-def test_first_epoch_reaching_and_recipes():
+def test_first_epoch_reaching():
     assert stacked.first_epoch_reaching([0.3, 0.29, 0.28, 0.27], 0.285) == 3
     assert stacked.first_epoch_reaching([0.3, 0.29], 0.285) is None
-    assert isinstance(stacked.make_optimizer("book"), keras.optimizers.SGD)
-    assert isinstance(stacked.make_optimizer("course"), keras.optimizers.Nadam)
-    with pytest.raises(ValueError, match="unknown recipe"):
-        stacked.make_optimizer("adamw")
-    assert {(r.model, r.recipe) for r in stacked.BENCHMARKS} == {("stacked", "book"), ("stacked", "course")}
 
 
 def test_copy_model_copies_weights_and_classifier_shares_the_encoder():

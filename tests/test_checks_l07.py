@@ -425,11 +425,6 @@ def test_vae_trains_with_and_without_targets():
         assert {"loss", "reconstruction_loss", "kl_loss", "val_loss", "val_kl_loss"} <= set(history.history)
 
 
-def test_benchmark_recipe_is_listed():
-    (recipe,) = vae.BENCHMARKS
-    assert recipe.lesson == "07_vae" and recipe.epochs == 25 and callable(recipe.run)
-
-
 def test_negative_elbo_is_784_times_the_loss():
     logs = {"loss": 0.3 + 20 / 784, "reconstruction_loss": 0.3, "kl_loss": 20.0}
     assert np.isclose(vae.negative_elbo(logs), 784 * logs["loss"])

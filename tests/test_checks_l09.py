@@ -3,7 +3,6 @@
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 from keras import layers, ops
 
 from autograder.checks.runtime import run_check
@@ -225,12 +224,12 @@ def test_library_helpers():
     scaled = gan_tools.to_gan_range(images)
     assert scaled.shape == (5, 28, 28, 1) and scaled.min() >= -1 and scaled.max() <= 1
     identity = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Identity()])
-    np.testing.assert_allclose(gan_tools.generate_images(lambda noise, training: scaled[:len(noise)], 5, 8,
+    np.testing.assert_allclose(gan_tools.sample_images(lambda noise, training: scaled[:len(noise)], 5, 8,
                                                          value_range=(-1, 1)), images, atol=1e-6)
     generator, _ = dcgan.build_conditional_gan(codings_size=8, filters=4)
-    samples = gan_tools.generate_images(generator, 7, 8, seed=3, labels=2, batch_size=3, value_range=(-1, 1))
+    samples = gan_tools.sample_images(generator, 7, 8, seed=3, labels=2, batch_size=3, value_range=(-1, 1))
     assert samples.shape == (7, 28, 28) and 0 <= samples.min() and samples.max() <= 1
-    np.testing.assert_allclose(samples[:3], gan_tools.generate_images(generator, 3, 8, seed=3, labels=[2, 2, 2],
+    np.testing.assert_allclose(samples[:3], gan_tools.sample_images(generator, 3, 8, seed=3, labels=[2, 2, 2],
                                                                       value_range=(-1, 1)), atol=1e-6)
     with pytest.raises(ValueError, match="Flatten"):
         gan_tools.with_layer_before_flatten(identity, dcgan.MinibatchStdDev())
@@ -240,8 +239,6 @@ def test_library_helpers():
         gan_tools.with_layer_before(identity, layers.Activation("selu"), layers.Conv2DTranspose)
     with pytest.raises(ValueError):
         dcgan.ImprovedGAN(*dcgan.build_dcgan(8, 4), 8, real_label=0)
-    with pytest.raises(ValueError):
-        dcgan.train_dcgan("nonsense")
     with pytest.raises(ValueError):
         gan_tools.EvaluationMonitor(num_images=5)
 
@@ -262,41 +259,6 @@ def test_replay_buffer_fills_as_a_ring_and_mixes_old_fakes():
     np.testing.assert_array_equal(buffer[[4, 5, 0, 1]], np.asarray(newer))  # ring: wrapped around
     old = np.asarray(fakes).reshape(4, -1)
     assert all(any(np.array_equal(row, o) for o in old) for row in mixed.reshape(4, -1))  # fraction 1: all old
-
-
-def _one_step(share_fakes, seed=3):
-    keras.utils.set_random_seed(seed)
-    generator, discriminator = dcgan.build_dcgan(codings_size=8, filters=4)
-    discriminator = gan_tools.with_dropout(discriminator, 0.0)  # deterministic, so phase 2 can be redone by hand
-    gan = dcgan.ImprovedGAN(generator, discriminator, 8, seed=seed, share_fakes=share_fakes)
-    gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1),
-                loss_fn=keras.losses.BinaryCrossentropy())
-    before = [w.numpy() for w in generator.trainable_weights]
-    gan.fit(np.zeros((4, 28, 28, 1), "float32") + 0.5, batch_size=4, epochs=1, verbose=0)
-    return gan, before
-
-
-def test_shared_fakes_train_the_generator_on_phase_one_fakes_judged_by_the_updated_discriminator():
-    gan, before = _one_step(share_fakes=True)
-    plain, _ = _one_step(share_fakes=False)
-    for shared, fresh in zip(gan.discriminator.weights, plain.discriminator.weights):  # phase 1 is unchanged
-        np.testing.assert_allclose(shared.numpy(), fresh.numpy(), atol=1e-6)
-    # phase 2 by hand: phase 1's noise (the first draw of the same seed) through the pre-step generator, judged by
-    # the discriminator after its update; one SGD step of 0.1 on the generator
-    generator = keras.models.clone_model(gan.generator)
-    generator.set_weights(gan.generator.get_weights())  # batch-norm moving statistics: the trained ones
-    for weight, value in zip(generator.trainable_weights, before):
-        weight.assign(value)
-    noise = keras.random.normal((4, 8), seed=keras.random.SeedGenerator(3))
-    with tf.GradientTape() as tape:
-        loss = keras.losses.BinaryCrossentropy()(np.ones((4, 1)), gan.discriminator(generator(noise, training=True)))
-    grads = tape.gradient(loss, generator.trainable_weights)
-    expected = [value - 0.1 * grad.numpy() for value, grad in zip(before, grads)]
-    for weight, value in zip(gan.generator.trainable_weights, expected):
-        np.testing.assert_allclose(weight.numpy(), value, atol=1e-5)
-    moved = [not np.allclose(a.numpy(), b.numpy(), atol=1e-6)
-             for a, b in zip(gan.generator.trainable_weights, plain.generator.trainable_weights)]
-    assert any(moved)  # fresh noise for phase 2 gives another generator step
 
 
 def _tiny_classifier():
@@ -328,68 +290,19 @@ def test_evaluation_monitor_records_fid_histogram_and_agreement():
 
 
 def test_comparison_table_and_plots_accept_monitor_records():
-    from helpers import plotting_gan
+    from helpers import plotting
 
     records = [{"epoch": e, "fid": 100.0 / e, "histogram": np.full(10, 0.1), "coverage": 10, "kl_uniform": 0.0}
                for e in (1, 2)]
-    table = plotting_gan.comparison_table({"run": records, "untimed": records}, seconds={"run": 12.0})
+    table = plotting.comparison_table({"run": records, "untimed": records}, seconds={"run": 12.0})
     timed_row, untimed_row = table.splitlines()[2:]  # after the header and its rule
     assert timed_row.startswith("run") and "50.00" in timed_row and timed_row.endswith("12s")
     assert untimed_row.startswith("untimed") and untimed_row.endswith("-") and "nan" not in untimed_row
-    plotting_gan.plot_fid_curves({"run": records})
-    plotting_gan.plot_class_histograms({"run": records})
-    plotting_gan.plot_histogram_history(records)
+    plotting.plot_fid_curves({"run": records})
+    plotting.plot_class_histograms({"run": records})
+    plotting.plot_histogram_history(records)
     with pytest.raises(ValueError):
-        plotting_gan.plot_fid_curves({})
-
-
-@pytest.mark.parametrize("recipe", ["book", "course", "wide"])
-def test_benchmark_recipes_run_in_fast_mode(recipe, monkeypatch):
-    from helpers import evaluation
-
-    monkeypatch.setattr(evaluation, "load_classifier", lambda *args, **kwargs: _tiny_classifier())
-    entry = next(r for r in dcgan.BENCHMARKS if r.recipe == recipe)
-    assert entry.model == "dcgan" and entry.lesson == "09_dcgan"
-    result = entry.run(entry.fast_epochs, True, [])
-    assert len(result["history"]["val_loss"]) == entry.fast_epochs and result["val_loss"] > 0
-    images = result["generate"](6, 0)
-    assert images.shape == (6, 28, 28) and images.min() >= 0 and images.max() <= 1
-
-
-def test_wide_recipe_trains_a_minibatch_std_discriminator_on_separate_batches():
-    gan, history, monitor = dcgan.train_dcgan("wide", num_epochs=1, train_size=256, eval_images=0, verbose=0,
-                                              filters=4, images_per_epoch=128)
-    assert monitor is None and len(history.history["d_loss"]) == 1
-    assert isinstance(gan, dcgan.ImprovedGAN)  # judges fakes and real images apart, so the batch statistic is honest
-    assert "MinibatchStdDev" in [type(layer).__name__ for layer in gan.discriminator.layers]
-    assert "Dropout" not in [type(layer).__name__ for layer in gan.discriminator.layers]
-    kinds = [type(layer).__name__ for layer in gan.generator.layers]  # a nonlinearity between Dense and the first
-    assert kinds[:4] == ["Dense", "Reshape", "BatchNormalization", "Activation"]  # transposed convolution
-    assert gan.generator.layers[3].get_config()["activation"] == "selu" and gan.share_fakes
-    wide = dcgan.RECIPES["wide"]
-    assert wide["decay_to"] < 1  # after its one epoch the cosine schedule has reached its floor
-    for optimizer, start in [(gan.d_optimizer, wide["d_learning_rate"]), (gan.g_optimizer, wide["g_learning_rate"])]:
-        np.testing.assert_allclose(float(optimizer.learning_rate), start * wide["decay_to"], rtol=1e-5)
-    plain, _, _ = dcgan.train_dcgan("course", num_epochs=1, train_size=256, eval_images=0, verbose=0, filters=4,
-                                    images_per_epoch=128)
-    assert "MinibatchStdDev" not in [type(layer).__name__ for layer in plain.discriminator.layers]
-    assert "Activation" not in [type(layer).__name__ for layer in plain.generator.layers]  # the book's generator
-    assert [layer.rate for layer in plain.discriminator.layers if isinstance(layer, keras.layers.Dropout)] == [0.4, 0.4]
-
-
-def test_with_dropout_copies_the_discriminator_with_a_new_rate_or_without_dropout():
-    _, discriminator = dcgan.build_dcgan(codings_size=8, filters=4)
-    images = np.zeros((2, 28, 28, 1), dtype="float32")
-    lighter = gan_tools.with_dropout(discriminator, 0.1)
-    assert [layer.rate for layer in lighter.layers if isinstance(layer, keras.layers.Dropout)] == [0.1, 0.1]
-    none = gan_tools.with_dropout(discriminator, 0.0)
-    kinds = [type(layer).__name__ for layer in none.layers]
-    assert "Dropout" not in kinds and kinds.count("Conv2D") == 2 and none(images).shape == (2, 1)
-    assert [layer.rate for layer in discriminator.layers if isinstance(layer, keras.layers.Dropout)] == [0.4, 0.4]
-    with pytest.raises(ValueError, match="dropout rate"):
-        gan_tools.with_dropout(discriminator, 1.0)
-    with pytest.raises(ValueError, match="Sequential"):
-        gan_tools.with_dropout(keras.Model(discriminator.inputs, discriminator.outputs), 0.0)
+        plotting.plot_fid_curves({})
 
 
 def test_sample_grid_draws_a_row_of_requested_classes_every_few_epochs_and_at_the_end():

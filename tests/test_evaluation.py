@@ -90,16 +90,6 @@ def test_coverage_and_kl_of_a_one_class_set():
         evaluation.class_coverage(np.array([0.5, 0.1]))
 
 
-def test_pca_bound_matches_scikit_learn_pca():
-    from solutions.linear import pca_reconstruction_mse
-
-    X = np.random.default_rng(0).standard_normal((300, 12)) @ np.random.default_rng(1).standard_normal((12, 12))
-    for k in (0, 3, 12):
-        assert evaluation.pca_bound(X, k) == pytest.approx(pca_reconstruction_mse(X, k) if k else np.var(X, axis=0).mean(),
-                                                           rel=1e-6, abs=1e-12)
-    assert evaluation.pca_bound(X.reshape(300, 3, 4), 3) == pytest.approx(evaluation.pca_bound(X, 3))
-
-
 def test_images_are_checked():
     with pytest.raises(ValueError, match="shape"):
         evaluation.features(np.zeros((3, 32, 32)), classifier=object())
@@ -116,7 +106,7 @@ def counted_trainer(monkeypatch):
 
     def fake_train(recipe, verbose=1):
         calls.append(recipe)
-        return evaluation.build_classifier(seed=recipe["seed"])
+        return evaluation.build_evaluation_classifier(seed=recipe["seed"])
 
     monkeypatch.setattr(evaluation, "_train_classifier", fake_train)
     evaluation.clear_cache()
@@ -204,3 +194,30 @@ def test_calibration_real_beats_noisy_beats_five_classes(fast_classifier):
     assert 1.0 <= five["inception_score"] < real["inception_score"] <= 10.0
     hist = np.array(real["histogram"])
     assert hist.shape == (10,) and hist.sum() == pytest.approx(1.0)
+
+
+def test_reference_statistics_are_computed_once_per_classifier_and_kept_apart(monkeypatch):
+    """A classifier's reference features are computed once; two classifiers never share them."""
+    import keras
+
+    def tiny(seed):
+        inputs = keras.Input(shape=(28, 28, 1))
+        hidden = keras.layers.Dense(4, activation="relu", name="features",
+                                    kernel_initializer=keras.initializers.GlorotUniform(seed))(
+            keras.layers.Flatten()(inputs))
+        return keras.Model(inputs, keras.layers.Dense(10, activation="softmax")(hidden))
+
+    images = np.random.default_rng(0).uniform(size=(20, 28, 28)).astype("float32")
+    monkeypatch.setattr(evaluation, "reference_images", lambda reference="test", n=10_000: images[:n])
+    calls = []
+    features = evaluation.features
+    monkeypatch.setattr(evaluation, "features", lambda *args, **kwargs: calls.append(1) or features(*args, **kwargs))
+    evaluation.clear_cache()
+    first, second = tiny(1), tiny(2)
+    a, mean_a, cov_a = evaluation.reference_statistics("test", 20, first)
+    assert evaluation.reference_statistics("test", 20, first)[0] is a and len(calls) == 1  # cached
+    b, _, _ = evaluation.reference_statistics("test", 20, second)
+    assert len(calls) == 2 and not np.allclose(a, b)
+    np.testing.assert_allclose(mean_a, a.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(cov_a, np.cov(a, rowvar=False), rtol=1e-12)
+    evaluation.clear_cache()

@@ -116,13 +116,13 @@ def test_prefetched_reference_outputs_equal_those_computed_alone():
 
     lessons = ["03_tied_greedy", "07_vae"]
     alone = {lesson: dumps(grade.reference_outputs(lesson, 5)) for lesson in lessons}
-    expected = grade._Expected()
+    expected = grade.Expected()
     finish = expected.prefetch(lessons, 5)
     asked_meanwhile = dumps(expected("07_vae", 5))  # while the prefetch thread may be computing 03
     finish()
     assert asked_meanwhile == alone["07_vae"]
     assert dumps(expected("03_tied_greedy", 5)) == alone["03_tied_greedy"]
-    stopped = grade._Expected()
+    stopped = grade.Expected()
     stopped.prefetch(lessons, 6)()  # stopped at once: at most the first lesson was computed
     assert len(stopped._futures) <= 1
 

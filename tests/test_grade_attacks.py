@@ -13,7 +13,7 @@ import threading
 import nbformat
 import pytest
 
-from autograder import build, checks, grade, limits
+from autograder import batch as grading_batch, build, checks, grade, limits
 from autograder.sandbox import Limits
 from grading_helpers import forked_children, grade_batch, read_or_empty, shared_mmap
 
@@ -243,7 +243,7 @@ def test_a_notebook_that_keeps_the_grader_waiting_gets_timeout_rows_once(tmp_pat
         (tmp_path / "subs" / student).mkdir(parents=True)
         (tmp_path / "subs" / student / f"{LESSON}.ipynb").write_text("not json")
     release, calls = threading.Event(), []
-    real = grade.read_submission
+    real = grading_batch.read_submission
 
     def hanging(path):
         calls.append(pathlib.Path(path).parent.name)
@@ -251,8 +251,8 @@ def test_a_notebook_that_keeps_the_grader_waiting_gets_timeout_rows_once(tmp_pat
             release.wait(60)
         return real(path)
 
-    monkeypatch.setattr(grade, "read_submission", hanging)
-    monkeypatch.setattr(grade, "WATCHDOG_SLACK", 1.0)
+    monkeypatch.setattr(grading_batch, "read_submission", hanging)
+    monkeypatch.setattr(grading_batch, "WATCHDOG_SLACK", 1.0)
     quick = Limits(notebook_timeout=1, setup_timeout=1, preload=False)
     try:
         rows, _ = grade.grade([tmp_path / "subs"], seed=1, limits=quick, workers=2, out=tmp_path / "out")

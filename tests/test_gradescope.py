@@ -50,7 +50,7 @@ def test_zip_bundles_the_package_with_its_answers_and_no_generated_notebooks(aut
         names = set(archive.namelist())
     for needed in ("course/pyproject.toml", "course/README.md", "course/autograder/grade.py",
                    "course/autograder/gradescope.py", f"course/autograder/expected/{LESSON}.json",
-                   f"course/autograder/lessons/{LESSON}.md", "course/solutions/linear.py"):
+                   f"course/autograder/lessons/{LESSON}.md", "course/solutions/linear.py", "course/helpers/data.py"):
         assert needed in names
     assert not [name for name in names if "__pycache__" in name or name.startswith("course/solutions/notebooks")]
 

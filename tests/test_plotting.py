@@ -27,3 +27,62 @@ def test_bad_inputs_say_what_was_wrong():
         plotting.plot_image_rows({})
     with pytest.raises(ValueError, match=r"\(n, 2\)"):
         plotting.plot_codings_2d(np.zeros((5, 3)))
+
+
+class _TwoDimensionalDecoder:
+    input_shape = (None, 2)
+
+    def predict(self, codings, verbose=0):
+        return np.tile(codings[:, :1, None], (1, 28, 28))
+
+
+def _records():
+    return [{"epoch": e, "fid": 100.0 / e, "histogram": np.full(10, 0.1), "coverage": 10, "kl_uniform": 0.0}
+            for e in (1, 2)]
+
+
+CALLS = {
+    "plot_image_rows": lambda: plotting.plot_image_rows({"a": np.zeros((3, 784))}),
+    "plot_image_grid": lambda: plotting.plot_image_grid(np.zeros((3, 28, 28))),
+    "plot_latent_manifold": lambda: plotting.plot_latent_manifold(_TwoDimensionalDecoder(), n=3),
+    "plot_codings_2d": lambda: plotting.plot_codings_2d(np.zeros((4, 2)), [0, 1, 0, 1], ["a", "b"]),
+    "plot_codings_map": lambda: plotting.plot_codings_map(np.random.default_rng(0).random((6, 2)), np.arange(6) % 3,
+                                                          np.zeros((6, 28, 28)), ["a", "b", "c"]),
+    "plot_activation_histograms": lambda: plotting.plot_activation_histograms(np.full((5, 4), 0.1), target=0.1),
+    "plot_sampling_histogram": lambda: plotting.plot_sampling_histogram(np.zeros(50), 0.0, 0.0),
+    "plot_learning_curves": lambda: plotting.plot_learning_curves({"loss": [1.0, 0.5], "val_loss": [1.1, 0.6]}),
+    "plot_vae_history": lambda: plotting.plot_vae_history(
+        {key: [1.0, 0.5] for key in ("loss", "reconstruction_loss", "kl_loss", "val_loss")}),
+    "plot_recipe_curves": lambda: plotting.plot_recipe_curves({"a": ([1.0, 2.0], [0.3, 0.2])}, target=0.25),
+    "plot_error_curves": lambda: plotting.plot_error_curves([0.1, 0.2], {"a": [0.01, 0.02]}, {"mean": 0.05},
+                                                            {"trained at": 0.1}),
+    "plot_penalties": lambda: plotting.plot_penalties(np.linspace(0, 1, 5), {"L1": np.linspace(0, 1, 5)}, 0.1),
+    "plot_bars": lambda: plotting.plot_bars({"a": 0.5, "b": 0.75}, ylabel="accuracy"),
+    "plot_fid_curves": lambda: plotting.plot_fid_curves({"run": _records()}),
+    "plot_class_histograms": lambda: plotting.plot_class_histograms({"run": _records(), "other": _records()}),
+    "plot_histogram_history": lambda: plotting.plot_histogram_history(_records()),
+}
+
+
+def test_every_plot_is_covered_here():
+    # the folded module is the only plotting module: a new plot gets a call above
+    public = {name for name in dir(plotting) if name.startswith("plot_")}
+    assert public == set(CALLS)
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_every_plot_draws_one_figure_and_returns_nothing(name):
+    plt.close("all")
+    assert CALLS[name]() is None
+    assert len(plt.get_fignums()) == 1
+    plt.close("all")
+
+
+def test_the_plotting_helpers_are_one_module():
+    import pkgutil
+
+    import helpers
+
+    modules = {info.name for info in pkgutil.iter_modules(helpers.__path__)}
+    assert "plotting" in modules and not any(name.startswith("plotting_") for name in modules)
+    assert set(helpers.__all__) <= modules

@@ -44,7 +44,7 @@ def test_release_holds_lessons_checks_expected_outputs_and_helpers(release_dir):
         assert f"lessons/{lesson}.ipynb" in files
         assert f"autograder/expected/{lesson}.json" in files
         assert f"autograder/checks/l{lesson}.py" in files
-    for name in ("__init__.py", "checks/__init__.py", "checks/runtime.py", "checks/exercise.py"):
+    for name in ("__init__.py", "checks/__init__.py", "checks/runtime.py", "checks/exercise.py", "checks/statuses.py"):
         assert f"autograder/{name}" in files
     # the student package ships whole: every module of helpers/, byte for byte
     helpers = sorted(path.name for path in (build.ROOT / "helpers").glob("*.py"))
@@ -186,7 +186,7 @@ def test_single_lesson_release_holds_only_its_checks_and_no_answer(lesson):
         f"_l{lesson[:2]}_*.py"))  # the modules a lesson's checks split into
     assert sorted(name for name in files if name.startswith("autograder/checks/")) == sorted([
         "autograder/checks/__init__.py", "autograder/checks/exercise.py", "autograder/checks/runtime.py",
-        f"autograder/checks/{module}", *private])
+        "autograder/checks/statuses.py", f"autograder/checks/{module}", *private])
     assert _line_leaks(files) == [] and leaks.find_leaks(files) == []
 
 

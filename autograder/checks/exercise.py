@@ -32,12 +32,12 @@ import traceback
 
 import numpy as np
 
+from autograder.checks.statuses import HIDDEN_REASONS, KERNEL_STATUSES
+
 ARRAY_KEY = "__ndarray__"
 _ALLOWED_DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
                    "float16", "float32", "float64"}
 MAX_MESSAGE = 2_000
-# What a probe running beside the learner's code may report; anything else coming back is treated as an error.
-KERNEL_STATUSES = ("ok", "missing", "not-implemented", "failed", "error", "memory-limit")
 
 
 class Fail(Exception):
@@ -162,9 +162,7 @@ class Exercise:
         label = f"hidden check ({self.hidden_title})"
         status = result.get("status")
         if status != "ok":
-            reason = {"not-implemented": "the code still raises NotImplementedError",
-                      "memory-limit": "the code ran out of memory",
-                      "missing": "the answer is not defined"}.get(status)
+            reason = HIDDEN_REASONS.get(status)
             first_line = str(result.get("message", "")).split("\n")[0][:200]
             return f"{label} failed: {reason or first_line or 'no result'}"
         try:
