@@ -82,8 +82,8 @@ def build_unet(T, filters=(32, 64, 64), time_dim=64, time_embedding=None, seed=0
     down, one more at the bottom, and one per resolution on the way up (with the skip connection from the same
     resolution concatenated).
     Every block gets the time step's features (random Fourier features of t / T, or ``time_embedding(t, time_dim)``
-    when given) through a small MLP, as a scale and a shift of each channel. The last 1 x 1 convolution starts at zero, so the untrained network predicts
-    no noise.
+    when given) through a small MLP, as a scale and a shift of each channel. The last convolution starts at zero, so
+    the untrained network predicts no noise.
 
     Args:
         T: number of diffusion steps (scales t for the Fourier features).

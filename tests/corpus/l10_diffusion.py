@@ -183,7 +183,8 @@ def variance_schedule(T, s=0.008, max_beta=0.999):
          _changed(_SCHEDULE, "1 - max_beta, 1)", "1 - 0.999, 1)"), hint="clip alpha"),
     Case("diffusion_schedule", "wrong", "beta = 1 - alpha_bar",
          _changed(_SCHEDULE, "    beta = 1 - alpha\n    alpha_cumprod = np.cumprod(alpha)\n",
-                  "    alpha_cumprod = np.cumprod(alpha)\n    beta = 1 - alpha_cumprod\n"), hint="beta_t = 1 - alpha_t"),
+                  "    alpha_cumprod = np.cumprod(alpha)\n    beta = 1 - alpha_cumprod\n"),
+         hint="beta_t = 1 - alpha_t"),
 
     # ---------------------------------------------------------------------------------------------------------
     # diffusion_forward
@@ -239,7 +240,8 @@ def forward_diffusion(images, t, noise, alpha_cumprod):
         "        t = keras.random.randint((batch_size,), 1, self.T + 1, seed=self.seed_generator)\n"
         "        noise = keras.random.normal(ops.shape(images), seed=self.seed_generator)\n",
         "        noise = keras.random.normal(ops.shape(images), seed=self.seed_generator)\n"
-        "        t = ops.cast(keras.random.uniform((batch_size,), 1, self.T + 1, seed=self.seed_generator), 'int32')\n"),
+        "        t = ops.cast(keras.random.uniform((batch_size,), 1, self.T + 1, seed=self.seed_generator),\n"
+        "                     'int32')\n"),
         "return ops.mean(ops.square(noise - predicted))",
         "return ops.mean(keras.losses.mean_squared_error(ops.reshape(noise, (ops.shape(noise)[0], -1)),\n"
         "                                                 ops.reshape(predicted, (ops.shape(noise)[0], -1))))")),
