@@ -1,4 +1,4 @@
-"""Given code for lesson 10 (diffusion models): the U-Net that predicts the noise, progress bars and plots.
+"""Given code for diffusion models: the U-Net that predicts the noise, progress bars and plots.
 
 Nothing here is an exercise's answer. The U-Net is a small, readable network (28 x 28 -> 14 -> 7 and back, with
 skip connections); it reads the time step through random Fourier features of t / T (fixed random frequencies, not

@@ -1,10 +1,9 @@
-"""Reference answers for lesson 10: a denoising diffusion model (DDPM) and its deterministic sampler (DDIM).
+"""Reference answers: a denoising diffusion model (DDPM) and its deterministic sampler (DDIM).
 
-Taught in lesson 10 (``lessons/10_diffusion.ipynb``). The book (handson-ml3, chapter 17) trains a DDPM with the
-cosine noise schedule and a U-Net that predicts the noise; here the same pieces are written for Keras 3: the schedule,
-the one-step forward process, a ``keras.Model`` whose ``train_step`` draws the time steps and the noise from its own
-``SeedGenerator``, the DDPM reverse step and its sampling loop, the DDIM step and its few-step loop, and the
-sinusoidal time embedding.
+The book (handson-ml3, chapter 17) trains a DDPM with the cosine noise schedule and a U-Net that predicts the noise;
+here the same pieces are written for Keras 3: the schedule, the one-step forward process, a ``keras.Model`` whose
+``train_step`` draws the time steps and the noise from its own ``SeedGenerator``, the DDPM reverse step and its
+sampling loop, the DDIM step and its few-step loop, and the sinusoidal time embedding.
 
 Conventions: images are (batch, 28, 28, 1) float32 in [-1, 1]. Time runs from 0 (clean images) to T (pure noise);
 the schedule's arrays have T + 1 entries, entry 0 being "no noise" (alpha_0 = alpha_bar_0 = 1), so ``alpha[t]`` is
@@ -21,7 +20,7 @@ from keras import ops
 
 
 def variance_schedule(T, s=0.008, max_beta=0.999):
-    """The cosine noise schedule of Nichol & Dhariwal (2021), as in the book (lesson 10).
+    """The cosine noise schedule of Nichol & Dhariwal (2021), as in the book.
 
     ``f(t) = cos(((t / T + s) / (1 + s)) * pi / 2) ** 2`` for t = 0..T; ``alpha_t = f(t) / f(t - 1)``, clipped to
     [1 - max_beta, 1] so that no step destroys everything at once; ``alpha_0 = 1``; ``beta_t = 1 - alpha_t``;
@@ -62,7 +61,7 @@ def forward_diffusion(images, t, noise, alpha_cumprod):
 
 
 class DiffusionModel(keras.Model):
-    """A DDPM trained with ``fit``: ``train_step`` minimises the noise-prediction error (lesson 10).
+    """A DDPM trained with ``fit``: ``train_step`` minimises the noise-prediction error.
 
     For each batch of clean images x_0, ``draw_t_and_noise`` draws one time step per image, uniformly in 1..T, and
     standard normal noise shaped like the images, both from the model's own ``keras.random.SeedGenerator``;
@@ -129,7 +128,7 @@ class DiffusionModel(keras.Model):
 
 
 def ddpm_step(x_t, t, predicted_noise, noise, alpha, alpha_cumprod, beta):
-    """One step of the DDPM reverse process, from x_t to x_{t-1} (lesson 10).
+    """One step of the DDPM reverse process, from x_t to x_{t-1}.
 
     ``x_{t-1} = (x_t - beta_t / sqrt(1 - alpha_bar_t) * predicted_noise) / sqrt(alpha_t) + sqrt(beta_t) * noise``:
     the mean removes the predicted noise's share of this step; the variance is beta_t.
@@ -149,7 +148,7 @@ def ddpm_step(x_t, t, predicted_noise, noise, alpha, alpha_cumprod, beta):
 
 
 def ddpm_sample(network, x_T, alpha, alpha_cumprod, beta, seed=None, callback=None):
-    """Run the whole DDPM reverse chain from x_T down to x_0, calling ``ddpm_step`` T times (lesson 10).
+    """Run the whole DDPM reverse chain from x_T down to x_0, calling ``ddpm_step`` T times.
 
     For t = T, T - 1, ..., 1: predict the noise with ``network([x, t_batch], training=False)`` (``t_batch`` a
     (batch,) int32 tensor filled with t), draw fresh standard normal noise (zeros at t = 1, so the last step adds
@@ -180,7 +179,7 @@ def ddpm_sample(network, x_T, alpha, alpha_cumprod, beta, seed=None, callback=No
 
 
 def ddim_step(x_t, t, t_prev, predicted_noise, alpha_cumprod):
-    """One deterministic DDIM step from time t to an earlier time t_prev (lesson 10).
+    """One deterministic DDIM step from time t to an earlier time t_prev.
 
     First estimate the clean images, ``x0 = (x_t - sqrt(1 - alpha_bar_t) * predicted_noise) / sqrt(alpha_bar_t)``,
     clipped to [-1, 1] (the images' range: near t = T the division by a tiny sqrt(alpha_bar_t) would blow up any
@@ -202,7 +201,7 @@ def ddim_step(x_t, t, t_prev, predicted_noise, alpha_cumprod):
 
 
 def ddim_sample(network, x_T, alpha_cumprod, num_steps, callback=None):
-    """Sample with DDIM in ``num_steps`` network calls: no noise is added, so big jumps in time work (lesson 10).
+    """Sample with DDIM in ``num_steps`` network calls: no noise is added, so big jumps in time work.
 
     The times visited are ``np.linspace(T, 0, num_steps + 1)`` rounded to ints (T, ..., 0); each pair of
     neighbours (t, t_prev) gives one ``ddim_step`` with the noise ``network([x, t_batch], training=False)``
@@ -231,7 +230,7 @@ def ddim_sample(network, x_T, alpha_cumprod, num_steps, callback=None):
 
 
 def sinusoidal_time_embedding(t, dim):
-    """The Transformer's sinusoidal encoding of the time step, as DDPM's U-Net uses it (lesson 10, extension).
+    """The Transformer's sinusoidal encoding of the time step, as DDPM's U-Net uses it (the extension).
 
     With ``half = dim // 2`` frequencies ``w_i = 10000 ** (-i / half)`` for i = 0..half - 1, the embedding of t is
     ``[sin(t * w_0), ..., sin(t * w_{half-1}), cos(t * w_0), ..., cos(t * w_{half-1})]``: smooth in t, different

@@ -132,3 +132,13 @@ class StepStandIn:
             result = 0.8 * x - 0.2 * predicted + 0.01 * (t - record["t_prev"])
         self.calls.append(record)
         return ops.convert_to_tensor(result.astype("float32"))
+
+
+def shifted(got, expected, offset):
+    """True when ``got[t] == expected[t - offset]`` for every t where both exist (an index off by ``offset``)."""
+    got, expected = np.asarray(got, np.float64), np.asarray(expected, np.float64)
+    if got.shape != expected.shape:
+        return False
+    if offset > 0:
+        return close(got[offset:], expected[:-offset], 1e-3, 1e-6)
+    return close(got[:offset], expected[-offset:], 1e-3, 1e-6)

@@ -13,20 +13,11 @@ wrong step costs the step's exercise only.
 import numpy as np
 
 from autograder.checks import _l10_probes as probes
-from autograder.checks._l10_probes import IMAGE_SHAPE, close, to_numpy
-from autograder.checks.exercise import Exercise, Fail, expect_close, expect_equal
+from autograder.checks._l10_probes import IMAGE_SHAPE, close, shifted, to_numpy
+from autograder.checks._l10_sampling import DDIMSampling, DDIMStep, DDPMSampling, DDPMStep
+from autograder.checks.exercise import Exercise, Fail, expect_equal
 
 LESSON = "10_diffusion"
-
-
-def _shifted(got, expected, offset):
-    """True when ``got[t] == expected[t - offset]`` for every t where both exist (an index off by ``offset``)."""
-    got, expected = np.asarray(got, np.float64), np.asarray(expected, np.float64)
-    if got.shape != expected.shape:
-        return False
-    if offset > 0:
-        return close(got[offset:], expected[:-offset], 1e-3, 1e-6)
-    return close(got[:offset], expected[-offset:], 1e-3, 1e-6)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -91,7 +82,7 @@ class NoiseSchedule(Exercise):
                 hint = "alpha_bar_t is the cumulative product alpha_0 * ... * alpha_t (np.cumprod), not alpha_t"
             elif close(alpha_bar, np.cumsum(alpha), 1e-4, 1e-6):
                 hint = "alpha_bar_t is a cumulative product (np.cumprod), not a sum"
-            elif _shifted(alpha_bar, ref_alpha_bar, 1) or _shifted(alpha_bar, ref_alpha_bar, -1):
+            elif shifted(alpha_bar, ref_alpha_bar, 1) or shifted(alpha_bar, ref_alpha_bar, -1):
                 hint = "alpha_bar_t includes alpha_t itself: np.cumprod(alpha), entry t for time t"
             else:
                 hint = "alpha_cumprod = np.cumprod(alpha)"
@@ -137,7 +128,7 @@ class ForwardDiffusion(Exercise):
         ref_a, ref_b = np.asarray(expected["image_coefficient"]), np.asarray(expected["noise_coefficient"])
         if close(a, ref_b, 1e-3) and close(b, ref_a, 1e-3):
             hint = "the two factors are swapped: x_0 gets sqrt(alpha_bar_t), the noise sqrt(1 - alpha_bar_t)"
-        elif _shifted(a, ref_a, 1) or _shifted(a, ref_a, -1):
+        elif shifted(a, ref_a, 1) or shifted(a, ref_a, -1):
             hint = ("t is off by one: alpha_cumprod has T + 1 entries and entry t is alpha_bar_t, so index it "
                     "with t itself (not t - 1 or t + 1)")
         elif close(a, ref_a ** 2, 1e-3) or close(b, ref_b ** 2, 1e-3):
@@ -308,7 +299,7 @@ class DiffusionTraining(Exercise):
                        "draw one t per image: shape (batch_size,)")
         if got["t_min"] == 0 or got["t_max"] == T - 1:
             raise Fail("range of t drawn by draw_t_and_noise", f"1..{T}", f"{got['t_min']}..{got['t_max']}",
-                       f"t is off by one: draw t from 1 to T included, keras.random.randint(shape, 1, T + 1) "
+                       "t is off by one: draw t from 1 to T included, keras.random.randint(shape, 1, T + 1) "
                        f"(maxval is excluded)")
         if (got["t_min"], got["t_max"]) != (1, T):
             raise Fail("range of t drawn by draw_t_and_noise", f"1..{T}", f"{got['t_min']}..{got['t_max']}",
@@ -367,327 +358,11 @@ class DiffusionTraining(Exercise):
             raise Fail("the loss train_step returned after steps 1 and 2", reference_values, values, hint)
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# exercises 4 and 5: one DDPM reverse step, and the sampling loop
-
-
-UNIT = 0.05  # small unit inputs keep the DDIM step's clip inactive while its factors are read
-
-
-def _step_coefficients(step, shape, times, **fixed):
-    """The factors in front of each image input of a step function that is linear in them, for every t.
-
-    ``step(**inputs, t=t, **fixed)`` is called with one unit input at a time (all others zero); returns
-    ``{input: (len(times),) factors}``."""
-    inputs = [name for name in ("x_t", "predicted_noise", "noise") if name in shape]
-    factors = {name: [] for name in inputs}
-    for t in times:
-        for name in inputs:
-            arguments = {other: np.zeros(shape[other], "float32") for other in inputs}
-            arguments[name] = np.full(shape[name], UNIT, "float32")
-            factors[name].append(float(np.mean(to_numpy(step(t=t, **arguments, **fixed)))) / UNIT)
-    return {name: np.asarray(values) for name, values in factors.items()}
-
-
-class DDPMStep(Exercise):
-    name = "ddpm_step"
-    title = "one DDPM reverse step"
-    answer = "solutions.diffusion:ddpm_step"
-    points = 2
-
-    def probe(self, ddpm_step, rng):
-        T = int(rng.integers(15, 30))
-        alpha, alpha_cumprod, beta = probes.draw_schedule(rng, T)
-        batch = 4
-        times = np.arange(1, T + 1)
-        inputs = {key: rng.normal(size=(batch, *IMAGE_SHAPE)).astype("float32")
-                  for key in ("x_t", "predicted_noise", "noise")}
-        chosen = sorted(rng.choice(times, size=3, replace=False).tolist())
-
-        def step(t, x_t, predicted_noise, noise):
-            return ddpm_step(x_t, int(t), predicted_noise, noise, alpha, alpha_cumprod, beta)
-
-        outputs = [to_numpy(step(t, **inputs)) for t in chosen]
-        coefficients = _step_coefficients(step, {key: (1, *IMAGE_SHAPE) for key in inputs}, times)
-        return {"outputs": outputs, "times": chosen, "alpha": alpha, "alpha_cumprod": alpha_cumprod, "beta": beta,
-                **{f"factor_{key}": value for key, value in coefficients.items()}}
-
-    def verify(self, got, expected):
-        if all(close(o, r) for o, r in zip(got["outputs"], expected["outputs"])) and \
-                len(got["outputs"]) == len(expected["outputs"]):
-            return
-        for output, reference in zip(got["outputs"], expected["outputs"]):
-            if np.shape(output) != np.shape(reference):
-                raise Fail("shape of x_{t-1}", np.shape(reference), np.shape(output), "x_{t-1} has x_t's shape")
-        x, p, z = (np.asarray(got[f"factor_{key}"]) for key in ("x_t", "predicted_noise", "noise"))
-        ref_x, ref_p, ref_z = (np.asarray(expected[f"factor_{key}"]) for key in ("x_t", "predicted_noise", "noise"))
-        alpha, alpha_bar, beta = (np.asarray(expected[key], np.float64)[1:] for key in ("alpha", "alpha_cumprod",
-                                                                                         "beta"))
-        ratio, ref_ratio = p / np.where(x == 0, np.nan, x), ref_p / ref_x
-        if any(_shifted(got_f, ref_f, offset) for got_f, ref_f in ((x, ref_x), (p, ref_p), (z, ref_z))
-               for offset in (1, -1)) and not close(x, ref_x, 1e-3):
-            hint = "t is off by one: alpha[t], alpha_cumprod[t] and beta[t] are the values at time t (entry 0 is t = 0)"
-        elif close(x, ref_x, 1e-3) and close(p, ref_p, 1e-3) and close(z, ref_z ** 2, 1e-3):
-            hint = ("the noise's factor is the standard deviation sqrt(beta_t), not the variance beta_t: "
-                    "+ sqrt(beta_t) * noise")
-        elif close(x, ref_x, 1e-3) and close(p, ref_p, 1e-3) and close(z, 0 * ref_z, 1e-3, 1e-9):
-            hint = "the reverse step adds fresh noise: + sqrt(beta_t) * noise (its variance is beta_t)"
-        elif close(x, ref_x, 1e-3) and close(p, ref_p, 1e-3):
-            hint = "the variance of the reverse step is beta_t: add sqrt(beta_t) * noise"
-        elif close(x, ref_x ** 2, 1e-3):
-            hint = "divide by sqrt(alpha_t), not by alpha_t"
-        elif close(x, 1 / np.sqrt(alpha_bar), 1e-3):
-            hint = "divide by sqrt(alpha_t), the one-step alpha, not by sqrt(alpha_bar_t)"
-        elif close(x, ref_x, 1e-3) and close(ratio, -ref_ratio, 1e-3):
-            hint = "subtract the predicted noise: x_t - beta_t / sqrt(1 - alpha_bar_t) * predicted_noise"
-        elif close(x, ref_x, 1e-3) and close(ratio, ref_ratio / np.sqrt(1 - alpha_bar), 1e-3):
-            hint = "the square root is missing: beta_t / sqrt(1 - alpha_bar_t), not beta_t / (1 - alpha_bar_t)"
-        elif close(x, ref_x, 1e-3) and close(ratio, ref_ratio * np.sqrt(1 - alpha_bar) / np.sqrt(1 - alpha), 1e-3):
-            hint = "the predicted noise's factor uses the cumulative alpha_bar_t: beta_t / sqrt(1 - alpha_bar_t)"
-        elif close(x, ref_x, 1e-3) and close(p, ref_ratio, 1e-3):
-            hint = ("divide the whole mean by sqrt(alpha_t): (x_t - beta_t / sqrt(1 - alpha_bar_t) * predicted_noise)"
-                    " / sqrt(alpha_t)")
-        else:
-            hint = ("x_{t-1} = (x_t - beta_t / sqrt(1 - alpha_bar_t) * predicted_noise) / sqrt(alpha_t) "
-                    "+ sqrt(beta_t) * noise")
-        raise Fail("x_{t-1} for x_t, noise and a schedule the check chose", "the reference's x_{t-1}",
-                   "other values", hint)
-
-
-class DDPMSampling(Exercise):
-    name = "ddpm_sample"
-    title = "the DDPM sampling loop"
-    answer = "solutions.diffusion:ddpm_sample"
-    points = 1
-    batch = 64
-
-    def probe(self, ddpm_sample, rng):
-        T = int(rng.integers(6, 12))
-        alpha, alpha_cumprod, beta = probes.draw_schedule(rng, T)
-        x_T = rng.normal(size=(self.batch, *IMAGE_SHAPE)).astype("float32")
-        seed = int(rng.integers(1, 2**16))
-        network_seed = int(rng.integers(2**31))
-        runs = []
-        for run_seed in (seed, seed, seed + 1):
-            network = probes.recording_network(np.random.default_rng(network_seed), T)
-            stand_in, callbacks = probes.StepStandIn("ddpm"), []
-            with probes.stand_ins(probes.namespaces_of(ddpm_sample), ddpm_step=stand_in) as replaced:
-                result = to_numpy(ddpm_sample(network, x_T, alpha, alpha_cumprod, beta, seed=run_seed,
-                                              callback=lambda t, x: callbacks.append(int(t))))
-            runs.append({"result": result, "steps": stand_in.calls, "network": network.calls,
-                         "callbacks": callbacks, "replaced": replaced})
-        first = runs[0]
-        noises = [call["noise"] for call in first["steps"]]
-        data = {
-            "T": T, "result": first["result"], "replaced": bool(first["replaced"]),
-            "step_times": [call["t"] for call in first["steps"]],
-            "network_times": [sorted(set(call["t"].ravel().tolist())) for call in first["network"]],
-            "network_t_shapes": [list(call["t"].shape) for call in first["network"]],
-            "network_training": [call["training"] for call in first["network"]],
-            "callbacks": first["callbacks"],
-            "last_noise_max": float(np.max(np.abs(noises[-1]))) if noises else -1.0,
-            "other_noise_mean": float(np.mean(noises[:-1])) if len(noises) > 1 else 0.0,
-            "other_noise_var": float(np.var(noises[:-1])) if len(noises) > 1 else 0.0,
-            "predicted_is_network_output": bool(len(first["network"]) == len(first["steps"]) and all(
-                close(step["predicted"], call["out"]) and close(step["x"], call["x"])
-                for step, call in zip(first["steps"], first["network"]))),
-            "same_seed_same_result": bool(np.array_equal(runs[0]["result"], runs[1]["result"]) and np.array_equal(
-                noises[0], runs[1]["steps"][0]["noise"]) if noises and runs[1]["steps"] else False),
-            "other_seed_other_noise": bool(noises and runs[2]["steps"] and not np.array_equal(
-                noises[0], runs[2]["steps"][0]["noise"])),
-        }
-        return data
-
-    def verify(self, got, expected):
-        T = expected["T"]
-        if not got["replaced"] or not got["step_times"]:
-            raise Fail("calls of ddpm_step by ddpm_sample", f"{T} calls", "none",
-                       "take each step with your ddpm_step(x, t, predicted_noise, noise, alpha, alpha_cumprod, beta)"
-                       " (the check times the loop with its own step)")
-        if got["step_times"] != expected["step_times"]:
-            shown = got["step_times"] if len(got["step_times"]) <= 12 else "another sequence"
-            hint = "go from t = T down to t = 1 included: for t in range(T, 0, -1)"
-            if got["step_times"] == [t - 1 for t in expected["step_times"]]:
-                hint = "t is off by one: the loop runs t = T, ..., 1 (range(T, 0, -1)), not T - 1, ..., 0"
-            elif got["step_times"] == expected["step_times"][::-1]:
-                hint = "the reverse process goes backwards in time: t = T, T - 1, ..., 1"
-            raise Fail("the times ddpm_sample stepped through", expected["step_times"], shown, hint)
-        if got["network_times"] != expected["network_times"]:
-            raise Fail("the time steps given to the network", "t at each step", "other values",
-                       "call the network with the current t: network([x, t_batch]) with t_batch filled with t")
-        if got["network_t_shapes"] != expected["network_t_shapes"]:
-            raise Fail("shape of the time steps given to the network", expected["network_t_shapes"][0],
-                       got["network_t_shapes"][0], "one t per image: ops.full((batch_size,), t, dtype='int32')")
-        if not got["predicted_is_network_output"]:
-            raise Fail("the predicted noise given to ddpm_step", "the network's output for the current x",
-                       "something else", "predict the noise of the current x (not x_T): network([x, t_batch]) "
-                                         "inside the loop")
-        if any(got["network_training"]):
-            raise Fail("the network's training flag while sampling", "training=False", "training=True",
-                       "sampling is inference: call the network with training=False")
-        if got["last_noise_max"] > 0:
-            raise Fail("the noise of the last step (t = 1)", "zeros", "random noise",
-                       "the last step adds no noise: pass zeros (ops.zeros_like(x)) when t == 1")
-        size = (T - 1) * self.batch * int(np.prod(IMAGE_SHAPE))
-        if abs(got["other_noise_var"] - 1) > 5 * np.sqrt(2 / size) or abs(got["other_noise_mean"]) > 5 / np.sqrt(size):
-            raise Fail("mean and variance of the noise of steps t > 1", "0 and 1",
-                       f"{got['other_noise_mean']:.3f} and {got['other_noise_var']:.3f}",
-                       "draw fresh standard normal noise at every step: keras.random.normal(ops.shape(x), seed=...)")
-        if not close(got["result"], expected["result"], 1e-4, 1e-6):
-            raise Fail("x_0 returned (with the check's step)", "the last step's output", "other values",
-                       "start from x_T, feed each step's output to the next step, and return the last one")
-        if not got["same_seed_same_result"] or not got["other_seed_other_noise"]:
-            raise Fail("two runs with the same seed and one with another", "same noise, then other noise",
-                       "unseeded or ignored seed", "draw the noise with keras.random.SeedGenerator(seed) made from the "
-                       "seed argument: keras.random.normal(shape, seed=seed_generator)")
-        if got["callbacks"] != expected["callbacks"]:
-            raise Fail("the times passed to callback", expected["callbacks"][:3] + ["..."], got["callbacks"][:3],
-                       "after each step call callback(t - 1, x) with the new x (when callback is not None)")
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# exercises 6 and 7: the DDIM step, and sampling with few steps
-
-
-class DDIMStep(Exercise):
-    name = "ddim_step"
-    title = "one DDIM step"
-    answer = "solutions.diffusion:ddim_step"
-    points = 2
-
-    def probe(self, ddim_step, rng):
-        T = int(rng.integers(10, 16))
-        _, alpha_cumprod, _ = probes.draw_schedule(rng, T, low=0.75, high=0.95)
-        batch = 4
-        pairs = [(int(t), int(s)) for t in range(1, T + 1) for s in range(T + 1) if s != t]
-        chosen = [pairs[i] for i in rng.choice(len(pairs), size=4, replace=False)]
-        chosen.append((T, 0))
-        x_t = rng.normal(0, 2, size=(batch, *IMAGE_SHAPE)).astype("float32")  # large enough to reach the clip
-        predicted = rng.normal(size=(batch, *IMAGE_SHAPE)).astype("float32")
-        outputs = [to_numpy(ddim_step(x_t, t, s, predicted, alpha_cumprod)) for t, s in chosen]
-
-        def step(t, x_t, predicted_noise):
-            return ddim_step(x_t, t[0], t[1], predicted_noise, alpha_cumprod)
-
-        factors = _step_coefficients(step, {"x_t": (1, *IMAGE_SHAPE), "predicted_noise": (1, *IMAGE_SHAPE)},
-                                     pairs)
-        return {"T": T, "pairs": pairs, "chosen": chosen, "outputs": outputs, "alpha_cumprod": alpha_cumprod,
-                "factor_x": factors["x_t"], "factor_noise": factors["predicted_noise"]}
-
-    def verify(self, got, expected):
-        for output, reference in zip(got["outputs"], expected["outputs"]):
-            if np.shape(output) != np.shape(reference):
-                raise Fail("shape of x_{t_prev}", np.shape(reference), np.shape(output), "x_{t_prev} has x_t's shape")
-        if all(close(o, r) for o, r in zip(got["outputs"], expected["outputs"])):
-            return
-        pairs = [tuple(pair) for pair in expected["pairs"]]
-        index = {pair: i for i, pair in enumerate(pairs)}
-        x, p = np.asarray(got["factor_x"]), np.asarray(got["factor_noise"])
-        ref_x, ref_p = np.asarray(expected["factor_x"]), np.asarray(expected["factor_noise"])
-
-        def as_if(mapping):
-            """The reference's factors with each pair (t, s) replaced by ``mapping(t, s)`` (None: no such pair)."""
-            chosen = [index.get(mapping(t, s)) for t, s in pairs]
-            usable = np.array([i is not None for i in chosen])
-            rows = np.array([i for i in chosen if i is not None])
-            return usable, rows
-
-        def matches(mapping):
-            usable, rows = as_if(mapping)
-            return usable.sum() > len(pairs) // 3 and close(x[usable], ref_x[rows], 1e-3) and \
-                close(p[usable], ref_p[rows], 1e-3)
-
-        if close(x, ref_x, 1e-3) and close(p, ref_p, 1e-3):
-            hint = ("clip the predicted x_0 to [-1, 1] before the jump (ops.clip): without it, an error of the "
-                    "network near t = T is multiplied by 1 / sqrt(alpha_bar_T)")
-        elif matches(lambda t, s: (t, t - 1)):
-            hint = ("DDIM jumps to t_prev, not to t - 1: use alpha_cumprod[t_prev] for the new noise level (the "
-                    "wrong alpha_bar index)")
-        elif matches(lambda t, s: (t - 1, s)) or matches(lambda t, s: (t + 1, s)):
-            hint = "t is off by one: the current noise level is alpha_cumprod[t], entry t for time t"
-        elif matches(lambda t, s: (s, t)):
-            hint = "t and t_prev are swapped: x_0 is estimated with alpha_bar_t, then noised to alpha_bar_{t_prev}"
-        elif close(x, ref_x ** 2, 1e-3):
-            hint = ("square roots are missing: x_0 = (x_t - sqrt(1 - alpha_bar_t) * predicted_noise) / "
-                    "sqrt(alpha_bar_t), then sqrt(alpha_bar_{t_prev}) * x_0 + sqrt(1 - alpha_bar_{t_prev}) * "
-                    "predicted_noise")
-        elif close(x, ref_x, 1e-3) or close(x + p, ref_x + ref_p, 1e-3):
-            hint = ("the noise part of x_{t_prev} is sqrt(1 - alpha_bar_{t_prev}) * predicted_noise (the same "
-                    "predicted noise, no fresh noise)")
-        else:
-            hint = ("x_0 = (x_t - sqrt(1 - alpha_bar_t) * predicted_noise) / sqrt(alpha_bar_t), clipped to [-1, 1]; "
-                    "x_{t_prev} = sqrt(alpha_bar_{t_prev}) * x_0 + sqrt(1 - alpha_bar_{t_prev}) * predicted_noise")
-        raise Fail("x_{t_prev} for inputs and a schedule the check chose", "the reference's values", "other values",
-                   hint)
-
-
-class DDIMSampling(Exercise):
-    name = "ddim_sample"
-    title = "DDIM sampling with few steps"
-    answer = "solutions.diffusion:ddim_sample"
-    points = 1
-
-    def probe(self, ddim_sample, rng):
-        T = 4 * int(rng.integers(5, 10))  # a multiple of 4, so both steps counts below divide it
-        _, alpha_cumprod, _ = probes.draw_schedule(rng, T, low=0.8, high=0.99)
-        x_T = rng.normal(size=(3, *IMAGE_SHAPE)).astype("float32")
-        data = {"T": T, "runs": []}
-        network_seed = int(rng.integers(2**31))
-        for num_steps in (4, 2):
-            network, stand_in, callbacks = probes.recording_network(np.random.default_rng(network_seed), T), \
-                probes.StepStandIn("ddim"), []
-            with probes.stand_ins(probes.namespaces_of(ddim_sample), ddim_step=stand_in) as replaced:
-                result = to_numpy(ddim_sample(network, x_T, alpha_cumprod, num_steps,
-                                              callback=lambda t, x: callbacks.append(int(t))))
-            data["runs"].append({
-                "num_steps": num_steps, "result": result, "replaced": bool(replaced),
-                "pairs": [[call["t"], call["t_prev"]] for call in stand_in.calls],
-                "network_times": [sorted(set(call["t"].ravel().tolist())) for call in network.calls],
-                "network_training": [call["training"] for call in network.calls],
-                "predicted_is_network_output": bool(len(network.calls) == len(stand_in.calls) and all(
-                    close(step["predicted"], call["out"]) and close(step["x"], call["x"])
-                    for step, call in zip(stand_in.calls, network.calls))),
-                "callbacks": callbacks})
-        return data
-
-    def verify(self, got, expected):
-        for run, reference in zip(got["runs"], expected["runs"]):
-            where = f"ddim_sample(..., num_steps={reference['num_steps']})"
-            if not run["replaced"] or not run["pairs"]:
-                raise Fail(f"calls of ddim_step by {where}", f"{reference['num_steps']} calls", "none",
-                           "take each step with your ddim_step(x, t, t_prev, predicted_noise, alpha_cumprod) "
-                           "(the check times the loop with its own step)")
-            if run["pairs"] != reference["pairs"]:
-                pairs, ref = run["pairs"], reference["pairs"]
-                hint = ("visit the times np.linspace(T, 0, num_steps + 1) rounded to ints, and step from each to "
-                        "the next: (T, ...), ..., (..., 0)")
-                if len(pairs) == len(ref) - 1 and pairs == ref[:-1]:
-                    hint = "the last jump is missing: the times end at 0 (x_0), so there are num_steps jumps"
-                elif pairs and pairs[0][0] == expected["T"] - 1:
-                    hint = "t is off by one: DDIM starts at t = T (alpha_cumprod has T + 1 entries)"
-                elif len(pairs) != len(ref):
-                    hint = f"num_steps jumps, so num_steps network calls: {len(ref)} here"
-                raise Fail(f"the (t, t_prev) pairs of {where}", ref, pairs if len(pairs) < 12 else "another list",
-                           hint)
-            if run["network_times"] != reference["network_times"]:
-                raise Fail(f"the time steps given to the network by {where}", reference["network_times"],
-                           run["network_times"], "predict the noise at the current t (not t_prev): "
-                                                  "network([x, t_batch]) with t_batch filled with t")
-            if not run["predicted_is_network_output"]:
-                raise Fail("the predicted noise given to ddim_step", "the network's output for the current x",
-                           "something else", "predict the noise of the current x (not x_T) inside the loop")
-            if any(run["network_training"]):
-                raise Fail("the network's training flag while sampling", "training=False", "training=True",
-                           "sampling is inference: call the network with training=False")
-            expect_close(f"x_0 returned by {where} (with the check's step)", run["result"], reference["result"],
-                         hint="start from x_T, feed each step's output to the next, and return the last one")
-            if run["callbacks"] != reference["callbacks"]:
-                raise Fail(f"the times passed to callback by {where}", reference["callbacks"], run["callbacks"],
-                           "after each step call callback(t_prev, x) (when callback is not None)")
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# exercise 8 (extension): the sinusoidal time embedding
+# exercises 4-7 (the reverse process) are in _l10_sampling.py; exercise 8 (extension): the sinusoidal time
+# embedding
 
 
 class TimeEmbedding(Exercise):
