@@ -179,40 +179,33 @@ def timed(sampler, *args, **kwargs):
 # ------------------------------------------------------------------------------------------------------- the plots
 
 
-def plot_forward_process(images, noisy_by_time, title=None):
-    """Rows of images, one row per image, one column per time step: ``noisy_by_time`` maps t -> (n, 28, 28, 1)
-    images in [-1, 1] (x_t); ``images`` are the clean ones (shown first, as t = 0)."""
-    columns = {0: images, **noisy_by_time}
-    n = len(images)
+def _time_grid(columns, n_images, title):
+    """One column per time step (``columns`` maps t -> (n, 28, 28) [0, 1] images), one row per image."""
+    n = min(n_images, len(next(iter(columns.values()))))
     fig, axes = plt.subplots(n, len(columns), figsize=(len(columns) * 1.1, n * 1.15), squeeze=False)
     for column, (t, batch) in enumerate(columns.items()):
-        shown = to_image_range(batch)
         for row in range(n):
-            axes[row, column].imshow(shown[row], cmap="binary", vmin=0, vmax=1)
+            axes[row, column].imshow(batch[row], cmap="binary", vmin=0, vmax=1)
             axes[row, column].axis("off")
         axes[0, column].set_title(f"t = {t}", fontsize=9)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
     plt.show()
+
+
+def plot_forward_process(images, noisy_by_time, title=None):
+    """Rows of images, one row per image, one column per time step: ``noisy_by_time`` maps t -> (n, 28, 28, 1)
+    images in [-1, 1] (x_t); ``images`` are the clean ones (shown first, as t = 0)."""
+    columns = {0: images, **noisy_by_time}
+    _time_grid({t: to_image_range(batch) for t, batch in columns.items()}, len(images), title)
 
 
 def plot_chain(states, n_images=6, title=None):
     """The reverse chain: one column per recorded time (from noise to image), one row per sample.
 
     ``states`` maps t -> (n, 28, 28) [0, 1] images, as :class:`ChainRecorder` keeps them."""
-    times = sorted(states, reverse=True)
-    n = min(n_images, len(next(iter(states.values()))))
-    fig, axes = plt.subplots(n, len(times), figsize=(len(times) * 1.1, n * 1.15), squeeze=False)
-    for column, t in enumerate(times):
-        for row in range(n):
-            axes[row, column].imshow(_as_images(states[t])[row], cmap="binary", vmin=0, vmax=1)
-            axes[row, column].axis("off")
-        axes[0, column].set_title(f"t = {t}", fontsize=9)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    plt.show()
+    _time_grid({t: _as_images(states[t]) for t in sorted(states, reverse=True)}, n_images, title)
 
 
 def plot_sampler_rows(rows, n_images=10, title=None):

@@ -86,3 +86,22 @@ def test_the_plotting_helpers_are_one_module():
     modules = {info.name for info in pkgutil.iter_modules(helpers.__path__)}
     assert "plotting" in modules and not any(name.startswith("plotting_") for name in modules)
     assert set(helpers.__all__) <= modules
+
+
+def test_the_diffusion_grids_show_one_column_per_time_and_one_row_per_image(monkeypatch):
+    from helpers import diffusion_tools
+
+    shown = []
+    monkeypatch.setattr(diffusion_tools.plt, "show", lambda: shown.append(plt.gcf()))
+    clean = np.linspace(-1, 1, 3 * 28 * 28, dtype="float32").reshape(3, 28, 28, 1)
+    assert diffusion_tools.plot_forward_process(clean, {10: clean, 500: -clean}) is None
+    axes = shown[-1].axes
+    assert len(axes) == 9 and [ax.get_title() for ax in axes[:3]] == ["t = 0", "t = 10", "t = 500"]
+    # [-1, 1] samples are shown in [0, 1]: the t = 500 column is the t = 10 column inverted
+    first, inverted = axes[1].get_images()[0].get_array(), axes[2].get_images()[0].get_array()
+    np.testing.assert_allclose(first + inverted, 1.0, atol=1e-6)
+    states = {0: np.zeros((4, 28, 28), "float32"), 1000: np.ones((4, 28, 28), "float32")}
+    diffusion_tools.plot_chain(states, n_images=2)
+    axes = shown[-1].axes
+    assert len(axes) == 4 and [ax.get_title() for ax in axes[:2]] == ["t = 1000", "t = 0"]  # from noise to image
+    plt.close("all")

@@ -6,7 +6,7 @@ import numpy as np
 
 from autograder.checks import _l07_probes as probes
 from autograder.checks._l07_probes import NUM_PIXELS, close as _close, to_numpy as _numpy
-from autograder.checks.exercise import Exercise, Fail
+from autograder.checks.exercise import Exercise, Fail, stand_ins
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -64,7 +64,7 @@ class VaeModel(Exercise):
 
         parts = probes.ProbeParts(key)
         # a Sampling the model makes itself draws the same known epsilon as the parts' (same stream, same seed)
-        with probes.stand_ins(probes.namespaces_of(vae_class), build_encoder_decoder=parts,
+        with stand_ins(probes.namespaces_of(vae_class), build_encoder_decoder=parts,
                               Sampling=probes.known_noise_class((key,), []), **replacements):
             model = self._model(vae_class, parts, key, codings_size=self.codings_size, seed=seed)
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=self.learning_rate))

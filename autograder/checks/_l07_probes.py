@@ -7,7 +7,6 @@ own name in their own namespace, restored afterwards), so that each exercise is 
 one for ``latent_loss`` is another function of the same inputs (``latent_loss_stand_in``).
 """
 
-import contextlib
 
 import numpy as np
 
@@ -112,22 +111,6 @@ def namespaces_of(answer):
         if isinstance(namespace, dict) and not any(namespace is known for known in found):
             found.append(namespace)
     return found
-
-
-@contextlib.contextmanager
-def stand_ins(namespaces, **replacements):
-    """Bind the learner's names (only those their namespaces define) to the grader's stand-ins, then restore them.
-
-    Yields the names that were replaced."""
-    saved = [(namespace, {name: namespace[name] for name in replacements if name in namespace})
-             for namespace in namespaces]
-    try:
-        for namespace, names in saved:
-            namespace.update({name: replacements[name] for name in names})
-        yield sorted({name for _, names in saved for name in names})
-    finally:
-        for namespace, names in saved:
-            namespace.update(names)
 
 
 def latent_loss_stand_in(codings_mean, codings_log_var):

@@ -6,7 +6,6 @@ their own namespace) is bound to a stand-in that records its arguments and retur
 (never the answer), and restored afterwards. So a wrong step costs the step's exercise only.
 """
 
-import contextlib
 
 import numpy as np
 
@@ -85,22 +84,6 @@ def namespaces_of(answer):
     """The global namespaces the learner's function looks names up in."""
     namespace = getattr(answer, "__globals__", None)
     return [namespace] if isinstance(namespace, dict) else []
-
-
-@contextlib.contextmanager
-def stand_ins(namespaces, **replacements):
-    """Bind the learner's names (only those their namespaces define) to the grader's stand-ins, then restore them.
-
-    Yields the names that were replaced."""
-    saved = [(namespace, {name: namespace[name] for name in replacements if name in namespace})
-             for namespace in namespaces]
-    try:
-        for namespace, names in saved:
-            namespace.update({name: replacements[name] for name in names})
-        yield sorted({name for _, names in saved for name in names})
-    finally:
-        for namespace, names in saved:
-            namespace.update(names)
 
 
 class StepStandIn:

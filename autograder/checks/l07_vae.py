@@ -8,7 +8,7 @@ codings read back from images through a decoder the probe chose (``_l07_generati
 
 Each exercise is judged on its own: where an answer uses an earlier one (the encoder its ``Sampling``, the model
 its ``build_encoder_decoder`` and ``latent_loss``), the probe binds the learner's name to the check's stand-in while
-it runs (``_l07_probes.stand_ins``). A stand-in is never an answer: the model's ``latent_loss`` is another function,
+it runs (``exercise.stand_ins``). A stand-in is never an answer: the model's ``latent_loss`` is another function,
 and the model is also run with the learner's own (``_l07_model.py``). Structure (layer sizes, activations) only
 chooses the hint of a failure already found. Exercises 4 to 6 live in ``_l07_model.py`` and ``_l07_generation.py``.
 """
@@ -18,7 +18,7 @@ import numpy as np
 from autograder.checks import _l07_probes as probes
 from autograder.checks._l07_probes import NUM_PIXELS, close as _close, encode as _encode, fmt as _fmt
 from autograder.checks._l07_probes import to_numpy as _numpy
-from autograder.checks.exercise import Exercise, Fail, expect_close, expect_equal
+from autograder.checks.exercise import Exercise, Fail, expect_close, expect_equal, stand_ins
 
 LESSON = "07_vae"
 
@@ -291,7 +291,7 @@ class EncoderDecoder(Exercise):
         images = rng.uniform(size=(self.batch, 28, 28)).astype("float32")
         codings_in = rng.normal(size=(self.batch, self.codings_size)).astype("float32")
         noise_layers = []
-        with probes.stand_ins(probes.namespaces_of(build), Sampling=probes.known_noise_class((key,), noise_layers)):
+        with stand_ins(probes.namespaces_of(build), Sampling=probes.known_noise_class((key,), noise_layers)):
             encoder, decoder = _expect_models(build(codings_size=self.codings_size, seed=seed))
             default_encoder, _ = _expect_models(build())
         _encode(encoder, images)  # builds a model made without keras.Input, before its weights are set

@@ -300,7 +300,7 @@ class DiffusionTraining(Exercise):
         if got["t_min"] == 0 or got["t_max"] == T - 1:
             raise Fail("range of t drawn by draw_t_and_noise", f"1..{T}", f"{got['t_min']}..{got['t_max']}",
                        "t is off by one: draw t from 1 to T included, keras.random.randint(shape, 1, T + 1) "
-                       f"(maxval is excluded)")
+                       "(maxval is excluded)")
         if (got["t_min"], got["t_max"]) != (1, T):
             raise Fail("range of t drawn by draw_t_and_noise", f"1..{T}", f"{got['t_min']}..{got['t_max']}",
                        "draw t uniformly in 1..T: keras.random.randint((batch_size,), 1, self.T + 1)")
