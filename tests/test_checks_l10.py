@@ -159,3 +159,40 @@ def test_image_range_and_chain_recorder():
         recorder(t, np.zeros((1, 28, 28, 1), "float32") + t / 2)
     assert sorted(recorder.states) == [0, 2]
     assert recorder.states[2].shape == (1, 28, 28) and recorder.states[2].max() == pytest.approx(1.0)
+
+
+def test_weight_average_follows_the_ramped_decay_and_leaves_the_network_alone():
+    keras.utils.set_random_seed(0)
+    network = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    start = [w.copy() for w in network.get_weights()]
+    average = diffusion_tools.WeightAverage(network, decay=0.9)
+    expected = [w.copy() for w in start]
+    for step in range(1, 31):
+        new = [w + step for w in start]  # the trained weights move on every batch
+        network.set_weights(new)
+        average.on_train_batch_end(step - 1)
+        rate = min(0.9, (1 + step) / (10 + step))  # the ramp 0.2, 0.25, ... up to the decay
+        expected = [rate * e + (1 - rate) * w for e, w in zip(expected, new)]
+        for mine, current in zip(network.get_weights(), new):
+            np.testing.assert_array_equal(mine, current)  # averaging never writes into the trained network
+    for got, want in zip(average.network.get_weights(), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-4)
+    assert average.network is not network
+    with pytest.raises(ValueError, match="decay"):
+        diffusion_tools.WeightAverage(network, decay=1.0)
+
+
+def test_fast_network_compiled_with_xla_predicts_what_the_network_does():
+    keras.utils.set_random_seed(0)
+    unet = diffusion_tools.build_unet(1000, filters=(8, 8, 8))
+    last = unet.get_layer("predicted_noise")
+    kernel, bias = last.get_weights()
+    last.set_weights([np.random.default_rng(0).normal(0, 0.1, size=kernel.shape).astype("float32"), bias])
+    x = np.random.default_rng(1).normal(size=(3, 28, 28, 1)).astype("float32")
+    t = np.array([1, 500, 1000], "int32")
+    want = keras.ops.convert_to_numpy(unet([x, t], training=False))
+    for jit_compile in (False, True):
+        got = keras.ops.convert_to_numpy(diffusion_tools.fast_network(unet, jit_compile=jit_compile)([x, t]))
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match="sampling"):
+        diffusion_tools.fast_network(unet)([x, t], training=True)
