@@ -126,12 +126,18 @@ def test_unet_shapes_parameter_count_and_zero_start():
     assert np.all(out == 0)  # the last convolution starts at zero: the untrained network predicts no noise
 
 
-def test_unet_output_depends_on_t():
+def _unet_with_a_nonzero_output():
+    """A small U-Net whose last convolution is drawn, not zero (so its output depends on its inputs)."""
     keras.utils.set_random_seed(0)
     unet = diffusion_tools.build_unet(1000, filters=(8, 8, 8))
     last = unet.get_layer("predicted_noise")
     kernel, bias = last.get_weights()
     last.set_weights([np.random.default_rng(0).normal(0, 0.1, size=kernel.shape).astype("float32"), bias])
+    return unet
+
+
+def test_unet_output_depends_on_t():
+    unet = _unet_with_a_nonzero_output()
     x = np.random.default_rng(1).normal(size=(2, 28, 28, 1)).astype("float32")
     early = keras.ops.convert_to_numpy(unet([x, np.array([1, 1], "int32")]))
     late = keras.ops.convert_to_numpy(unet([x, np.array([900, 900], "int32")]))
@@ -183,11 +189,7 @@ def test_weight_average_follows_the_ramped_decay_and_leaves_the_network_alone():
 
 
 def test_fast_network_compiled_with_xla_predicts_what_the_network_does():
-    keras.utils.set_random_seed(0)
-    unet = diffusion_tools.build_unet(1000, filters=(8, 8, 8))
-    last = unet.get_layer("predicted_noise")
-    kernel, bias = last.get_weights()
-    last.set_weights([np.random.default_rng(0).normal(0, 0.1, size=kernel.shape).astype("float32"), bias])
+    unet = _unet_with_a_nonzero_output()
     x = np.random.default_rng(1).normal(size=(3, 28, 28, 1)).astype("float32")
     t = np.array([1, 500, 1000], "int32")
     want = keras.ops.convert_to_numpy(unet([x, t], training=False))
