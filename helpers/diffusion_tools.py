@@ -127,8 +127,8 @@ def build_unet(T, filters=(32, 64, 64), time_dim=64, time_embedding=None, seed=0
 class WeightAverage(keras.callbacks.Callback):
     """A ``fit`` callback that keeps an exponential moving average of ``network``'s weights in a copy of it.
 
-    After every training batch, ``average = decay * average + (1 - decay) * weights``, with the decay ramped up from
-    0.1 as ``min(decay, (1 + n) / (10 + n))`` after n updates, so the copy does not remember the random start. The
+    After every training batch, ``average = rate * average + (1 - rate) * weights`` with ``rate = min(decay, (1 + n)
+    / (10 + n))`` at the n-th update (2/11 at the first, rising to ``decay``), so the copy forgets the random start. The
     averaged network (``callback.network``) gives cleaner samples than the last weights while the learning rate is
     still large: each update's noise is averaged out. Sample from it, not from the network being trained.
 

@@ -177,7 +177,7 @@ def test_weight_average_follows_the_ramped_decay_and_leaves_the_network_alone():
         new = [w + step for w in start]  # the trained weights move on every batch
         network.set_weights(new)
         average.on_train_batch_end(step - 1)
-        rate = min(0.9, (1 + step) / (10 + step))  # the ramp 0.2, 0.25, ... up to the decay
+        rate = min(0.9, (1 + step) / (10 + step))  # the ramp 2/11, 3/12, ... up to the decay
         expected = [rate * e + (1 - rate) * w for e, w in zip(expected, new)]
         for mine, current in zip(network.get_weights(), new):
             np.testing.assert_array_equal(mine, current)  # averaging never writes into the trained network
