@@ -1,17 +1,29 @@
-"""Benchmark run of lesson 10's diffusion model (DDPM training, DDPM and DDIM sampling).
+"""Benchmark runs of lesson 10's diffusion model (DDPM training, DDIM and DDPM sampling).
 
-``python -m benchmark --only diffusion`` trains it with the course recipe below and scores two samplers in the
-one-judge table: DDIM with 20 and with 50 steps. DDPM's full chain (T = 1000 network calls per batch, 20 to 50 times
-DDIM's) is left out of that table, where N = 10,000 would take hours; to score it at a smaller N, or DDIM at other
-step counts (the curve of FID against sampling steps):
+Two recipes join ``python -m benchmark`` (``--only diffusion``) and its one-judge table:
 
-    .venv/bin/python -m benchmark.diffusion [--fast] [--epochs N] [--n 10000] [--steps 10 20 50] [--ddpm-n 500]
+* ``course``: the lesson's default budget (3 epochs of 20,000 images), sampled with DDIM in 20 steps;
+* ``long``: the same model and schedule for 5 passes of 57,600 images (4,500 batches of 64, about 20 minutes on 2
+  cores), sampled from a weight average (:class:`helpers.diffusion_tools.WeightAverage`, decay 0.999) with DDIM in
+  20 and in 50 steps. After every pass it scores ``CURVE_N`` DDIM samples of the average (time not counted as
+  training): the curve of FID against training time, in the run's ``metrics`` (``curve_train_seconds``,
+  ``curve_fid``).
 
-which prints one JSON record per sampler. ``run`` follows the ``Recipe.run`` contract of ``benchmark/recipes.py``.
+DDPM's full chain (T = 1000 network calls per batch, 20 to 50 times DDIM's) is left out of that table: N = 10,000
+would take hours. To score DDPM at a smaller N, DDIM at other step counts (the curve of FID against sampling steps)
+or one recipe alone:
+
+    .venv/bin/python -m benchmark.diffusion [--recipe course|long] [--fast] [--epochs N] [--n 10000]
+        [--steps 10 20 50] [--ddpm-n 500] [--json FILE]
+
+which prints the training curve (long recipe) and one JSON record per sampler. ``run`` follows the ``Recipe.run``
+contract of ``benchmark/recipes.py``. Samples are drawn through :func:`helpers.diffusion_tools.fast_network` with
+XLA, 500 images a batch.
 """
 
 import argparse
 import json
+import sys
 import time
 
 import keras
@@ -19,14 +31,18 @@ import numpy as np
 
 from benchmark.recipes import Recipe
 from helpers.data import load_fashion_mnist
-from helpers.diffusion_tools import build_unet, to_diffusion_range, to_image_range
+from helpers.diffusion_tools import WeightAverage, build_unet, fast_network, to_diffusion_range, to_image_range
 from helpers.gan_tools import make_dataset
 from solutions.diffusion import (DiffusionModel, ddim_sample, ddpm_sample, forward_diffusion, variance_schedule)
 
 # the lesson's defaults: 20,000 images an epoch, batches of 64, Adam 2e-3 decaying along a cosine
 COURSE = {"T": 1000, "images_per_epoch": 20_000, "batch_size": 64, "learning_rate": 2e-3,
-          "filters": (16, 32, 64), "ddim_steps": 50}
+          "filters": (16, 32, 64), "ddim_steps": (20,), "weight_average": None, "curve": False}
+# the same model trained longer, sampled from the weight average; a point of the FID curve after every pass
+LONG = {**COURSE, "images_per_epoch": 57_600, "ddim_steps": (20, 50), "weight_average": 0.999, "curve": True}
 SAMPLE_BATCH = 500
+CURVE_N, CURVE_STEPS = 2_000, 20  # the curve's judge: FID of 2,000 DDIM samples in 20 steps
+FAST_IMAGES_PER_EPOCH, FAST_CURVE_N = 512, 100
 
 
 def validation_loss(network, alpha_cumprod, images, seed=0, batch_size=500):
@@ -47,7 +63,8 @@ def validation_loss(network, alpha_cumprod, images, seed=0, batch_size=500):
 
 
 def _sampler(network, alpha, alpha_cumprod, beta, kind, steps=None):
-    """``generate(n, seed) -> (n, 28, 28)`` float32 in [0, 1], in batches of SAMPLE_BATCH."""
+    """``generate(n, seed) -> (n, 28, 28)`` float32 in [0, 1], in batches of SAMPLE_BATCH, through XLA."""
+    predict = fast_network(network, jit_compile=True)
 
     def generate(n, seed):
         batches = []
@@ -55,22 +72,61 @@ def _sampler(network, alpha, alpha_cumprod, beta, kind, steps=None):
             size = min(SAMPLE_BATCH, n - start)
             x_T = keras.random.normal((size, 28, 28, 1), seed=seed + index)
             if kind == "ddpm":
-                samples = ddpm_sample(network, x_T, alpha, alpha_cumprod, beta, seed=seed + index)
+                samples = ddpm_sample(predict, x_T, alpha, alpha_cumprod, beta, seed=seed + index)
             else:
-                samples = ddim_sample(network, x_T, alpha_cumprod, steps)
+                samples = ddim_sample(predict, x_T, alpha_cumprod, steps)
             batches.append(to_image_range(samples))
         return np.concatenate(batches).astype("float32")
 
     return generate
 
 
+class FidCurve(keras.callbacks.Callback):
+    """After every epoch, scores ``generate(n, seed=1)`` with domain FID: the curve of FID against training time.
+
+    Its own clock counts only the time inside epochs (put it after the callbacks whose time should not count, such
+    as the weight average's); the scoring happens after that clock stops.
+
+    Attributes:
+        points: one dict per epoch: ``epoch``, ``train_seconds`` (summed so far), ``fid``, ``kid``,
+            ``min_class_share``, ``score_seconds``.
+    """
+
+    def __init__(self, generate, n, stream=None):
+        super().__init__()
+        self.generate, self.n = generate, n
+        self.stream = stream or sys.stdout
+        self.points = []
+        self._train_seconds = 0.0
+        self._start = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        from helpers import evaluation
+
+        self._train_seconds += time.perf_counter() - self._start
+        start = time.perf_counter()
+        scores = evaluation.evaluate_images(self.generate(self.n, 1), n=self.n)
+        point = {"epoch": epoch + 1, "train_seconds": self._train_seconds, "fid": float(scores["fid"]),
+                 "kid": float(scores["kid"]), "min_class_share": float(min(scores["histogram"])),
+                 "score_seconds": time.perf_counter() - start}
+        self.points.append(point)
+        print(f"curve: epoch {point['epoch']}, {point['train_seconds']:.0f} s of training, FID {point['fid']:.1f} "
+              f"at N = {self.n} (DDIM {CURVE_STEPS} steps)", file=self.stream, flush=True)
+
+
 def run(epochs, fast, callbacks, seed=42, recipe=None):
-    """Train the lesson's model from scratch; ``Recipe.run`` contract (see the module docstring)."""
+    """Train the lesson's model from scratch; ``Recipe.run`` contract (see the module docstring).
+
+    ``recipe``: a dict of settings overriding :data:`COURSE` (e.g. :data:`LONG`).
+    """
     recipe = {**COURSE, **(recipe or {})}
     fashion = load_fashion_mnist()
     X_train = to_diffusion_range(fashion.X_train[:2_000] if fast else fashion.X_train)
     X_valid = to_diffusion_range(fashion.X_valid[:500] if fast else fashion.X_valid)
-    images_per_epoch = 512 if fast else recipe["images_per_epoch"]
+    images_per_epoch = FAST_IMAGES_PER_EPOCH if fast else recipe["images_per_epoch"]
     steps_per_epoch = images_per_epoch // recipe["batch_size"]
     alpha, alpha_cumprod, beta = variance_schedule(recipe["T"])
     keras.utils.set_random_seed(seed)
@@ -78,33 +134,54 @@ def run(epochs, fast, callbacks, seed=42, recipe=None):
     model = DiffusionModel(network, alpha_cumprod, seed=seed)
     schedule = keras.optimizers.schedules.CosineDecay(recipe["learning_rate"], decay_steps=epochs * steps_per_epoch)
     model.compile(optimizer=keras.optimizers.Adam(schedule))
+    callbacks = list(callbacks or [])
+    sampled = network  # the network the samples come from
+    if recipe["weight_average"]:
+        average = WeightAverage(network, decay=recipe["weight_average"])
+        callbacks.append(average)
+        sampled = average.network
+    curve = None
+    if recipe["curve"]:
+        curve = FidCurve(_sampler(sampled, alpha, alpha_cumprod, beta, "ddim", CURVE_STEPS),
+                         FAST_CURVE_N if fast else CURVE_N)
+        callbacks.append(curve)
     start = time.perf_counter()
     history = model.fit(make_dataset(X_train, recipe["batch_size"], seed), epochs=epochs,
-                        steps_per_epoch=steps_per_epoch, callbacks=list(callbacks or []), verbose=0)
-    train_seconds = time.perf_counter() - start
-    val_loss = validation_loss(network, alpha_cumprod, X_valid)
+                        steps_per_epoch=steps_per_epoch, callbacks=callbacks, verbose=0)
+    seconds_in_fit = time.perf_counter() - start
+    metrics = {"seconds_in_fit": seconds_in_fit, "params": float(network.count_params()),
+               "images_per_epoch": float(images_per_epoch)}
+    if curve is not None:
+        metrics["curve_train_seconds"] = [point["train_seconds"] for point in curve.points]
+        metrics["curve_fid"] = [point["fid"] for point in curve.points]
+        metrics["curve_min_class_share"] = [point["min_class_share"] for point in curve.points]
     return {
-        "val_loss": val_loss,
+        "val_loss": validation_loss(sampled, alpha_cumprod, X_valid),
         "history": {key: [float(value) for value in values] for key, values in history.history.items()},
-        "metrics": {"train_seconds": train_seconds, "params": float(network.count_params()),
-                    "images_per_epoch": float(images_per_epoch)},
-        "generate": {f"DDIM {steps} steps": _sampler(network, alpha, alpha_cumprod, beta, "ddim", steps)
-                     for steps in (20, recipe["ddim_steps"])},
-        "generate_ddim": lambda n, seed, steps=recipe["ddim_steps"]: _sampler(
-            network, alpha, alpha_cumprod, beta, "ddim", steps)(n, seed),
-        "generate_ddpm": _sampler(network, alpha, alpha_cumprod, beta, "ddpm"),
+        "metrics": metrics,
+        "curve": [] if curve is None else curve.points,
+        "generate": {f"DDIM {steps} steps": _sampler(sampled, alpha, alpha_cumprod, beta, "ddim", steps)
+                     for steps in recipe["ddim_steps"]},
+        "generate_ddim": lambda n, seed, steps: _sampler(sampled, alpha, alpha_cumprod, beta, "ddim", steps)(n, seed),
+        "generate_ddpm": _sampler(sampled, alpha, alpha_cumprod, beta, "ddpm"),
     }
 
 
+METRIC = "validation noise-prediction MSE (t and noise drawn once from seed 0)"
 RECIPE = Recipe(model="diffusion", recipe="course", lesson="10_diffusion", epochs=3, fast_epochs=1, run=run,
-                metric="validation noise-prediction MSE (t and noise drawn once from seed 0)")
-BENCHMARKS = [RECIPE]
+                metric=METRIC)
+LONG_RECIPE = Recipe(model="diffusion", recipe="long", lesson="10_diffusion", epochs=5, fast_epochs=2,
+                     run=lambda epochs, fast, callbacks: run(epochs, fast, callbacks, recipe=LONG),
+                     metric=METRIC + ", of the weight average")
+BENCHMARKS = [RECIPE, LONG_RECIPE]
+RECIPES = {"course": (RECIPE, COURSE), "long": (LONG_RECIPE, LONG)}
 
 
 def main(argv=None):
     from helpers import evaluation
 
     parser = argparse.ArgumentParser(prog="python -m benchmark.diffusion", description=__doc__.split("\n")[0])
+    parser.add_argument("--recipe", choices=sorted(RECIPES), default="course")
     parser.add_argument("--fast", action="store_true")
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--n", type=int, default=10_000, help="samples per FID")
@@ -112,16 +189,22 @@ def main(argv=None):
     parser.add_argument("--ddpm-n", type=int, default=0, help="also score this many DDPM samples (slow)")
     parser.add_argument("--json", default=None)
     args = parser.parse_args(argv)
-    epochs = args.epochs or (RECIPE.fast_epochs if args.fast else RECIPE.epochs)
-    result = run(epochs, args.fast, [])
+    if args.epochs is not None and args.epochs < 1:
+        parser.error(f"--epochs must be 1 or more, got {args.epochs}")
+    if any(steps < 1 or steps > COURSE["T"] for steps in args.steps):
+        parser.error(f"--steps must be between 1 and T = {COURSE['T']}, got {args.steps}")
+    benchmark_recipe, settings = RECIPES[args.recipe]
+    epochs = args.epochs or (benchmark_recipe.fast_epochs if args.fast else benchmark_recipe.epochs)
+    result = run(epochs, args.fast, [], recipe=settings)
     n = min(args.n, 200) if args.fast else args.n
     classifier = evaluation.load_classifier()
-    record = {"epochs": epochs, "val_loss": result["val_loss"], **result["metrics"], "n": n, "samplers": []}
-    print(f"trained {epochs} epochs in {result['metrics']['train_seconds']:.0f} s, val_loss {result['val_loss']:.4f}",
-          flush=True)
+    record = {"recipe": args.recipe, "epochs": epochs, "val_loss": result["val_loss"], **result["metrics"], "n": n,
+              "curve": result["curve"], "samplers": []}
+    print(f"trained {epochs} epochs ({result['metrics']['seconds_in_fit']:.0f} s in fit), "
+          f"val_loss {result['val_loss']:.4f}", flush=True)
     runs = [("DDIM", steps, lambda steps=steps: result["generate_ddim"](n, 1, steps)) for steps in args.steps]
     if args.ddpm_n:
-        runs.append(("DDPM", RECIPE_T, lambda: result["generate_ddpm"](args.ddpm_n, 1)))
+        runs.append(("DDPM", COURSE["T"], lambda: result["generate_ddpm"](args.ddpm_n, 1)))
     for sampler, steps, generate in runs:
         start = time.perf_counter()
         images = generate()
@@ -136,8 +219,6 @@ def main(argv=None):
             json.dump(record, file, indent=2)
     return record
 
-
-RECIPE_T = COURSE["T"]
 
 if __name__ == "__main__":
     main()

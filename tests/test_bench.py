@@ -201,8 +201,77 @@ def test_the_real_fast_benchmark_runs_every_recipe(tmp_path):
     assert [(row["model"], row["recipe"]) for row in report["results"]] == [(r.model, r.recipe) for r in recipes]
     for row in report["results"]:
         assert row["error"] is None and row["seconds_per_epoch"] > 0, row
-        if row["model"] in ("vae", "gan", "dcgan"):
+        if row["model"] in ("vae", "gan", "dcgan", "diffusion"):
             assert row["evaluation"]["fid"] > 0 and 1 <= row["evaluation"]["coverage"] <= 10, row
+    (long,) = [row for row in report["results"] if (row["model"], row["recipe"]) == ("diffusion", "long")]
+    assert [entry["sampler"] for entry in long["samplers"]] == ["DDIM 20 steps", "DDIM 50 steps"]
+    assert len(long["metrics"]["curve_fid"]) == long["epochs"] == len(long["metrics"]["curve_train_seconds"])
+    assert all(fid > 0 for fid in long["metrics"]["curve_fid"])
+
+
+# ------------------------------------------------------------------------------------- the diffusion FID curve
+
+def test_the_fid_curve_scores_after_every_epoch_and_counts_only_training_time(monkeypatch):
+    """The curve's clock stops before the scoring: a generator that takes 1,000 (fake) seconds adds nothing."""
+    from benchmark import diffusion
+
+    clock = [0.0]
+
+    def fake_clock():
+        clock[0] += 1.0  # every reading of the clock is one second later
+        return clock[0]
+
+    fids = iter([80.0, 60.0, 50.0])
+    scored = []
+
+    def fake_evaluate(images, reference="test", n=10_000, classifier=None):
+        scored.append((np.shape(images), n))
+        return {"fid": next(fids), "kid": 1.0, "histogram": [0.05] + [0.95 / 9] * 9}
+
+    def slow_generate(n, seed):
+        clock[0] += 1_000.0
+        return np.zeros((n, 28, 28), dtype="float32")
+
+    monkeypatch.setattr(diffusion.time, "perf_counter", fake_clock)
+    monkeypatch.setattr(evaluation, "evaluate_images", fake_evaluate)
+    curve = diffusion.FidCurve(slow_generate, 30)
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    model.compile(loss="mse", optimizer="sgd")
+    x = np.zeros((8, 2), dtype="float32")
+    model.fit(x, x[:, :1], epochs=3, verbose=0, callbacks=[curve])
+    assert scored == [((30, 28, 28), 30)] * 3
+    assert [point["fid"] for point in curve.points] == [80.0, 60.0, 50.0]
+    assert [point["epoch"] for point in curve.points] == [1, 2, 3]
+    seconds = [point["train_seconds"] for point in curve.points]
+    assert seconds == sorted(seconds) and seconds[-1] < 100  # three epochs of a few clock readings, no scoring
+    assert all(point["score_seconds"] >= 1_000 for point in curve.points)
+    assert all(point["min_class_share"] == 0.05 for point in curve.points)
+
+
+def test_the_long_diffusion_recipe_samples_from_the_weight_average(monkeypatch):
+    """The long recipe hands the averaged copy, not the trained network, to its samplers and its validation loss."""
+    from benchmark import diffusion
+
+    seen = []
+    real_sampler = diffusion._sampler
+    monkeypatch.setattr(diffusion, "_sampler", lambda network, *args: seen.append(network) or real_sampler(
+        network, *args))
+    monkeypatch.setattr(diffusion, "validation_loss", lambda network, *args: seen.append(network) or 1.0)
+    averages = []
+    real_average = diffusion.WeightAverage
+    monkeypatch.setattr(diffusion, "WeightAverage", lambda network, decay: averages.append(
+        real_average(network, decay)) or averages[-1])
+    monkeypatch.setattr(diffusion, "FAST_IMAGES_PER_EPOCH", 64)
+    monkeypatch.setattr(evaluation, "evaluate_images", lambda images, n, **kwargs: {
+        "fid": 1.0, "kid": 0.0, "histogram": [0.1] * 10})
+    monkeypatch.setattr(diffusion, "FAST_CURVE_N", 10)
+    monkeypatch.setattr(diffusion, "CURVE_STEPS", 2)
+    result = diffusion.run(1, True, [], recipe=diffusion.LONG)
+    (average,) = averages
+    assert average.decay == diffusion.LONG["weight_average"]
+    assert seen and all(network is average.network for network in seen)
+    assert set(result["generate"]) == {f"DDIM {steps} steps" for steps in diffusion.LONG["ddim_steps"]}
+    assert result["metrics"]["curve_fid"] == [1.0]
 
 
 # ------------------------------------------------------------------------------------- samplers and the one judge
