@@ -2,23 +2,23 @@
 
 Two recipes join ``python -m benchmark`` (``--only diffusion``) and its one-judge table:
 
-* ``course``: the lesson's default budget (3 epochs of 20,000 images), sampled with DDIM in 20 steps;
+* ``course``: the lesson's default budget (3 epochs of 20,000 images);
 * ``long``: the same model and schedule for 5 passes of 57,600 images (4,500 batches of 64, about 20 minutes on 2
-  cores), sampled from a weight average (:class:`helpers.diffusion_tools.WeightAverage`, decay 0.999) with DDIM in
-  20 and in 50 steps. After every pass it scores ``CURVE_N`` DDIM samples of the average (time not counted as
-  training): the curve of FID against training time, in the run's ``metrics`` (``curve_train_seconds``,
-  ``curve_fid``).
+  cores), sampled from a weight average (:class:`helpers.diffusion_tools.WeightAverage`, decay 0.999). After every
+  pass it scores ``CURVE_N`` samples of the average (time not counted as training): the curve of FID against
+  training time, in the run's ``metrics`` (``curve_train_seconds``, ``curve_fid``).
 
-DDPM's full chain (T = 1000 network calls per batch, 20 to 50 times DDIM's) is left out of that table: N = 10,000
-would take hours. To score DDPM at a smaller N, DDIM at other step counts (the curve of FID against sampling steps)
-or one recipe alone:
+Each is scored with two of the lesson's samplers: ``ddpm_sample`` on a schedule respaced to 50 of the 1000 steps
+(:func:`helpers.diffusion_tools.respaced_schedule`; the full chain, T = 1000 network calls a sample, would take
+hours at N = 10,000) and ``ddim_sample`` in 20 steps. For the curve of FID against sampling steps, other step
+counts, a smaller N, or one recipe alone:
 
     .venv/bin/python -m benchmark.diffusion [--recipe course|long] [--fast] [--epochs N] [--n 10000]
-        [--steps 10 20 50] [--ddpm-n 500] [--json FILE]
+        [--ddim-steps 10 20 50] [--ddpm-steps 25 50 100] [--json FILE]
 
-which prints the training curve (long recipe) and one JSON record per sampler. ``run`` follows the ``Recipe.run``
-contract of ``benchmark/recipes.py``. Samples are drawn through :func:`helpers.diffusion_tools.fast_network` with
-XLA, 500 images a batch.
+which prints the training curve (long recipe) and one JSON record per sampler and step count (``--ddpm-steps 1000``
+runs the full chain). ``run`` follows the ``Recipe.run`` contract of ``benchmark/recipes.py``. Samples are drawn
+through :func:`helpers.diffusion_tools.fast_network` with XLA, 500 images a batch.
 """
 
 import argparse
@@ -31,18 +31,22 @@ import numpy as np
 
 from benchmark.recipes import Recipe
 from helpers.data import load_fashion_mnist
-from helpers.diffusion_tools import WeightAverage, build_unet, fast_network, to_diffusion_range, to_image_range
+from helpers.diffusion_tools import (WeightAverage, build_unet, fast_network, respaced_network, respaced_schedule,
+                                     to_diffusion_range, to_image_range)
 from helpers.gan_tools import make_dataset
 from solutions.diffusion import (DiffusionModel, ddim_sample, ddpm_sample, forward_diffusion, variance_schedule)
 
-# the lesson's defaults: 20,000 images an epoch, batches of 64, Adam 2e-3 decaying along a cosine
+# the lesson's defaults: 20,000 images an epoch, batches of 64, Adam 2e-3 decaying along a cosine; the samplers
+# scored, as (kind, network calls per sample): DDPM on a respaced schedule of 50 steps, DDIM in 20 steps
 COURSE = {"T": 1000, "images_per_epoch": 20_000, "batch_size": 64, "learning_rate": 2e-3,
-          "filters": (16, 32, 64), "ddim_steps": (20,), "weight_average": None, "curve": False}
+          "filters": (16, 32, 64), "samplers": (("DDPM", 50), ("DDIM", 20)), "weight_average": None,
+          "curve": False}
 # the same model trained longer, sampled from the weight average; a point of the FID curve after every pass
-LONG = {**COURSE, "images_per_epoch": 57_600, "ddim_steps": (20, 50), "weight_average": 0.999, "curve": True}
+LONG = {**COURSE, "images_per_epoch": 57_600, "weight_average": 0.999, "curve": True}
 SAMPLE_BATCH = 500
-CURVE_N, CURVE_STEPS = 2_000, 20  # the curve's judge: FID of 2,000 DDIM samples in 20 steps
+CURVE_N, CURVE_SAMPLER = 1_000, ("DDPM", 50)  # the curve's judge: FID of 1,000 samples of DDPM in 50 steps
 FAST_IMAGES_PER_EPOCH, FAST_CURVE_N = 512, 100
+FAST_SAMPLERS = (("DDPM", 10), ("DDIM", 5))  # --fast is a smoke run: few steps, so that CI stays quick
 
 
 def validation_loss(network, alpha_cumprod, images, seed=0, batch_size=500):
@@ -62,16 +66,26 @@ def validation_loss(network, alpha_cumprod, images, seed=0, batch_size=500):
     return total / images.size
 
 
-def _sampler(network, alpha, alpha_cumprod, beta, kind, steps=None):
-    """``generate(n, seed) -> (n, 28, 28)`` float32 in [0, 1], in batches of SAMPLE_BATCH, through XLA."""
+def _sampler(network, alpha, alpha_cumprod, beta, kind, steps):
+    """``generate(n, seed) -> (n, 28, 28)`` float32 in [0, 1], in batches of SAMPLE_BATCH, through XLA.
+
+    ``kind`` "DDIM": the lesson's ``ddim_sample`` in ``steps`` steps. "DDPM": the lesson's ``ddpm_sample``, on the
+    full chain when ``steps`` is T, else on a schedule respaced to ``steps`` steps
+    (:func:`helpers.diffusion_tools.respaced_schedule`)."""
     predict = fast_network(network, jit_compile=True)
+    T = len(alpha_cumprod) - 1
+    if kind == "DDPM" and steps != T:
+        times, alpha, alpha_cumprod, beta = respaced_schedule(alpha_cumprod, steps)
+        predict = respaced_network(predict, times)
+    elif kind not in ("DDPM", "DDIM"):
+        raise ValueError(f"kind must be 'DDPM' or 'DDIM', got {kind!r}")
 
     def generate(n, seed):
         batches = []
         for index, start in enumerate(range(0, n, SAMPLE_BATCH)):
             size = min(SAMPLE_BATCH, n - start)
             x_T = keras.random.normal((size, 28, 28, 1), seed=seed + index)
-            if kind == "ddpm":
+            if kind == "DDPM":
                 samples = ddpm_sample(predict, x_T, alpha, alpha_cumprod, beta, seed=seed + index)
             else:
                 samples = ddim_sample(predict, x_T, alpha_cumprod, steps)
@@ -114,7 +128,7 @@ class FidCurve(keras.callbacks.Callback):
                  "score_seconds": time.perf_counter() - start}
         self.points.append(point)
         print(f"curve: epoch {point['epoch']}, {point['train_seconds']:.0f} s of training, FID {point['fid']:.1f} "
-              f"at N = {self.n} (DDIM {CURVE_STEPS} steps)", file=self.stream, flush=True)
+              f"at N = {self.n}", file=self.stream, flush=True)
 
 
 def run(epochs, fast, callbacks, seed=42, recipe=None):
@@ -142,8 +156,8 @@ def run(epochs, fast, callbacks, seed=42, recipe=None):
         sampled = average.network
     curve = None
     if recipe["curve"]:
-        curve = FidCurve(_sampler(sampled, alpha, alpha_cumprod, beta, "ddim", CURVE_STEPS),
-                         FAST_CURVE_N if fast else CURVE_N)
+        kind, steps = FAST_SAMPLERS[0] if fast else CURVE_SAMPLER
+        curve = FidCurve(_sampler(sampled, alpha, alpha_cumprod, beta, kind, steps), FAST_CURVE_N if fast else CURVE_N)
         callbacks.append(curve)
     start = time.perf_counter()
     history = model.fit(make_dataset(X_train, recipe["batch_size"], seed), epochs=epochs,
@@ -160,10 +174,9 @@ def run(epochs, fast, callbacks, seed=42, recipe=None):
         "history": {key: [float(value) for value in values] for key, values in history.history.items()},
         "metrics": metrics,
         "curve": [] if curve is None else curve.points,
-        "generate": {f"DDIM {steps} steps": _sampler(sampled, alpha, alpha_cumprod, beta, "ddim", steps)
-                     for steps in recipe["ddim_steps"]},
-        "generate_ddim": lambda n, seed, steps: _sampler(sampled, alpha, alpha_cumprod, beta, "ddim", steps)(n, seed),
-        "generate_ddpm": _sampler(sampled, alpha, alpha_cumprod, beta, "ddpm"),
+        "generate": {f"{kind} {steps} steps": _sampler(sampled, alpha, alpha_cumprod, beta, kind, steps)
+                     for kind, steps in (FAST_SAMPLERS if fast else recipe["samplers"])},
+        "sampler": lambda kind, steps: _sampler(sampled, alpha, alpha_cumprod, beta, kind, steps),
     }
 
 
@@ -185,14 +198,18 @@ def main(argv=None):
     parser.add_argument("--fast", action="store_true")
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--n", type=int, default=10_000, help="samples per FID")
-    parser.add_argument("--steps", type=int, nargs="*", default=[10, 20, 50], help="DDIM step counts to score")
-    parser.add_argument("--ddpm-n", type=int, default=0, help="also score this many DDPM samples (slow)")
+    parser.add_argument("--ddim-steps", type=int, nargs="*", default=[10, 20, 50], help="DDIM step counts to score")
+    parser.add_argument("--ddpm-steps", type=int, nargs="*", default=[25, 50, 100],
+                        help="DDPM step counts to score (respaced; T for the full chain)")
     parser.add_argument("--json", default=None)
     args = parser.parse_args(argv)
+    T = COURSE["T"]
     if args.epochs is not None and args.epochs < 1:
         parser.error(f"--epochs must be 1 or more, got {args.epochs}")
-    if any(steps < 1 or steps > COURSE["T"] for steps in args.steps):
-        parser.error(f"--steps must be between 1 and T = {COURSE['T']}, got {args.steps}")
+    if args.n < 10:
+        parser.error(f"--n must be 10 or more, got {args.n}")
+    if any(not 1 <= steps <= T for steps in args.ddim_steps + args.ddpm_steps):
+        parser.error(f"step counts must be between 1 and T = {T}, got {args.ddim_steps + args.ddpm_steps}")
     benchmark_recipe, settings = RECIPES[args.recipe]
     epochs = args.epochs or (benchmark_recipe.fast_epochs if args.fast else benchmark_recipe.epochs)
     result = run(epochs, args.fast, [], recipe=settings)
@@ -202,15 +219,13 @@ def main(argv=None):
               "curve": result["curve"], "samplers": []}
     print(f"trained {epochs} epochs ({result['metrics']['seconds_in_fit']:.0f} s in fit), "
           f"val_loss {result['val_loss']:.4f}", flush=True)
-    runs = [("DDIM", steps, lambda steps=steps: result["generate_ddim"](n, 1, steps)) for steps in args.steps]
-    if args.ddpm_n:
-        runs.append(("DDPM", COURSE["T"], lambda: result["generate_ddpm"](args.ddpm_n, 1)))
-    for sampler, steps, generate in runs:
+    runs = [("DDIM", steps) for steps in args.ddim_steps] + [("DDPM", steps) for steps in args.ddpm_steps]
+    for kind, steps in runs:
         start = time.perf_counter()
-        images = generate()
+        images = result["sampler"](kind, steps)(n, 1)
         seconds = time.perf_counter() - start
         scores = evaluation.evaluate_images(images, n=len(images), classifier=classifier)
-        entry = {"sampler": sampler, "steps": steps, "n": len(images), "seconds": seconds, "fid": scores["fid"],
+        entry = {"sampler": kind, "steps": steps, "n": len(images), "seconds": seconds, "fid": scores["fid"],
                  "kid": scores["kid"], "coverage": scores["coverage"], "min_class_share": min(scores["histogram"])}
         record["samplers"].append(entry)
         print(json.dumps(entry), flush=True)

@@ -184,6 +184,53 @@ def fast_network(network, jit_compile=False):
     return fast
 
 
+def respaced_schedule(alpha_cumprod, num_steps, start=None):
+    """The schedule of a DDPM that visits only ``num_steps`` of the T time steps (Nichol & Dhariwal, 2021).
+
+    The visited times are ``np.linspace(0, start, num_steps + 1)`` rounded (0 first). On them the cumulative
+    products are the original ones, ``alpha_cumprod[times]``, so each step k jumps from ``times[k]`` to
+    ``times[k - 1]`` with ``alpha'_k = alpha_bar(times[k]) / alpha_bar(times[k - 1])`` and ``beta'_k = 1 - alpha'_k``.
+    The lesson's ``ddpm_sample`` runs on these arrays unchanged, with the network wrapped by :func:`respaced_network`
+    (it gets k, and must be called with ``times[k]``).
+
+    ``start`` defaults to ``T - T // 100`` (990 of 1000): the cosine schedule's last step has alpha_T = 0.001 (its
+    beta is clipped at 0.999), so ``alpha_bar_T`` is about 2e-9, and a DDPM step from T divides the network's error by
+    ``sqrt(alpha'_K)``: a factor of hundreds when K is small. At t = 990, sqrt(alpha_bar) is 0.016: x_T's pure noise
+    stands for x_990 as well.
+
+    Args:
+        alpha_cumprod: (T + 1,) float array, the full schedule's alpha_bar.
+        num_steps: K, the network calls of one sample, 1..start.
+        start: the first (noisiest) time visited, 1..T; default ``T - T // 100``.
+
+    Returns:
+        (times, alpha, alpha_cumprod, beta): ``times`` (K + 1,) int32, and the respaced (K + 1,) float32 arrays
+        (entry 0: no noise).
+    """
+    alpha_cumprod = np.asarray(alpha_cumprod, dtype="float64")
+    T = len(alpha_cumprod) - 1
+    start = T - T // 100 if start is None else int(start)
+    if not 1 <= start <= T:
+        raise ValueError(f"start must be between 1 and T = {T}, got {start}")
+    if not 1 <= num_steps <= start:
+        raise ValueError(f"num_steps must be between 1 and start = {start}, got {num_steps}")
+    times = np.linspace(0, start, num_steps + 1).round().astype("int32")
+    cumulative = alpha_cumprod[times]
+    alpha = np.append(1.0, cumulative[1:] / cumulative[:-1])
+    return times, alpha.astype("float32"), cumulative.astype("float32"), (1.0 - alpha).astype("float32")
+
+
+def respaced_network(network, times):
+    """``network`` for a respaced schedule: called with ``[x, k]``, it calls ``network([x, times[k]])``."""
+    times = tf.constant(np.asarray(times), tf.int32)
+
+    def call(inputs, training=False):
+        images, steps = inputs
+        return network([images, tf.gather(times, tf.convert_to_tensor(steps, tf.int32))], training=training)
+
+    return call
+
+
 class ChainRecorder:
     """A ``callback(t, x)`` for the sampling loops: shows a progress bar and keeps x at the times in ``keep``.
 

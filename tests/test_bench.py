@@ -191,6 +191,8 @@ def test_book_recipe_result_is_the_target_when_the_book_has_no_figure():
 
 
 def test_the_real_fast_benchmark_runs_every_recipe(tmp_path):
+    from benchmark import diffusion
+
     """CI's smoke run of every reference recipe (about a minute on 2 cores): each trains, is timed and, when it
     generates images, is scored."""
     json_path = tmp_path / "bench.json"
@@ -204,7 +206,8 @@ def test_the_real_fast_benchmark_runs_every_recipe(tmp_path):
         if row["model"] in ("vae", "gan", "dcgan", "diffusion"):
             assert row["evaluation"]["fid"] > 0 and 1 <= row["evaluation"]["coverage"] <= 10, row
     (long,) = [row for row in report["results"] if (row["model"], row["recipe"]) == ("diffusion", "long")]
-    assert [entry["sampler"] for entry in long["samplers"]] == ["DDIM 20 steps", "DDIM 50 steps"]
+    assert [entry["sampler"] for entry in long["samplers"]] == [f"{kind} {steps} steps" for kind, steps in
+                                                                diffusion.FAST_SAMPLERS]
     assert len(long["metrics"]["curve_fid"]) == long["epochs"] == len(long["metrics"]["curve_train_seconds"])
     assert all(fid > 0 for fid in long["metrics"]["curve_fid"])
 
@@ -265,12 +268,12 @@ def test_the_long_diffusion_recipe_samples_from_the_weight_average(monkeypatch):
     monkeypatch.setattr(evaluation, "evaluate_images", lambda images, n, **kwargs: {
         "fid": 1.0, "kid": 0.0, "histogram": [0.1] * 10})
     monkeypatch.setattr(diffusion, "FAST_CURVE_N", 10)
-    monkeypatch.setattr(diffusion, "CURVE_STEPS", 2)
+    monkeypatch.setattr(diffusion, "FAST_SAMPLERS", (("DDPM", 2), ("DDIM", 3)))
     result = diffusion.run(1, True, [], recipe=diffusion.LONG)
     (average,) = averages
     assert average.decay == diffusion.LONG["weight_average"]
     assert seen and all(network is average.network for network in seen)
-    assert set(result["generate"]) == {f"DDIM {steps} steps" for steps in diffusion.LONG["ddim_steps"]}
+    assert list(result["generate"]) == ["DDPM 2 steps", "DDIM 3 steps"]
     assert result["metrics"]["curve_fid"] == [1.0]
 
 

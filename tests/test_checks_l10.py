@@ -198,3 +198,38 @@ def test_fast_network_compiled_with_xla_predicts_what_the_network_does():
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
     with pytest.raises(ValueError, match="sampling"):
         diffusion_tools.fast_network(unet)([x, t], training=True)
+
+
+def test_a_respaced_schedule_keeps_the_cumulative_noise_levels_of_the_times_it_visits():
+    alpha, alpha_cumprod, beta = diffusion.variance_schedule(1000)
+    times, alpha_k, cumulative_k, beta_k = diffusion_tools.respaced_schedule(alpha_cumprod, 50)
+    assert times[0] == 0 and times[-1] == 990 and len(times) == 51 == len(alpha_k) == len(beta_k)
+    assert np.all(np.diff(times) > 0)
+    np.testing.assert_allclose(cumulative_k, alpha_cumprod[times], rtol=1e-5)
+    np.testing.assert_allclose(np.cumprod(alpha_k), cumulative_k, rtol=1e-4)  # the steps multiply back up
+    np.testing.assert_allclose(alpha_k + beta_k, 1, atol=1e-6)
+    # visiting every step is the original schedule
+    times, alpha_all, cumulative_all, beta_all = diffusion_tools.respaced_schedule(alpha_cumprod, 1000, start=1000)
+    np.testing.assert_array_equal(times, np.arange(1001))
+    np.testing.assert_allclose(alpha_all, alpha, rtol=1e-4)
+    np.testing.assert_allclose(beta_all, beta, atol=1e-5)
+    for bad in ({"num_steps": 0}, {"num_steps": 991}, {"num_steps": 5, "start": 1001}):
+        with pytest.raises(ValueError, match="between"):
+            diffusion_tools.respaced_schedule(alpha_cumprod, **{"num_steps": 10, **bad})
+
+
+def test_the_lesson_ddpm_sampler_runs_on_a_respaced_schedule_and_asks_for_the_original_times():
+    _, alpha_cumprod, _ = diffusion.variance_schedule(1000)
+    times, alpha_k, cumulative_k, beta_k = diffusion_tools.respaced_schedule(alpha_cumprod, 5)
+    asked = []
+
+    def network(inputs, training=False):
+        images, t = inputs
+        asked.append(sorted(set(keras.ops.convert_to_numpy(t).tolist())))
+        return keras.ops.zeros_like(images)
+
+    x_T = np.random.default_rng(0).normal(size=(2, 28, 28, 1)).astype("float32")
+    samples = diffusion.ddpm_sample(diffusion_tools.respaced_network(network, times), x_T, alpha_k, cumulative_k,
+                                    beta_k, seed=0)
+    assert asked == [[int(t)] for t in times[:0:-1]]  # 990, 792, ..., the original time of each of the 5 steps
+    assert keras.ops.convert_to_numpy(samples).shape == x_T.shape
