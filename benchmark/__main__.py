@@ -40,13 +40,11 @@ import time
 import traceback
 import warnings
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras  # TensorFlow's C++ log level is set by the package's __init__, which runs first
+import numpy as np
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-
-from helpers import config  # noqa: E402
-from benchmark.recipes import Recipe  # noqa: E402
+from helpers import config
+from benchmark.recipes import Recipe
 
 SKIPPED_MODULES = {"recipes"}  # the contract and the shared runner: no recipes of its own
 RECIPE_ORDER = {"book": 0, "course": 1}

@@ -72,13 +72,12 @@ def _sampler(network, alpha, alpha_cumprod, beta, kind, steps):
     ``kind`` "DDIM": the lesson's ``ddim_sample`` in ``steps`` steps. "DDPM": the lesson's ``ddpm_sample``, on the
     full chain when ``steps`` is T, else on a schedule respaced to ``steps`` steps
     (:func:`helpers.diffusion_tools.respaced_schedule`)."""
+    if kind not in ("DDPM", "DDIM"):
+        raise ValueError(f"kind must be 'DDPM' or 'DDIM', got {kind!r}")
     predict = fast_network(network, jit_compile=True)
-    T = len(alpha_cumprod) - 1
-    if kind == "DDPM" and steps != T:
+    if kind == "DDPM" and steps != len(alpha_cumprod) - 1:
         times, alpha, alpha_cumprod, beta = respaced_schedule(alpha_cumprod, steps)
         predict = respaced_network(predict, times)
-    elif kind not in ("DDPM", "DDIM"):
-        raise ValueError(f"kind must be 'DDPM' or 'DDIM', got {kind!r}")
 
     def generate(n, seed):
         batches = []

@@ -191,10 +191,10 @@ def test_book_recipe_result_is_the_target_when_the_book_has_no_figure():
 
 
 def test_the_real_fast_benchmark_runs_every_recipe(tmp_path):
-    from benchmark import diffusion
-
     """CI's smoke run of every reference recipe (about a minute on 2 cores): each trains, is timed and, when it
     generates images, is scored."""
+    from benchmark import diffusion
+
     json_path = tmp_path / "bench.json"
     code = bench.main(["--fast", "--json", str(json_path), "--markdown", str(tmp_path / "bench.md")])
     report = json.loads(json_path.read_text())
