@@ -6,7 +6,9 @@ Two recipes join ``python -m benchmark`` (``--only diffusion``) and its one-judg
 * ``long``: the same model and schedule for 5 passes of 57,600 images (4,500 batches of 64, about 20 minutes on 2
   cores), sampled from a weight average (:class:`helpers.diffusion_tools.WeightAverage`, decay 0.999). After every
   pass it scores ``CURVE_N`` samples of the average (time not counted as training): the curve of FID against
-  training time, in the run's ``metrics`` (``curve_train_seconds``, ``curve_fid``).
+  training time, in the run's ``metrics`` (``curve_train_seconds``, ``curve_fid``). After training it scores
+  ``STEPS_CURVE_N`` samples of DDIM in 10, 20 and 50 steps and of DDPM in 25, 50 and 100 steps: the curve of FID
+  against sampling steps (``steps_curve_ddim_steps``, ``steps_curve_ddim_fid``, ``steps_curve_ddpm_...``).
 
 Each is scored with two of the lesson's samplers: ``ddpm_sample`` on a schedule respaced to 50 of the 1000 steps
 (:func:`helpers.diffusion_tools.respaced_schedule`; the full chain, T = 1000 network calls a sample, would take
@@ -40,13 +42,17 @@ from solutions.diffusion import (DiffusionModel, ddim_sample, ddpm_sample, forwa
 # scored, as (kind, network calls per sample): DDPM on a respaced schedule of 50 steps, DDIM in 20 steps
 COURSE = {"T": 1000, "images_per_epoch": 20_000, "batch_size": 64, "learning_rate": 2e-3,
           "filters": (16, 32, 64), "samplers": (("DDPM", 50), ("DDIM", 20)), "weight_average": None,
-          "curve": False}
+          "curve": False, "steps_curve": ()}
 # the same model trained longer, sampled from the weight average; a point of the FID curve after every pass
-LONG = {**COURSE, "images_per_epoch": 57_600, "weight_average": 0.999, "curve": True}
+LONG = {**COURSE, "images_per_epoch": 57_600, "weight_average": 0.999, "curve": True,
+        "steps_curve": (("DDIM", 10), ("DDIM", 20), ("DDIM", 50), ("DDPM", 25), ("DDPM", 50), ("DDPM", 100))}
 SAMPLE_BATCH = 500
 CURVE_N, CURVE_SAMPLER = 1_000, ("DDPM", 50)  # the curve's judge: FID of 1,000 samples of DDPM in 50 steps
 FAST_IMAGES_PER_EPOCH, FAST_CURVE_N = 512, 100
 FAST_SAMPLERS = (("DDPM", 10), ("DDIM", 5))  # --fast is a smoke run: few steps, so that CI stays quick
+# the curve of FID against sampling steps (long recipe): each sampler and step count of LONG["steps_curve"] scored
+# on STEPS_CURVE_N samples of the final network, after training
+STEPS_CURVE_N, FAST_STEPS_CURVE_N, FAST_STEPS_CURVE = 2_000, 100, (("DDIM", 2), ("DDIM", 5), ("DDPM", 5))
 
 
 def validation_loss(network, alpha_cumprod, images, seed=0, batch_size=500):
@@ -130,6 +136,25 @@ class FidCurve(keras.callbacks.Callback):
               f"at N = {self.n}", file=self.stream, flush=True)
 
 
+def steps_against_fid(sampler, runs, n, stream=None):
+    """Score ``sampler(kind, steps)(n, seed=1)`` for every ``(kind, steps)`` of ``runs``: the curve of FID against
+    sampling steps, one dict per run (``sampler``, ``steps``, ``n``, ``seconds`` to sample, ``fid``, ``kid``,
+    ``min_class_share``), printed as it goes."""
+    from helpers import evaluation
+
+    points = []
+    for kind, steps in runs:
+        start = time.perf_counter()
+        images = sampler(kind, steps)(n, 1)
+        seconds = time.perf_counter() - start
+        scores = evaluation.evaluate_images(images, n=n)
+        points.append({"sampler": kind, "steps": steps, "n": n, "seconds": seconds, "fid": float(scores["fid"]),
+                       "kid": float(scores["kid"]), "min_class_share": float(min(scores["histogram"]))})
+        print(f"steps curve: {kind} {steps} steps, FID {points[-1]['fid']:.1f} at N = {n} ({seconds:.0f} s to "
+              "sample)", file=stream or sys.stdout, flush=True)
+    return points
+
+
 def run(epochs, fast, callbacks, seed=42, recipe=None):
     """Train the lesson's model from scratch; ``Recipe.run`` contract (see the module docstring).
 
@@ -168,11 +193,19 @@ def run(epochs, fast, callbacks, seed=42, recipe=None):
         metrics["curve_train_seconds"] = [point["train_seconds"] for point in curve.points]
         metrics["curve_fid"] = [point["fid"] for point in curve.points]
         metrics["curve_min_class_share"] = [point["min_class_share"] for point in curve.points]
+    steps_curve = steps_against_fid(
+        lambda kind, steps: _sampler(sampled, alpha, alpha_cumprod, beta, kind, steps),
+        FAST_STEPS_CURVE if fast and recipe["steps_curve"] else recipe["steps_curve"],
+        FAST_STEPS_CURVE_N if fast else STEPS_CURVE_N)
+    for entry in steps_curve:
+        for key in ("steps", "fid", "seconds"):
+            metrics.setdefault(f"steps_curve_{entry['sampler'].lower()}_{key}", []).append(float(entry[key]))
     return {
         "val_loss": validation_loss(sampled, alpha_cumprod, X_valid),
         "history": {key: [float(value) for value in values] for key, values in history.history.items()},
         "metrics": metrics,
         "curve": [] if curve is None else curve.points,
+        "steps_curve": steps_curve,
         "generate": {f"{kind} {steps} steps": _sampler(sampled, alpha, alpha_cumprod, beta, kind, steps)
                      for kind, steps in (FAST_SAMPLERS if fast else recipe["samplers"])},
         "sampler": lambda kind, steps: _sampler(sampled, alpha, alpha_cumprod, beta, kind, steps),
@@ -211,7 +244,7 @@ def main(argv=None):
         parser.error(f"step counts must be between 1 and T = {T}, got {args.ddim_steps + args.ddpm_steps}")
     benchmark_recipe, settings = RECIPES[args.recipe]
     epochs = args.epochs or (benchmark_recipe.fast_epochs if args.fast else benchmark_recipe.epochs)
-    result = run(epochs, args.fast, [], recipe=settings)
+    result = run(epochs, args.fast, [], recipe={**settings, "steps_curve": ()})  # the sweep below replaces it
     n = min(args.n, 200) if args.fast else args.n
     classifier = evaluation.load_classifier()
     record = {"recipe": args.recipe, "epochs": epochs, "val_loss": result["val_loss"], **result["metrics"], "n": n,

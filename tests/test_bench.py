@@ -5,6 +5,7 @@ import ast
 import json
 import pathlib
 import re
+import io
 import textwrap
 
 import keras
@@ -210,6 +211,13 @@ def test_the_real_fast_benchmark_runs_every_recipe(tmp_path):
                                                                 diffusion.FAST_SAMPLERS]
     assert len(long["metrics"]["curve_fid"]) == long["epochs"] == len(long["metrics"]["curve_train_seconds"])
     assert all(fid > 0 for fid in long["metrics"]["curve_fid"])
+    for kind in ("DDIM", "DDPM"):  # the curve of FID against sampling steps: the long recipe's only
+        steps = [float(s) for k, s in diffusion.FAST_STEPS_CURVE if k == kind]
+        assert long["metrics"][f"steps_curve_{kind.lower()}_steps"] == steps
+        assert len(long["metrics"][f"steps_curve_{kind.lower()}_fid"]) == len(steps)
+        assert all(fid > 0 for fid in long["metrics"][f"steps_curve_{kind.lower()}_fid"])
+    (course,) = [row for row in report["results"] if (row["model"], row["recipe"]) == ("diffusion", "course")]
+    assert not any(key.startswith("steps_curve") for key in course["metrics"])
 
 
 # ------------------------------------------------------------------------------------- the diffusion FID curve
@@ -269,12 +277,35 @@ def test_the_long_diffusion_recipe_samples_from_the_weight_average(monkeypatch):
         "fid": 1.0, "kid": 0.0, "histogram": [0.1] * 10})
     monkeypatch.setattr(diffusion, "FAST_CURVE_N", 10)
     monkeypatch.setattr(diffusion, "FAST_SAMPLERS", (("DDPM", 2), ("DDIM", 3)))
+    monkeypatch.setattr(diffusion, "FAST_STEPS_CURVE", (("DDIM", 1), ("DDPM", 2)))
+    monkeypatch.setattr(diffusion, "FAST_STEPS_CURVE_N", 10)
     result = diffusion.run(1, True, [], recipe=diffusion.LONG)
     (average,) = averages
     assert average.decay == diffusion.LONG["weight_average"]
-    assert seen and all(network is average.network for network in seen)
+    assert len(seen) == 6 and all(network is average.network for network in seen)  # 1 + 2 + 2 + loss
     assert list(result["generate"]) == ["DDPM 2 steps", "DDIM 3 steps"]
     assert result["metrics"]["curve_fid"] == [1.0]
+    assert [(point["sampler"], point["steps"]) for point in result["steps_curve"]] == [("DDIM", 1), ("DDPM", 2)]
+
+
+def test_the_steps_curve_scores_each_sampler_and_step_count_on_the_same_seed(monkeypatch):
+    from benchmark import diffusion
+
+    drawn, fids = [], iter([90.0, 40.0, 20.0])
+
+    def sampler(kind, steps):
+        def generate(n, seed):
+            drawn.append((kind, steps, n, seed))
+            return np.zeros((n, 28, 28), dtype="float32")
+        return generate
+
+    monkeypatch.setattr(evaluation, "evaluate_images", lambda images, n, **kwargs: {
+        "fid": next(fids), "kid": 0.5, "histogram": [0.02] + [0.98 / 9] * 9})
+    points = diffusion.steps_against_fid(sampler, [("DDIM", 10), ("DDIM", 50), ("DDPM", 25)], 40, stream=io.StringIO())
+    assert drawn == [("DDIM", 10, 40, 1), ("DDIM", 50, 40, 1), ("DDPM", 25, 40, 1)]
+    assert [(p["sampler"], p["steps"], p["n"], p["fid"]) for p in points] == [
+        ("DDIM", 10, 40, 90.0), ("DDIM", 50, 40, 40.0), ("DDPM", 25, 40, 20.0)]
+    assert all(p["min_class_share"] == pytest.approx(0.02) and p["seconds"] >= 0 for p in points)
 
 
 # ------------------------------------------------------------------------------------- samplers and the one judge
