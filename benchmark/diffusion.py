@@ -24,6 +24,7 @@ through :func:`helpers.diffusion_tools.fast_network` with XLA, 500 images a batc
 """
 
 import argparse
+import functools
 import json
 import sys
 import time
@@ -136,10 +137,10 @@ class FidCurve(keras.callbacks.Callback):
               f"at N = {self.n}", file=self.stream, flush=True)
 
 
-def steps_against_fid(sampler, runs, n, stream=None):
+def steps_against_fid(sampler, runs, n, stream=None, classifier=None):
     """Score ``sampler(kind, steps)(n, seed=1)`` for every ``(kind, steps)`` of ``runs``: the curve of FID against
     sampling steps, one dict per run (``sampler``, ``steps``, ``n``, ``seconds`` to sample, ``fid``, ``kid``,
-    ``min_class_share``), printed as it goes."""
+    ``coverage``, ``min_class_share``), printed as it goes."""
     from helpers import evaluation
 
     points = []
@@ -147,9 +148,10 @@ def steps_against_fid(sampler, runs, n, stream=None):
         start = time.perf_counter()
         images = sampler(kind, steps)(n, 1)
         seconds = time.perf_counter() - start
-        scores = evaluation.evaluate_images(images, n=n)
+        scores = evaluation.evaluate_images(images, n=n, classifier=classifier)
         points.append({"sampler": kind, "steps": steps, "n": n, "seconds": seconds, "fid": float(scores["fid"]),
-                       "kid": float(scores["kid"]), "min_class_share": float(min(scores["histogram"]))})
+                       "kid": float(scores["kid"]), "coverage": scores.get("coverage"),
+                       "min_class_share": float(min(scores["histogram"]))})
         print(f"steps curve: {kind} {steps} steps, FID {points[-1]['fid']:.1f} at N = {n} ({seconds:.0f} s to "
               "sample)", file=stream or sys.stdout, flush=True)
     return points
@@ -178,10 +180,11 @@ def run(epochs, fast, callbacks, seed=42, recipe=None):
         average = WeightAverage(network, decay=recipe["weight_average"])
         callbacks.append(average)
         sampled = average.network
+    sampler = functools.partial(_sampler, sampled, alpha, alpha_cumprod, beta)  # sampler(kind, steps)
     curve = None
     if recipe["curve"]:
         kind, steps = FAST_SAMPLERS[0] if fast else CURVE_SAMPLER
-        curve = FidCurve(_sampler(sampled, alpha, alpha_cumprod, beta, kind, steps), FAST_CURVE_N if fast else CURVE_N)
+        curve = FidCurve(sampler(kind, steps), FAST_CURVE_N if fast else CURVE_N)
         callbacks.append(curve)
     start = time.perf_counter()
     history = model.fit(make_dataset(X_train, recipe["batch_size"], seed), epochs=epochs,
@@ -194,8 +197,7 @@ def run(epochs, fast, callbacks, seed=42, recipe=None):
         metrics["curve_fid"] = [point["fid"] for point in curve.points]
         metrics["curve_min_class_share"] = [point["min_class_share"] for point in curve.points]
     steps_curve = steps_against_fid(
-        lambda kind, steps: _sampler(sampled, alpha, alpha_cumprod, beta, kind, steps),
-        FAST_STEPS_CURVE if fast and recipe["steps_curve"] else recipe["steps_curve"],
+        sampler, FAST_STEPS_CURVE if fast and recipe["steps_curve"] else recipe["steps_curve"],
         FAST_STEPS_CURVE_N if fast else STEPS_CURVE_N)
     for entry in steps_curve:
         for key in ("steps", "fid", "seconds"):
@@ -206,9 +208,9 @@ def run(epochs, fast, callbacks, seed=42, recipe=None):
         "metrics": metrics,
         "curve": [] if curve is None else curve.points,
         "steps_curve": steps_curve,
-        "generate": {f"{kind} {steps} steps": _sampler(sampled, alpha, alpha_cumprod, beta, kind, steps)
+        "generate": {f"{kind} {steps} steps": sampler(kind, steps)
                      for kind, steps in (FAST_SAMPLERS if fast else recipe["samplers"])},
-        "sampler": lambda kind, steps: _sampler(sampled, alpha, alpha_cumprod, beta, kind, steps),
+        "sampler": sampler,
     }
 
 
@@ -252,14 +254,8 @@ def main(argv=None):
     print(f"trained {epochs} epochs ({result['metrics']['seconds_in_fit']:.0f} s in fit), "
           f"val_loss {result['val_loss']:.4f}", flush=True)
     runs = [("DDIM", steps) for steps in args.ddim_steps] + [("DDPM", steps) for steps in args.ddpm_steps]
-    for kind, steps in runs:
-        start = time.perf_counter()
-        images = result["sampler"](kind, steps)(n, 1)
-        seconds = time.perf_counter() - start
-        scores = evaluation.evaluate_images(images, n=len(images), classifier=classifier)
-        entry = {"sampler": kind, "steps": steps, "n": len(images), "seconds": seconds, "fid": scores["fid"],
-                 "kid": scores["kid"], "coverage": scores["coverage"], "min_class_share": min(scores["histogram"])}
-        record["samplers"].append(entry)
+    record["samplers"] = steps_against_fid(result["sampler"], runs, n, classifier=classifier)
+    for entry in record["samplers"]:
         print(json.dumps(entry), flush=True)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as file:

@@ -2,10 +2,10 @@
 reports, the recipes themselves, and its separation from the answers the lessons show."""
 
 import ast
+import io
 import json
 import pathlib
 import re
-import io
 import textwrap
 
 import keras
