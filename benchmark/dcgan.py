@@ -12,6 +12,7 @@ import tensorflow as tf
 from keras import layers, ops
 
 from benchmark.recipes import Recipe, SEED, fashion_images
+from helpers.diffusion_tools import blend_weights
 from helpers.gan_tools import (EvaluationMonitor, make_dataset, sample_images, to_gan_range, with_layer_before,
                                with_layer_before_flatten)
 from solutions.dcgan import GAN, ImprovedGAN, MinibatchStdDev, build_dcgan
@@ -79,8 +80,7 @@ class TunedGAN(ImprovedGAN):
         grads = tape.gradient(g_loss, self.generator.trainable_weights)
         self.g_optimizer.apply(grads, self.generator.trainable_weights)
         if self.ema_decay is not None:
-            for average, weight in zip(self.ema_generator.weights, self.generator.weights):
-                average.assign(self.ema_decay * average + (1.0 - self.ema_decay) * weight)
+            blend_weights(self.ema_generator.weights, self.generator.weights, self.ema_decay)
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}

@@ -124,6 +124,16 @@ def build_unet(T, filters=(32, 64, 64), time_dim=64, time_embedding=None, seed=0
     return keras.Model([images, t], outputs, name="unet")
 
 
+def blend_weights(averages, weights, rate):
+    """One step of an exponential moving average: ``average = rate * average + (1 - rate) * weight`` for each pair.
+
+    The update of :class:`WeightAverage` (which ramps ``rate`` up) and of ``benchmark.dcgan.TunedGAN`` (a fixed rate,
+    inside its train step): one formula for both. ``averages`` are variables, ``weights`` their current values.
+    """
+    for average, weight in zip(averages, weights, strict=True):
+        average.assign(rate * average + (1.0 - rate) * weight)
+
+
 class WeightAverage(keras.callbacks.Callback):
     """A ``fit`` callback that keeps an exponential moving average of ``network``'s weights in a copy of it.
 
@@ -151,8 +161,7 @@ class WeightAverage(keras.callbacks.Callback):
         def update():
             self.updates.assign_add(1.0)
             rate = tf.minimum(self.decay, (1.0 + self.updates) / (10.0 + self.updates))
-            for average, current in zip(self.network.weights, self.source.weights):
-                average.assign(rate * average + (1.0 - rate) * current)
+            blend_weights(self.network.weights, self.source.weights, rate)
 
         self._update = update
 

@@ -531,6 +531,27 @@ def test_without_its_options_the_tuned_gan_takes_the_lessons_improved_gan_step()
         np.testing.assert_allclose(tuned, lesson, atol=1e-6)
 
 
+def test_the_tuned_gans_weight_average_moves_by_its_fixed_decay_after_each_step():
+    from benchmark import dcgan as dcgan_recipes
+    from solutions import dcgan
+
+    keras.utils.set_random_seed(4)
+    generator, discriminator = dcgan.build_dcgan(codings_size=8, filters=4)
+    gan = dcgan_recipes.TunedGAN(generator, discriminator, 8, seed=4, ema_decay=0.75)
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1),
+                loss_fn=keras.losses.BinaryCrossentropy())
+    expected = [w.numpy() for w in generator.weights]  # the average starts as a copy of the generator
+    images = np.zeros((8, 28, 28, 1), "float32") + 0.5
+    for _ in range(2):  # one batch of 8 per fit: one step, then the average moves once, with no ramp
+        gan.fit(images, batch_size=8, epochs=1, verbose=0)
+        expected = [0.75 * e + 0.25 * w.numpy() for e, w in zip(expected, generator.weights)]
+    for got, want in zip(gan.ema_generator.weights, expected):
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-5, atol=1e-6)
+    assert gan.sampling_generator is gan.ema_generator
+    moved = [not np.allclose(a.numpy(), b.numpy()) for a, b in zip(gan.ema_generator.weights, generator.weights)]
+    assert any(moved)  # the average lags the trained generator
+
+
 def test_with_dropout_copies_the_discriminator_with_a_new_rate_or_without_dropout():
     from benchmark.dcgan import with_dropout
     from solutions import dcgan
