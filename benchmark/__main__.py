@@ -6,6 +6,7 @@ Usage::
     python -m benchmark --fast           # every model in a few minutes: CI's smoke test
     python -m benchmark --only stacked   # one model (both of its recipes); repeat or comma-separate for more
     python -m benchmark --skip dcgan:book   # all but one recipe (the book's DCGAN alone takes over an hour)
+    python -m benchmark --merge A.json B.json   # one report from runs made in parts (no training)
 
 It imports every module of the ``benchmark`` package and collects the :class:`~benchmark.recipes.Recipe`
 objects listed in their ``BENCHMARKS``; nothing is registered by hand. For each recipe it reports the epochs, the
@@ -24,6 +25,11 @@ and class coverage at the same N, with its training time and the time to generat
 
 Results go to a JSON file and Markdown tables (printed, and written to a file); by default both in
 ``build/bench/``. The exit code is 1 when any recipe failed.
+
+A full run takes longer than one sitting; ``--merge`` joins the JSON reports of runs made in parts (``--skip
+dcgan:book``, then ``--only dcgan --skip dcgan:course,dcgan:wide``) into one report, its tables computed again over
+every recipe. It refuses parts that the one judge cannot rank together (another N, fast mixed with full, the same
+recipe twice), and says so in the report when the parts ran on different CPUs (their times are then not comparable).
 """
 
 import argparse
@@ -315,6 +321,63 @@ def run_all(recipes, fast, eval_n=None, stream=None):
     return report
 
 
+# ------------------------------------------------------------------------------------------------------ merging
+
+def load_report(path):
+    """A JSON report written by this command; ValueError naming ``path`` and the fault when it is not one."""
+    path = pathlib.Path(path)
+    try:
+        report = json.loads(path.read_text())
+    except OSError as error:
+        raise ValueError(f"{path}: cannot read it ({error.strerror or error})") from None
+    except ValueError as error:
+        raise ValueError(f"{path}: not JSON ({error}); pass the .json report a benchmark run wrote") from None
+    missing = [key for key in ("mode", "eval_n", "machine", "results") if not isinstance(report, dict)
+               or key not in report]
+    if missing:
+        raise ValueError(f"{path}: not a benchmark report (no {', '.join(missing)}); pass the .json file that "
+                         "'python -m benchmark' wrote")
+    return report
+
+
+def merge_reports(named_reports):
+    """One report from the reports of runs made in parts: ``[(name, report), ...]`` in the order given.
+
+    The results keep their order (parts in turn); the book-versus-course comparisons and the one-judge ranking are
+    computed again over all of them. ``parts`` records where each part came from, when and on what machine.
+
+    Raises:
+        ValueError: no reports, parts scored at another N or in another mode, or one recipe in two parts.
+    """
+    if not named_reports:
+        raise ValueError("nothing to merge: name at least one JSON report")
+    first_name, first = named_reports[0]
+    seen = {}
+    for name, report in named_reports:
+        for key in ("eval_n", "mode"):
+            if report[key] != first[key]:
+                raise ValueError(f"{name} has {key} = {report[key]!r} but {first_name} has {first[key]!r}: the one "
+                                 "judge ranks only runs scored the same way")
+        for row in report["results"]:
+            recipe = f"{row['model']}:{row['recipe']}"
+            if recipe in seen:
+                raise ValueError(f"{recipe} is in both {seen[recipe]} and {name}; leave it out of one run "
+                                 "(--skip) or merge one of them only")
+            seen[recipe] = name
+    results = [row for _, report in named_reports for row in report["results"]]
+    parts = [{"source": str(name), "started": report.get("started"), "finished": report.get("finished"),
+              "machine": report["machine"], "recipes": [f"{r['model']}:{r['recipe']}" for r in report["results"]]}
+             for name, report in named_reports]
+    return {
+        "mode": first["mode"], "started": min(str(part["started"]) for part in parts),
+        "finished": max(str(part["finished"]) for part in parts), "machine": first["machine"],
+        "eval_n": first["eval_n"], "results": results, "comparisons": compare_recipes(results),
+        "ranking": ranking(results), "errors": list(map(list, dict.fromkeys(
+            tuple(e) for _, report in named_reports for e in report.get("errors", [])))),
+        "parts": parts,
+    }
+
+
 # ------------------------------------------------------------------------------------------------------ reports
 
 def _number(value, digits=4):
@@ -353,6 +416,21 @@ def markdown(report):
         f"{load[0] if load else '?'}; TensorFlow {machine['tensorflow']}, Keras {machine['keras']}. "
         f"Generated images are scored against the test set with N = {report['eval_n']}.",
         "",
+    ]
+    if report.get("parts"):
+        count = len(report["parts"])
+        lines[0] = (f"Benchmark ({report['mode']} run in {count} part{'s' if count != 1 else ''}, merged) on "
+                    f"{machine['cpu_model']}, {machine['usable_cpus']} of {machine['cpu_count']} CPUs, "
+                    f"{machine['gpus']} GPU; TensorFlow {machine['tensorflow']}, Keras {machine['keras']}. Generated "
+                    f"images are scored against the test set with N = {report['eval_n']}.")
+        for part in report["parts"]:
+            part_load = part["machine"].get("load_average_at_start")
+            lines.insert(-1, f"- {part['source']}: {', '.join(part['recipes']) or 'no recipes'}; started "
+                             f"{part['started']}, on {part['machine']['cpu_model']}, load average at start "
+                             f"{part_load[0] if part_load else '?'}")
+        if len({part["machine"]["cpu_model"] for part in report["parts"]}) > 1:
+            lines.insert(-1, "- The parts ran on different CPUs: their times are not comparable.")
+    lines += [
         "| lesson | model | recipe | epochs | validation metric | val_loss | book | other metrics | s/epoch | "
         "total | book value reached | FID | KID | coverage |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
@@ -418,12 +496,16 @@ def _parser():
     parser.add_argument("--eval-n", type=int, default=None,
                         help=f"generated images scored per model (default {EVAL_N}, {FAST_EVAL_N} with --fast)")
     parser.add_argument("--list", action="store_true", help="list the discovered recipes and exit")
+    parser.add_argument("--merge", nargs="+", metavar="FILE",
+                        help="no training: join the JSON reports of runs made in parts into one report and tables")
     parser.add_argument("--package", default="benchmark", help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv=None):
     args = _parser().parse_args(argv)
+    if args.merge:
+        return _merge(args)
     recipes, errors = discover_benchmarks(args.package)
     for name, message in errors:
         warnings.warn(f"{name}: {message}", RuntimeWarning)
@@ -442,9 +524,34 @@ def main(argv=None):
     mode = "fast" if args.fast else "full"
     report = run_all(recipes, fast=args.fast, eval_n=args.eval_n)
     report["errors"] = [list(e) for e in errors]
+    _write(report, args.json or f"build/bench/bench-{mode}.json", args.markdown or f"build/bench/bench-{mode}.md")
+    failed = [row for row in report["results"] if row["error"]]
+    return 1 if failed or errors else 0
+
+
+def _merge(args):
+    """``--merge``: the merged report of the named JSON files, written like a run's; exit code 2 on bad input."""
+    ignored = [flag for flag, value in (("--fast", args.fast), ("--only", args.only), ("--skip", args.skip),
+                                        ("--eval-n", args.eval_n), ("--list", args.list)) if value]
+    if ignored:
+        print(f"error: --merge trains nothing, so {', '.join(ignored)} would be ignored; leave them out",
+              file=sys.stderr)
+        return 2
+    try:
+        named = [(path, load_report(path)) for path in args.merge]
+        report = merge_reports(named)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    _write(report, args.json or "build/bench/bench-merged.json", args.markdown or "build/bench/bench-merged.md")
+    failed = [row for row in report["results"] if row["error"]]
+    return 1 if failed or report["errors"] else 0
+
+
+def _write(report, json_file, markdown_file):
+    """Write ``report`` as JSON and its tables as Markdown, and print the tables."""
     table = markdown(report)
-    json_path = pathlib.Path(args.json or f"build/bench/bench-{mode}.json")
-    markdown_path = pathlib.Path(args.markdown or f"build/bench/bench-{mode}.md")
+    json_path, markdown_path = pathlib.Path(json_file), pathlib.Path(markdown_file)
     for path in (json_path, markdown_path):
         path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(_json_ready(report), indent=2) + "\n")
@@ -452,8 +559,6 @@ def main(argv=None):
     print()
     print(table)
     print(f"wrote {json_path} and {markdown_path}")
-    failed = [row for row in report["results"] if row["error"]]
-    return 1 if failed or errors else 0
 
 
 if __name__ == "__main__":

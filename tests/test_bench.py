@@ -164,6 +164,57 @@ def test_the_cli_runs_both_recipes_and_writes_json_and_markdown(fake_package, fa
     assert table in out
 
 
+def test_runs_made_in_parts_merge_into_one_report_ranked_by_one_judge(fake_package, fake_evaluation, tmp_path,
+                                                                       capsys):
+    parts = []
+    for name, flags in (("course", ["--skip", "toy:book"]), ("book", ["--skip", "toy:course"])):
+        json_path = tmp_path / f"{name}.json"
+        with pytest.warns(RuntimeWarning, match="broken"):
+            bench.main(["--fast", "--package", fake_package, *flags, "--json", str(json_path),
+                        "--markdown", str(tmp_path / f"{name}.md")])
+        parts.append(json_path)
+        assert json.loads(json_path.read_text())["comparisons"] == []  # one recipe alone: nothing to compare
+    merged_json, merged_md = tmp_path / "merged.json", tmp_path / "merged.md"
+    code = bench.main(["--merge", *map(str, parts), "--json", str(merged_json), "--markdown", str(merged_md)])
+    assert code == 1  # the broken module of the parts is still reported
+    report = json.loads(merged_json.read_text())
+    assert [(row["model"], row["recipe"]) for row in report["results"]] == [("toy", "course"), ("toy", "book")]
+    (comparison,) = report["comparisons"]  # computed again across the parts
+    assert comparison["book"]["epoch"] == 3 and comparison["course"]["epoch"] == 2
+    assert [(e["recipe"], e["fid"]) for e in report["ranking"]] == [("course", 12.5)]
+    assert [part["recipes"] for part in report["parts"]] == [["toy:course"], ["toy:book"]]
+    assert report["errors"] == [["fakecourse.broken", report["errors"][0][1]]]  # once, not once a part
+    table = merged_md.read_text()
+    assert "in 2 parts, merged" in table and str(parts[0]) in table and str(parts[1]) in table
+    assert "different CPUs" not in table and "Generative models on one judge" in table
+    assert table in capsys.readouterr().out
+
+
+def test_merging_refuses_parts_the_one_judge_cannot_rank_together(fake_package, fake_evaluation, tmp_path, capsys):
+    first = tmp_path / "first.json"
+    with pytest.warns(RuntimeWarning, match="broken"):
+        bench.main(["--fast", "--package", fake_package, "--json", str(first), "--markdown", str(tmp_path / "f.md")])
+    report = json.loads(first.read_text())
+    other_n = tmp_path / "other_n.json"
+    other_n.write_text(json.dumps({**report, "eval_n": 10_000, "results": []}))
+    other_cpu = tmp_path / "other_cpu.json"
+    other_cpu.write_text(json.dumps({**report, "machine": {**report["machine"], "cpu_model": "Elsewhere 9000"},
+                                     "results": []}))
+    (tmp_path / "broken.json").write_text("{ not json")
+    (tmp_path / "list.json").write_text("[1, 2]")
+    out = tmp_path / "out.json"
+    for files, message in (([first, first], "toy:book is in both"), ([first, other_n], "eval_n"),
+                           ([tmp_path / "broken.json"], "not JSON"), ([tmp_path / "list.json"], "not a benchmark"),
+                           ([tmp_path / "missing.json"], "cannot read")):
+        assert bench.main(["--merge", *map(str, files), "--json", str(out)]) == 2
+        assert message in capsys.readouterr().err
+        assert not out.exists()  # nothing written
+    assert bench.main(["--merge", str(first), "--fast"]) == 2 and "--fast" in capsys.readouterr().err
+    merged_md = tmp_path / "m.md"
+    bench.main(["--merge", str(first), str(other_cpu), "--json", str(out), "--markdown", str(merged_md)])
+    assert "different CPUs: their times are not comparable" in merged_md.read_text()
+
+
 def test_a_failing_recipe_is_reported_and_the_others_still_run(fake_evaluation, tmp_path):
     def broken(epochs, fast, callbacks):
         raise RuntimeError("diverged")
