@@ -11,7 +11,9 @@ A lesson template, ``autograder/lessons/NN_topic.md``, is Markdown whose fenced 
   the learner's own notebook of that lesson (:func:`helpers.earlier.answers_from`): a lesson never pastes an
   exercise's reference answer, unless an instructor's release gives it (``give``, see :func:`parse_template`).
 
-Markdown between blocks becomes markdown cells; a line ``+++`` starts a new markdown cell.
+Markdown between blocks becomes markdown cells; a line ``+++`` starts a new markdown cell. A markdown line
+``%one_judge_table`` becomes the benchmark's table ranking every generative model of the course, rendered from the
+committed report ``benchmark/results/one_judge.json`` (so README's figures and the lesson's are one measurement).
 
 Answer code: the whole body after a function's docstring is the answer (for a class, each method's body),
 unless the code marks the answer with ``### BEGIN SOLUTION`` / ``### END SOLUTION`` lines, in which case only the
@@ -31,6 +33,7 @@ LESSONS_DIR = pathlib.Path(__file__).resolve().parent.parent / "autograder" / "l
 _FENCE = re.compile(r"^```(.*)$")
 INCLUDE = re.compile(r"^%include\s+([\w.]+:[\w.]+)\s*$")
 ANSWERS_OF = re.compile(r"^%answers_of\s+(\d\d_\w+)((?:\s+[A-Za-z_]\w*)+)\s*$")
+ONE_JUDGE = re.compile(r"^%one_judge_table\s*$")
 
 
 class TemplateError(ValueError):
@@ -77,11 +80,32 @@ def parse_template(path, give=None):
             if index == len(lines):
                 raise TemplateError(f"{path}:{start}: code block ``` {' '.join(info)} is never closed")
             cells.append(_code_cell(path, start, info, body, give))
+        elif ONE_JUDGE.match(line):
+            markdown.extend(one_judge_table(path, index + 1))
         else:
             markdown.append(line)
         index += 1
     flush_markdown()
     return cells
+
+
+def one_judge_table(path, line_number, report_path=None):
+    """The lines of the benchmark's one-judge table, from its committed report, with where the figures come from."""
+    from benchmark.__main__ import ONE_JUDGE_REPORT, load_report, ranking_table
+
+    report_path = pathlib.Path(report_path or ONE_JUDGE_REPORT)
+    try:
+        report = load_report(report_path)
+        table = ranking_table(report)
+    except (ValueError, KeyError, TypeError) as error:
+        raise TemplateError(f"{path}:{line_number}: %one_judge_table needs the benchmark's merged report: {error}. "
+                            "Make it with: python -m benchmark --merge PART.json ... --json "
+                            "benchmark/results/one_judge.json") from None
+    machine = report["machine"]
+    days = sorted({str(part["started"])[:10] for part in report.get("parts", [report])})
+    return table + ["", f"*Measured by `python -m benchmark` on {', '.join(days)}: {machine['cpu_model']}, "
+                        f"{machine['usable_cpus']} CPU cores, {machine['gpus'] or 'no'} GPU; N = {report['eval_n']:,} samples per row "
+                        f"(`benchmark/results/{report_path.name}`).*"]
 
 
 def _code_cell(path, line_number, info, body, give=None):

@@ -110,3 +110,33 @@ def test_end_marker_on_the_last_line_of_a_definition(tmp_path, monkeypatch):
     assert "def after" not in student
     assert "### END SOLUTION" in source.answer_source("fake_tail:Tail", "nbgrader")
     sys.modules.pop("fake_tail", None)
+
+
+def _ranked_report(fids):
+    machine = {"cpu_model": "Test CPU", "usable_cpus": 2, "cpu_count": 2, "gpus": 0}
+    ranking = [{"model": f"m{index}", "recipe": "course", "sampler": "", "lesson": "99_toy", "fid": fid, "kid": 0.5,
+                "coverage": 10, "train_seconds": 90.0, "sample_seconds": 1.5} for index, fid in enumerate(fids)]
+    return {"mode": "full", "eval_n": 10_000, "machine": machine, "results": [], "ranking": ranking,
+            "parts": [{"started": "2026-12-03T17:00:00+00:00", "machine": machine}]}
+
+
+def test_the_one_judge_table_line_renders_the_committed_benchmark_report(tmp_path, monkeypatch):
+    import json
+
+    import benchmark.__main__ as bench
+
+    report = tmp_path / "one_judge.json"
+    report.write_text(json.dumps(_ranked_report([12.25, 40.5])))
+    monkeypatch.setattr(bench, "ONE_JUDGE_REPORT", report)
+    template = tmp_path / "99_demo.md"
+    template.write_text("# Title\n\nBest first:\n\n%one_judge_table\n\nAfter the table.\n")
+    [cell] = source.parse_template(template)
+    lines = cell.source.splitlines()
+    rows = [line for line in lines if line[:4] in ("| m0", "| m1")]
+    assert [row.split(" | ")[4] for row in rows] == ["12.25", "40.5"]  # the report's figures, in its order
+    assert "%one_judge_table" not in cell.source and "After the table." in cell.source
+    assert "2026-12-03" in cell.source and "Test CPU" in cell.source and "one_judge.json" in cell.source
+    report.write_text("{ not json")
+    with pytest.raises(source.TemplateError, match="python -m benchmark --merge") as info:
+        source.parse_template(template)
+    assert "99_demo.md:5" in str(info.value)
