@@ -11,6 +11,7 @@ import numpy as np
 
 from autograder.checks.exercise import close_mask
 
+INPUT_NAMES = ("x_t", "t")  # the names of helpers.diffusion_tools.build_unet's inputs, in order
 IMAGE_SHAPE = (4, 4, 1)  # the probes' images: small, so that every check runs in well under a second
 
 
@@ -60,6 +61,13 @@ def recording_network(rng, T, image_shape=IMAGE_SHAPE):
             self.built = True
 
         def call(self, inputs, training=None):
+            if isinstance(inputs, dict):  # keyed by the lesson's U-Net's input names, as a functional model takes
+                unknown = sorted(set(inputs) - set(INPUT_NAMES))
+                if unknown or len(inputs) != 2:
+                    raise ValueError(f"the network was called with a dict keyed {sorted(inputs)}; the U-Net's "
+                                     f"inputs are named {list(INPUT_NAMES)}: call it with [x_t, t] or "
+                                     "{'x_t': x_t, 't': t}")
+                inputs = [inputs[name] for name in INPUT_NAMES]
             x, t = inputs
             flat = ops.reshape(ops.cast(x, "float32"), (-1, size))
             phase = ops.reshape(ops.cast(t, "float32"), (-1, 1)) / T * time_weights
@@ -78,6 +86,21 @@ def recording_network(rng, T, image_shape=IMAGE_SHAPE):
     network([np.zeros((1, *image_shape), "float32"), np.zeros((1,), "int32")])
     network.calls.clear()
     return network
+
+
+def graph_error(function, tensors, constants=()):
+    """None when ``function(*tensors, *constants)`` runs compiled as a graph (as ``fit`` compiles ``train_step``),
+    with ``tensors`` as its symbolic inputs; else the error, in one short line."""
+    import tensorflow as tf
+
+    # autograph off: it cannot read the source of code run from a notebook cell and would say so at every call
+    compiled = tf.function(lambda *inputs: function(*inputs, *constants), autograph=False)
+    try:
+        compiled(*(tf.convert_to_tensor(value) for value in tensors))
+    except Exception as error:  # any failure to trace is the learner's: NumPy on a symbolic tensor, int(tensor), ...
+        message = " ".join(str(error).split())
+        return f"{type(error).__name__}: {message[:160]}"
+    return None
 
 
 def namespaces_of(answer):
@@ -105,16 +128,29 @@ class StepStandIn:
                  else ("x_t", "t", "t_prev", "predicted_noise", "alpha_cumprod"))
         given = dict(zip(names, args), **kwargs)
         x, predicted = to_numpy(given["x_t"]), to_numpy(given["predicted_noise"])
-        t = int(to_numpy(given["t"]).ravel()[0])
-        record = {"t": t, "x": x, "predicted": predicted}
+        t = int(round(float(to_numpy(given["t"]).ravel()[0])))
+        record = {"t": t, "x": x, "predicted": predicted, "integer_times": _is_integer(given["t"])}
         if self.kind == "ddpm":
             record["noise"] = to_numpy(given["noise"])
             result = 0.9 * x - 0.3 * predicted + 0.01 * t
         else:
-            record["t_prev"] = int(to_numpy(given["t_prev"]).ravel()[0])
+            record["t_prev"] = int(round(float(to_numpy(given["t_prev"]).ravel()[0])))
+            record["integer_times"] = record["integer_times"] and _is_integer(given["t_prev"])
             result = 0.8 * x - 0.2 * predicted + 0.01 * (t - record["t_prev"])
         self.calls.append(record)
         return ops.convert_to_tensor(result.astype("float32"))
+
+
+def _is_integer(value):
+    """True for an int, or an array or tensor of an integer dtype: a time step that can index alpha_cumprod (a float
+    such as np.float64(20.0) cannot: NumPy refuses it as an index)."""
+    import keras
+
+    if isinstance(value, (bool, float)):
+        return False
+    if isinstance(value, int):
+        return True
+    return np.issubdtype(np.asarray(keras.ops.convert_to_numpy(value)).dtype, np.integer)
 
 
 def shifted(got, expected, offset):

@@ -14,6 +14,7 @@ from autograder.checks.exercise import Exercise, Fail, expect_close, stand_ins
 # exercises 4 and 5: one DDPM reverse step, and the sampling loop
 
 UNIT = 0.05  # small unit inputs keep the DDIM step's clip inactive while its factors are read
+SATURATING_INPUTS = (3.0, 6.0)  # x_t values whose x_0 = x_t / sqrt(alpha_bar_t) > 1 for every alpha_bar_t: clipped
 
 
 def _step_coefficients(step, shape, times, **fixed):
@@ -44,17 +45,27 @@ class DDPMStep(Exercise):
         times = np.arange(1, T + 1)
         inputs = {key: rng.normal(size=(batch, *IMAGE_SHAPE)).astype("float32")
                   for key in ("x_t", "predicted_noise", "noise")}
-        chosen = sorted(rng.choice(times, size=3, replace=False).tolist())
+        # three times t > 1 with the inputs, and t = 1 with zero noise, as the loop calls it (a step that drops the
+        # noise itself at t = 1 gives the same samples, so it is not judged on noise it never gets)
+        chosen = sorted(rng.choice(times[1:], size=3, replace=False).tolist())
+        kept = {key: value.copy() for key, value in inputs.items()}
 
         def step(t, x_t, predicted_noise, noise):
             return ddpm_step(x_t, int(t), predicted_noise, noise, alpha, alpha_cumprod, beta)
 
         outputs = [to_numpy(step(t, **inputs)) for t in chosen]
-        coefficients = _step_coefficients(step, {key: (1, *IMAGE_SHAPE) for key in inputs}, times)
-        return {"outputs": outputs, "times": chosen, "alpha": alpha, "alpha_cumprod": alpha_cumprod, "beta": beta,
+        outputs.append(to_numpy(step(1, **{**inputs, "noise": np.zeros_like(inputs["noise"])})))
+        changed = sorted(key for key in inputs if not np.array_equal(inputs[key], kept[key]))
+        coefficients = _step_coefficients(step, {key: (1, *IMAGE_SHAPE) for key in inputs}, times[1:])
+        return {"outputs": outputs, "times": chosen + [1], "alpha": alpha, "alpha_cumprod": alpha_cumprod,
+                "beta": beta, "changed_inputs": changed,
                 **{f"factor_{key}": value for key, value in coefficients.items()}}
 
     def verify(self, got, expected):
+        if got.get("changed_inputs"):
+            raise Fail("ddpm_step's inputs after the call", "unchanged", f"{', '.join(got['changed_inputs'])} changed",
+                       "do not modify the inputs in place (x_t -= ... writes into the caller's array): compute a "
+                       "new array, x = (x_t - ...) / ...")
         if all(close(o, r) for o, r in zip(got["outputs"], expected["outputs"])) and \
                 len(got["outputs"]) == len(expected["outputs"]):
             return
@@ -63,7 +74,7 @@ class DDPMStep(Exercise):
                 raise Fail("shape of x_{t-1}", np.shape(reference), np.shape(output), "x_{t-1} has x_t's shape")
         x, p, z = (np.asarray(got[f"factor_{key}"]) for key in ("x_t", "predicted_noise", "noise"))
         ref_x, ref_p, ref_z = (np.asarray(expected[f"factor_{key}"]) for key in ("x_t", "predicted_noise", "noise"))
-        alpha, alpha_bar, beta = (np.asarray(expected[key], np.float64)[1:] for key in ("alpha", "alpha_cumprod",
+        alpha, alpha_bar, beta = (np.asarray(expected[key], np.float64)[2:] for key in ("alpha", "alpha_cumprod",
                                                                                          "beta"))
         ratio, ref_ratio = p / np.where(x == 0, np.nan, x), ref_p / ref_x
         if any(shifted(got_f, ref_f, offset) for got_f, ref_f in ((x, ref_x), (p, ref_p), (z, ref_z))
@@ -130,6 +141,8 @@ class DDPMSampling(Exercise):
             "last_noise_max": float(np.max(np.abs(noises[-1]))) if noises else -1.0,
             "other_noise_mean": float(np.mean(noises[:-1])) if len(noises) > 1 else 0.0,
             "other_noise_var": float(np.var(noises[:-1])) if len(noises) > 1 else 0.0,
+            "repeated_noise": bool(any(np.allclose(a, b) for i, a in enumerate(noises[:-1])
+                                       for b in noises[i + 1:-1])),
             "predicted_is_network_output": bool(len(first["network"]) == len(first["steps"]) and all(
                 close(step["predicted"], call["out"]) and close(step["x"], call["x"])
                 for step, call in zip(first["steps"], first["network"]))),
@@ -170,6 +183,10 @@ class DDPMSampling(Exercise):
         if got["last_noise_max"] > 0:
             raise Fail("the noise of the last step (t = 1)", "zeros", "random noise",
                        "the last step adds no noise: pass zeros (ops.zeros_like(x)) when t == 1")
+        if got.get("repeated_noise"):
+            raise Fail("the noise of the steps t > 1", "new noise at every step", "the same noise at two steps",
+                       "draw fresh noise at every step from one keras.random.SeedGenerator(seed) made before the "
+                       "loop: an integer seed, or a SeedGenerator made inside the loop, repeats the same draw")
         size = (T - 1) * self.batch * int(np.prod(IMAGE_SHAPE))
         if abs(got["other_noise_var"] - 1) > 5 * np.sqrt(2 / size) or abs(got["other_noise_mean"]) > 5 / np.sqrt(size):
             raise Fail("mean and variance of the noise of steps t > 1", "0 and 1",
@@ -213,8 +230,15 @@ class DDIMStep(Exercise):
 
         factors = _step_coefficients(step, {"x_t": (1, *IMAGE_SHAPE), "predicted_noise": (1, *IMAGE_SHAPE)},
                                      pairs)
+        # far beyond the clip: x_t = c with no predicted noise, for two c, from T to T // 2. Clipped, x_0 = 1 for
+        # both; without the clip the output grows with c by the same factor as in front of x_t
+        saturation_pair = (T, T // 2)
+        saturation = [float(np.mean(to_numpy(ddim_step(np.full((1, *IMAGE_SHAPE), c, "float32"), T, T // 2,
+                                                       np.zeros((1, *IMAGE_SHAPE), "float32"), alpha_cumprod))))
+                      for c in SATURATING_INPUTS]
         return {"T": T, "pairs": pairs, "chosen": chosen, "outputs": outputs, "alpha_cumprod": alpha_cumprod,
-                "factor_x": factors["x_t"], "factor_noise": factors["predicted_noise"]}
+                "factor_x": factors["x_t"], "factor_noise": factors["predicted_noise"],
+                "saturation_pair": list(saturation_pair), "saturation": saturation}
 
     def verify(self, got, expected):
         for output, reference in zip(got["outputs"], expected["outputs"]):
@@ -240,8 +264,7 @@ class DDIMStep(Exercise):
                 close(p[usable], ref_p[rows], 1e-3)
 
         if close(x, ref_x, 1e-3) and close(p, ref_p, 1e-3):
-            hint = ("clip the predicted x_0 to [-1, 1] before the jump (ops.clip): without it, an error of the "
-                    "network near t = T is multiplied by 1 / sqrt(alpha_bar_T)")
+            hint = self._clip_hint(got, expected, ref_x[index[tuple(expected["saturation_pair"])]])
         elif matches(lambda t, s: (t, t - 1)):
             hint = ("DDIM jumps to t_prev, not to t - 1: use alpha_cumprod[t_prev] for the new noise level (the "
                     "wrong alpha_bar index)")
@@ -263,6 +286,20 @@ class DDIMStep(Exercise):
                    hint)
 
 
+    @staticmethod
+    def _clip_hint(got, expected, factor):
+        """The hint when the step is right wherever the clip is idle: what it does far beyond the clip tells a
+        missing clip (its output grows like ``factor`` * x_t) from noise re-derived from the clipped x_0."""
+        values = np.asarray(got.get("saturation", expected["saturation"]), np.float64)
+        slope = (values[1] - values[0]) / (SATURATING_INPUTS[1] - SATURATING_INPUTS[0])
+        if abs(slope) > 1e-4 and not close(slope, factor, 1e-3):
+            return ("jump with the same predicted noise the network gave: sqrt(1 - alpha_bar_{t_prev}) * "
+                    "predicted_noise (re-deriving the noise from the clipped x_0 moves the sample when the clip "
+                    "acts)")
+        return ("clip the predicted x_0 to [-1, 1] before the jump (ops.clip): without it, an error of the "
+                "network near t = T is multiplied by 1 / sqrt(alpha_bar_T)")
+
+
 class DDIMSampling(Exercise):
     name = "ddim_sample"
     title = "DDIM sampling with few steps"
@@ -270,7 +307,9 @@ class DDIMSampling(Exercise):
     points = 1
 
     def probe(self, ddim_sample, rng):
-        T = 4 * int(rng.integers(5, 10))  # a multiple of 4, so both steps counts below divide it
+        # a multiple of 4, so both step counts below divide it: a stride of T // num_steps (the DDIM paper's) and
+        # the lesson's rounded linspace then visit the same times, and both are right
+        T = 4 * int(rng.integers(5, 10))
         _, alpha_cumprod, _ = probes.draw_schedule(rng, T, low=0.8, high=0.99)
         x_T = rng.normal(size=(3, *IMAGE_SHAPE)).astype("float32")
         data = {"T": T, "runs": []}
@@ -284,6 +323,7 @@ class DDIMSampling(Exercise):
             data["runs"].append({
                 "num_steps": num_steps, "result": result, "replaced": bool(replaced),
                 "pairs": [[call["t"], call["t_prev"]] for call in stand_in.calls],
+                "integer_times": all(call["integer_times"] for call in stand_in.calls),
                 "network_times": [sorted(set(call["t"].ravel().tolist())) for call in network.calls],
                 "network_training": [call["training"] for call in network.calls],
                 "predicted_is_network_output": bool(len(network.calls) == len(stand_in.calls) and all(
@@ -299,6 +339,10 @@ class DDIMSampling(Exercise):
                 raise Fail(f"calls of ddim_step by {where}", f"{reference['num_steps']} calls", "none",
                            "take each step with your ddim_step(x, t, t_prev, predicted_noise, alpha_cumprod) "
                            "(the check times the loop with its own step)")
+            if not run.get("integer_times", True):
+                raise Fail(f"the times {where} gave ddim_step", "integers", "fractions",
+                           "round the times to integers (np.round(np.linspace(T, 0, num_steps + 1)).astype(int)): "
+                           "alpha_cumprod is indexed by t, and the network takes int32 time steps")
             if run["pairs"] != reference["pairs"]:
                 pairs, ref = run["pairs"], reference["pairs"]
                 hint = ("visit the times np.linspace(T, 0, num_steps + 1) rounded to ints, and step from each to "

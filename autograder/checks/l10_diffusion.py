@@ -15,7 +15,7 @@ import numpy as np
 from autograder.checks import _l10_probes as probes
 from autograder.checks._l10_probes import IMAGE_SHAPE, close, shifted, to_numpy
 from autograder.checks._l10_sampling import DDIMSampling, DDIMStep, DDPMSampling, DDPMStep
-from autograder.checks.exercise import Exercise, Fail, expect_equal
+from autograder.checks.exercise import Exercise, Fail, expect_equal, stand_ins
 
 LESSON = "10_diffusion"
 
@@ -40,6 +40,11 @@ class NoiseSchedule(Exercise):
             if not isinstance(result, (tuple, list)) or len(result) != 3:
                 raise Fail("variance_schedule(T)", "a tuple (alpha, alpha_cumprod, beta)", type(result).__name__,
                            "end the function with `return alpha, alpha_cumprod, beta`")
+            if any(isinstance(array, (list, tuple)) for array in result):
+                raise Fail("the arrays variance_schedule(T) returns", "three float32 arrays",
+                           ", ".join(type(array).__name__ for array in result),
+                           "return NumPy arrays (np.array(values, dtype='float32')), not lists: the lesson indexes "
+                           "them with a list of times and computes 1 - alpha_cumprod")
             data[key] = [to_numpy(array).ravel() for array in result]
         return data
 
@@ -107,12 +112,13 @@ class ForwardDiffusion(Exercise):
         noise = rng.normal(size=(batch, *IMAGE_SHAPE)).astype("float32")
         t = rng.choice(np.arange(1, T + 1), size=batch, replace=False).astype("int32")
         x_t = to_numpy(forward_diffusion(images, t, noise, alpha_cumprod))
+        graph_error = probes.graph_error(forward_diffusion, (images, t, noise), (alpha_cumprod,))
         # the coefficients in front of x_0 and of the noise, for every t = 0..T
         steps = np.arange(T + 1, dtype="int32")
         ones, zeros = np.ones((T + 1, *IMAGE_SHAPE), "float32"), np.zeros((T + 1, *IMAGE_SHAPE), "float32")
         image_coefficient = to_numpy(forward_diffusion(ones, steps, zeros, alpha_cumprod))
         noise_coefficient = to_numpy(forward_diffusion(zeros, steps, ones, alpha_cumprod))
-        return {"x_t": x_t, "t": t, "alpha_cumprod": alpha_cumprod,
+        return {"x_t": x_t, "t": t, "alpha_cumprod": alpha_cumprod, "graph_error": graph_error,
                 "image_coefficient": image_coefficient.reshape(T + 1, -1).mean(axis=1),
                 "noise_coefficient": noise_coefficient.reshape(T + 1, -1).mean(axis=1)}
 
@@ -123,6 +129,10 @@ class ForwardDiffusion(Exercise):
                        "x_t has the images' shape: reshape alpha_bar_t to (batch, 1, 1, 1) so that it broadcasts "
                        "over each image's pixels")
         if close(x_t, expected["x_t"]):
+            if got.get("graph_error"):
+                raise Fail("forward_diffusion compiled as a graph, as fit runs train_step", "x_t",
+                           got["graph_error"], "use keras.ops (ops.take(alpha_cumprod, t), ops.reshape, ops.sqrt): "
+                           "NumPy cannot index or compute with the symbolic tensors of a compiled train_step")
             return
         a, b = np.asarray(got["image_coefficient"]), np.asarray(got["noise_coefficient"])
         ref_a, ref_b = np.asarray(expected["image_coefficient"]), np.asarray(expected["noise_coefficient"])
@@ -158,7 +168,7 @@ class DiffusionTraining(Exercise):
     answer = "solutions.diffusion:DiffusionModel"
     points = 3
     parts = ("noise_prediction_loss", "train_step")
-    num_draws = 4_000
+    num_draws = 20_000  # enough that a t twice as rare at the ends (a rounded uniform) stands out of chance
     learning_rate = 0.5
 
     def probe(self, DiffusionModel, rng):
@@ -187,6 +197,11 @@ class DiffusionTraining(Exercise):
             data["seen_training"] = calls[-1]["training"]
             data["seen_out"] = calls[-1]["out"].astype("float64")
         data["images"], data["noise"] = images, noise
+        # the loss compiled as a graph, as fit compiles train_step; with a graph-safe stand-in for the learner's
+        # forward_diffusion (judged by its own exercise), so that only this method's own code is judged
+        with stand_ins(probes.namespaces_of(getattr(DiffusionModel, "noise_prediction_loss", None)),
+                       forward_diffusion=lambda images_, t_, noise_, alpha_cumprod_: images_ + 0.3 * noise_):
+            data["loss_graph_error"] = probes.graph_error(model.noise_prediction_loss, (images, t, noise))
 
         # the draws: range and spread of t, statistics of the noise, seeding
         draws = DiffusionModel(probes.recording_network(rng, T), alpha_cumprod, seed=seed)
@@ -197,6 +212,7 @@ class DiffusionTraining(Exercise):
         data["t_integer"] = bool(np.all(drawn_t == np.round(drawn_t)))
         data["t_distinct"] = int(len(np.unique(drawn_t)))
         data["t_mean"] = float(drawn_t.mean())
+        data["t_counts"] = np.bincount(np.clip(drawn_t, 0, T + 1).astype("int64"), minlength=T + 2).tolist()
         data["noise_mean"], data["noise_var"] = float(drawn_noise.mean()), float(drawn_noise.var())
         few = many[:8]
         first = [to_numpy(value) for value in draws.draw_t_and_noise(few)]
@@ -208,6 +224,8 @@ class DiffusionTraining(Exercise):
         data["same_seed_same_draws"] = bool(np.array_equal(twin_draws[1], drawn_noise))
         data["other_seed_other_draws"] = not np.array_equal(other_draws[1], drawn_noise)
         data["new_call_new_draws"] = not np.array_equal(first[1], again[1])
+        data["same_seed_same_t"] = bool(np.array_equal(twin_draws[0], drawn_t))
+        data["new_call_new_t"] = not np.array_equal(first[0], again[0])
 
         # two train steps from the check's state, with the check's t and noise
         network = probes.recording_network(rng, T)
@@ -254,6 +272,10 @@ class DiffusionTraining(Exercise):
         reference = float(expected["loss"])
         loss = np.asarray(got["loss"], np.float64)
         if loss.size == 1 and close(loss.ravel()[0], reference, 1e-4, 1e-7):
+            if got.get("loss_graph_error"):
+                raise Fail("noise_prediction_loss compiled as a graph, as fit runs train_step", "a loss",
+                           got["loss_graph_error"], "use keras.ops (ops.mean, ops.square, ...) on the tensors: "
+                           "NumPy cannot compute with the symbolic tensors of a compiled train_step")
             return
         if loss.size != 1:
             raise Fail("noise_prediction_loss(images, t, noise)", "a scalar", f"shape {loss.shape}",
@@ -307,18 +329,33 @@ class DiffusionTraining(Exercise):
         if abs(got["t_mean"] - (T + 1) / 2) > 5 * np.sqrt((T * T - 1) / 12 / n):
             raise Fail("mean of t drawn by draw_t_and_noise", f"{(T + 1) / 2:.2f}", f"{got['t_mean']:.2f}",
                        "draw t uniformly in 1..T")
+        counts = np.asarray(got["t_counts"][1:T + 1], np.float64)
+        chi2 = float(np.sum((counts - n / T) ** 2 / (n / T)))  # T - 1 degrees of freedom for a uniform t
+        if chi2 > (T - 1) + 8 * np.sqrt(2 * (T - 1)):
+            rare = [t for t in (1, T) if counts[t - 1] < 0.75 * n / T]
+            hint = ("draw t uniformly in 1..T, every value equally often: keras.random.randint((batch_size,), 1, "
+                    "self.T + 1, seed=self.seed_generator)")
+            if rare:
+                hint = ("t = 1 and t = T come out half as often as the others: rounding a uniform number gives the "
+                        "ends half a bin each; " + hint)
+            raise Fail(f"how often each t in 1..{T} was drawn ({n:,} draws)", f"about {n / T:.0f} each",
+                       f"{int(counts.min())} to {int(counts.max())}", hint)
         size = n * int(np.prod(IMAGE_SHAPE))
         if abs(got["noise_var"] - 1) > 5 * np.sqrt(2 / size) or abs(got["noise_mean"]) > 5 / np.sqrt(size):
             raise Fail("mean and variance of the noise drawn", "0 and 1",
                        f"{got['noise_mean']:.3f} and {got['noise_var']:.3f}",
                        "the noise is standard normal: keras.random.normal(ops.shape(images), seed=...)")
-        if not got["new_call_new_draws"]:
-            raise Fail("two calls of draw_t_and_noise", "new noise", "the same noise",
-                       "an integer seed makes keras.random repeat itself: create self.seed_generator = "
-                       "keras.random.SeedGenerator(seed) in __init__ and pass seed=self.seed_generator")
-        if not got["same_seed_same_draws"]:
-            raise Fail("two models built with the same seed", "the same draws", "different draws",
-                       "draw with the model's own keras.random.SeedGenerator(seed): seed=self.seed_generator")
+        for key, what in (("new_call_new_draws", "noise"), ("new_call_new_t", "t")):
+            if not got.get(key, True):
+                raise Fail("two calls of draw_t_and_noise", f"new {what}", f"the same {what}",
+                           "an integer seed makes keras.random repeat itself: create self.seed_generator = "
+                           f"keras.random.SeedGenerator(seed) in __init__ and draw the {what} with "
+                           "seed=self.seed_generator")
+        for key, what in (("same_seed_same_draws", "noise"), ("same_seed_same_t", "t")):
+            if not got.get(key, True):
+                raise Fail("two models built with the same seed", f"the same {what}", f"a different {what}",
+                           f"draw the {what} with the model's own keras.random.SeedGenerator(seed): "
+                           "seed=self.seed_generator (an unseeded draw cannot be repeated)")
         if not got["other_seed_other_draws"]:
             raise Fail("two models built with different seeds", "different draws", "the same draws",
                        "build the SeedGenerator from the seed argument")

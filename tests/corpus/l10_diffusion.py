@@ -194,10 +194,16 @@ def forward_diffusion(images, t, noise, alpha_cumprod):
     alpha_cm = tf.reshape(alpha_cm, [-1] + [1] * (len(images.shape) - 1))
     return alpha_cm ** 0.5 * images + (1 - alpha_cm) ** 0.5 * noise
 """),
-    Case("diffusion_forward", "right", "NumPy fancy indexing and None axes", """
+    # right values, but fit compiles train_step into a graph, where NumPy cannot index with a symbolic t
+    Case("diffusion_forward", "wrong", "NumPy fancy indexing and None axes", """
 def forward_diffusion(images, t, noise, alpha_cumprod):
     a = np.asarray(alpha_cumprod)[np.asarray(t)][:, None, None, None]
     return np.sqrt(a) * images + np.sqrt(1 - a) * noise
+""", hint="use keras.ops"),
+    Case("diffusion_forward", "right", "np.newaxis on ops.take, t cast to int64", """
+def forward_diffusion(images, t, noise, alpha_cumprod):
+    a = ops.take(alpha_cumprod, ops.cast(t, "int64"))[:, np.newaxis, np.newaxis, np.newaxis]
+    return ops.sqrt(a) * images + ops.sqrt(1.0 - a) * noise
 """),
     Case("diffusion_forward", "right", "signal and noise rates named as in keras-io", """
 def forward_diffusion(images, t, noise, alpha_cumprod):
@@ -250,6 +256,24 @@ def forward_diffusion(images, t, noise, alpha_cumprod):
                 "        return ops.mean(ops.square(noise - predicted))",
         "        predicted = self([noisy, t], training=True)\n"
         "        return tf.reduce_mean(tf.square(predicted - noise))")),
+    Case("diffusion_model", "right", "the network called with a dict keyed by the U-Net's input names", _changed(
+        _MODEL, "self.network([noisy, t], training=True)", 'self.network({"x_t": noisy, "t": t}, training=True)')),
+    Case("diffusion_model", "wrong", "t drawn with the integer seed", _changed(
+        _MODEL, "keras.random.randint((batch_size,), 1, self.T + 1, seed=self.seed_generator)",
+        "keras.random.randint((batch_size,), 1, self.T + 1, seed=self.seed)").replace(
+        "        self.seed_generator = keras.random.SeedGenerator(seed)",
+        "        self.seed = seed\n        self.seed_generator = keras.random.SeedGenerator(seed)"),
+        hint="draw the t with seed=self.seed_generator"),
+    Case("diffusion_model", "wrong", "t unseeded", _changed(
+        _MODEL, "keras.random.randint((batch_size,), 1, self.T + 1, seed=self.seed_generator)",
+        "keras.random.randint((batch_size,), 1, self.T + 1)"), hint="unseeded draw cannot be repeated"),
+    Case("diffusion_model", "wrong", "t by rounding a uniform number in [1, T]", _changed(
+        _MODEL, "keras.random.randint((batch_size,), 1, self.T + 1, seed=self.seed_generator)",
+        'ops.cast(ops.round(keras.random.uniform((batch_size,), 1, self.T, seed=self.seed_generator)), "int32")'),
+        hint="half as often"),
+    Case("diffusion_model", "wrong", "the loss averaged with NumPy", _changed(
+        _MODEL, "return ops.mean(ops.square(noise - predicted))", "return np.mean(np.square(noise - predicted))"),
+        hint="use keras.ops"),
     Case("diffusion_model", "wrong", "predicts the image",
          _changed(_MODEL, "ops.mean(ops.square(noise - predicted))", "ops.mean(ops.square(images - predicted))"),
          hint="predicts the noise, not the image"),
@@ -307,6 +331,21 @@ def ddpm_step(x_t, t, predicted_noise, noise, alpha, alpha_cumprod, beta):
     return np.sqrt(1 / a) * (np.asarray(x_t) - b / np.sqrt(1 - a_bar) * np.asarray(predicted_noise)) \\
         + np.sqrt(b) * np.asarray(noise)
 """),
+    Case("ddpm_step", "right", "the step itself drops the noise at t = 1", """
+def ddpm_step(x_t, t, predicted_noise, noise, alpha, alpha_cumprod, beta):
+    mean = (x_t - beta[t] / np.sqrt(1 - alpha_cumprod[t]) * predicted_noise) / np.sqrt(alpha[t])
+    if t == 1:
+        return mean
+    return mean + np.sqrt(beta[t]) * noise
+"""),
+    Case("ddpm_step", "wrong", "NumPy in place: x_t -= ...", """
+def ddpm_step(x_t, t, predicted_noise, noise, alpha, alpha_cumprod, beta):
+    x = np.asarray(x_t)
+    x -= beta[t] / np.sqrt(1 - alpha_cumprod[t]) * np.asarray(predicted_noise)
+    x /= np.sqrt(alpha[t])
+    x += np.sqrt(beta[t]) * np.asarray(noise)
+    return x
+""", hint="in place"),
     Case("ddpm_step", "wrong", "variance beta instead of std",
          _changed(_DDPM_STEP, "beta[t] ** 0.5 * noise", "beta[t] * noise"), hint="standard deviation sqrt(beta_t)"),
     Case("ddpm_step", "wrong", "no fresh noise",
@@ -372,6 +411,11 @@ def ddpm_sample(network, x_T, alpha, alpha_cumprod, beta, seed=None, callback=No
             callback(t - 1, x)
     return x
 """),
+    Case("ddpm_sample", "wrong", "a SeedGenerator made inside the loop", _changed(_changed(
+        _DDPM_SAMPLE, "    seed_generator = keras.random.SeedGenerator(seed)\n", ""),
+        "seed=seed_generator)", "seed=keras.random.SeedGenerator(seed))"), hint="repeats the same draw"),
+    Case("ddpm_sample", "wrong", "the integer seed at every step", _changed(
+        _DDPM_SAMPLE, "seed=seed_generator)", "seed=seed)"), hint="new noise at every step"),
     Case("ddpm_sample", "wrong", "t from T - 1 to 0",
          _changed(_DDPM_SAMPLE, "for t in range(T, 0, -1):", "for t in range(T - 1, -1, -1):"),
          hint="t is off by one"),
@@ -421,6 +465,11 @@ def ddim_step(x_t, t, t_prev, predicted_noise, alpha_cumprod):
     direction = tf.sqrt(1 - alpha_bar[t_prev]) * predicted_noise
     return tf.sqrt(alpha_bar[t_prev]) * x0 + direction
 """),
+    Case("ddim_step", "wrong", "the noise re-derived from the clipped x_0", _changed(
+        _DDIM_STEP, "    return alpha_cumprod[t_prev] ** 0.5 * x0 + (1 - alpha_cumprod[t_prev]) ** 0.5 * predicted_noise",
+        "    eps = (x_t - alpha_cumprod[t] ** 0.5 * x0) / (1 - alpha_cumprod[t]) ** 0.5\n"
+        "    return alpha_cumprod[t_prev] ** 0.5 * x0 + (1 - alpha_cumprod[t_prev]) ** 0.5 * eps"),
+        hint="same predicted noise"),
     Case("ddim_step", "wrong", "alpha_bar[t - 1] instead of alpha_bar[t_prev]",
          _changed(_DDIM_STEP, "return alpha_cumprod[t_prev] ** 0.5 * x0 + (1 - alpha_cumprod[t_prev]) ** 0.5",
                   "return alpha_cumprod[t - 1] ** 0.5 * x0 + (1 - alpha_cumprod[t - 1]) ** 0.5"),
@@ -490,6 +539,9 @@ def ddim_sample(network, x_T, alpha_cumprod, num_steps, callback=None):
             callback(int(t_prev), x)
     return x
 """),
+    Case("ddim_sample", "wrong", "the times left as floats", _changed(_changed(
+        _DDIM_SAMPLE, ".round().astype(int)", ""), "ddim_step(x, int(t), int(t_prev),", "ddim_step(x, t, t_prev,"),
+        hint="round the times to integers"),
     Case("ddim_sample", "wrong", "the last jump to 0 is missing", _changed(
         _DDIM_SAMPLE, "times = np.linspace(T, 0, num_steps + 1).round().astype(int)",
         "times = np.linspace(T, 0, num_steps + 1).round().astype(int)[:-1]"), hint="the last jump is missing"),
