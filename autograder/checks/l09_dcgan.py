@@ -16,7 +16,7 @@ from autograder.checks.exercise import Exercise, Fail, close_mask, expect_close,
 LESSON = "09_dcgan"
 
 _ACTIVATION_LAYERS = {"Activation", "LeakyReLU", "ReLU", "ELU", "PReLU", "Softmax"}
-_SETTINGS = ("units", "filters", "kernel_size", "strides", "padding", "rate", "input_dim", "output_dim")
+_SETTINGS = ("units", "filters", "kernel_size", "strides", "padding", "rate", "input_dim", "output_dim", "use_bias")
 
 
 def _activation_name(activation):
@@ -180,8 +180,22 @@ def discriminator_hint(scores, layers, expected_layers, f):
         "Conv2D(2 * filters, same settings) -> Dropout(0.4) -> Flatten -> Dense(1, sigmoid)")
 
 
+def _without_biases(layers, expected):
+    """Fail naming use_bias=False when a layer has no bias where the book's has one (a DCGAN-tutorial habit)."""
+    if any(entry.get("use_bias") is False for entry in layers) and \
+            not any(entry.get("use_bias") is False for entry in expected):
+        raise Fail("the layers' biases", hint="keep the biases (use_bias=True, the default): the book's layers have "
+                   "them, and use_bias=False removes weights the check gives values to")
+
+
 def _verify_generator(layers, expected, f):
     kinds, wanted = _kinds(layers), _kinds(expected)
+    _without_biases(layers, expected)
+    normalizations = [entry["activation"] for entry in layers if entry["kind"] == "BatchNormalization"]
+    if any(activation not in (None, "linear") for activation in normalizations):
+        raise Fail("activations", hint="exercise 1 is the book's generator: no activation after a "
+                   "BatchNormalization (the SELU after the first one is the wide recipe's change, in section 4; "
+                   "keep it for your own experiments)")
     if kinds.count("BatchNormalization") != wanted.count("BatchNormalization"):
         raise Fail("BatchNormalization layers", hint="normalise after the Dense/Reshape and after the first "
                    "Conv2DTranspose: batch normalization keeps the generator's activations in range")
@@ -206,6 +220,7 @@ def _verify_generator(layers, expected, f):
 
 
 def _verify_discriminator(layers, expected, f):
+    _without_biases(layers, expected)
     convs = _convolutions(layers, "Conv2D", [f, 2 * f], "the discriminator's",
                           "two Conv2D layers: `filters` filters, then 2 * filters")
     activations = [entry["activation"] for entry in convs]

@@ -144,6 +144,13 @@ def build_dcgan(codings_size=100, filters=64):
          hint="a sigmoid only reaches [0, 1]"),
     Case("dcgan", "wrong", "relu in the generator", _dcgan(generator_activation='"relu"'),
          hint="SELU after the first transposed convolution"),
+    Case("dcgan", "wrong", "use_bias=False, a DCGAN-tutorial habit", _dcgan().replace(
+        'layers.Dense(7 * 7 * 2 * filters)', 'layers.Dense(7 * 7 * 2 * filters, use_bias=False)'),
+        hint="keep the biases"),
+    Case("dcgan", "wrong", "the SELU the lesson's tip adds after the first BatchNormalization", _dcgan().replace(
+        'layers.BatchNormalization(),\n        layers.Conv2DTranspose(filters,',
+        'layers.BatchNormalization(),\n        layers.Activation("selu"),\n        layers.Conv2DTranspose(filters,', 1),
+        hint="no activation after a BatchNormalization"),
     Case("dcgan", "wrong", "no dropout in the discriminator", _dcgan(dropout=0), hint="Dropout(0.4)"),
     Case("dcgan", "wrong", "Dropout(0.5)", _dcgan(dropout=0.5), hint="Dropout(0.4)"),
     Case("dcgan", "wrong", "the book's 64 filters, ignoring the argument", _dcgan(filters="64"),
