@@ -321,7 +321,7 @@ class EncoderDecoder(Exercise):
                      "from Sampling(seed=seed)([codings_mean, codings_log_var])")
         if not _close(got["mean"], expected["mean"], 1e-3, 1e-4):
             raise Fail("codings_mean with weights set by the check", "the book's encoder's values", "other values",
-                       self._encoder_hint(got, expected))
+                       self._order_hint(got, expected) or self._encoder_hint(got, expected))
         if not _close(got["log_var"], expected["log_var"], 1e-3, 1e-4):
             heads = [activation for units, activation in got["encoder_dense"][-2:]]
             raise Fail("codings_log_var with weights set by the check", "the book's encoder's values", "other values",
@@ -368,6 +368,18 @@ class EncoderDecoder(Exercise):
             hint = "the codings are Sampling(seed=seed)([codings_mean, codings_log_var])"
         raise Fail("codings, with a Sampling layer whose epsilon the check knows", "codings_mean + exp(codings_log_var"
                    " / 2) * epsilon", "other codings", hint)
+
+    @staticmethod
+    def _order_hint(got, expected):
+        """The hint when the encoder's three outputs are the reference's, in another order; else None."""
+        keys = ("mean", "log_var", "codings")
+        mine = {key: next((other for other in keys if _close(got[key], expected[other], 1e-3, 1e-4)), None)
+                for key in keys}
+        if all(mine.values()) and len(set(mine.values())) == 3:
+            return ("the encoder's three outputs come in this order: keras.Model(inputs, [codings_mean, "
+                    "codings_log_var, codings]); yours are " + ", ".join(f"codings_{mine[key]}".replace(
+                        "codings_codings", "codings") for key in keys))
+        return None
 
     def _encoder_hint(self, got, expected):
         heads = got["encoder_dense"][-2:]

@@ -18,6 +18,7 @@ LESSON = "08_gan"
 IMAGE_SHAPE, STEPS = (2, 2), 2
 D_LEARNING_RATE, G_LEARNING_RATE = 0.5, 0.7
 RTOL, ATOL = 1e-3, 1e-5
+NOISE_BATCH = 400  # images in the one step whose noise is measured: thousands of values
 
 _OPTIMIZER_HINT = ("phase 1 applies the discriminator's gradients with self.d_optimizer.apply(grads, "
                    "self.discriminator.trainable_weights); phase 2 applies the generator's with "
@@ -231,6 +232,30 @@ def _analyse(log):
     return summary, swapped
 
 
+def _noise_statistics(GAN, state, batch_size=NOISE_BATCH):
+    """Mean, variance and count of all the noise one train step draws for a batch of ``batch_size`` images (the
+    step's own draws, not substituted): enough values to tell standard normal noise from a scaled or truncated one."""
+    import keras
+    import tensorflow as tf
+
+    RecordingModel, RecordingSGD = _recording_classes()
+    log = _Log(np.zeros((1, *IMAGE_SHAPE), "float32"), [])
+    generator, discriminator = _tiny_models(state["codings_size"])
+    log.models = {"generator": generator, "discriminator": discriminator}
+    gan = GAN(RecordingModel(generator, "generator", log), RecordingModel(discriminator, "discriminator", log),
+              state["codings_size"], seed=state["seed"])
+    gan.compile(d_optimizer=RecordingSGD("d", D_LEARNING_RATE, log), g_optimizer=RecordingSGD("g", G_LEARNING_RATE, log),
+                loss_fn=keras.losses.BinaryCrossentropy())
+    try:
+        gan.train_step(tf.constant(np.full((batch_size, *IMAGE_SHAPE), 0.5, "float32")))
+    except Exception:  # noqa: BLE001 - a step that fails here failed the main run too, which reports it
+        return None
+    values = np.concatenate([noise.ravel() for noise in log.raw_noise]) if log.raw_noise else np.zeros(0)
+    if not values.size:
+        return None
+    return {"n": int(values.size), "mean": float(values.mean()), "var": float(values.var())}
+
+
 def _fit_error(GAN, state):
     """Train with fit (which compiles the step into a graph) for one epoch of two batches: None or the error."""
     import keras
@@ -287,6 +312,9 @@ class GanTrainStep(Exercise):
             "noise_shapes": [list(noise.shape) for noise in log.raw_noise],
             "noise_min": float(min((noise.min() for noise in log.raw_noise if noise.size), default=0.0)),
             "same_seed_same_noise": bool(np.array_equal(first_noise(log), first_noise(log_half))),
+            "repeated_noise": bool(any(np.array_equal(a, b) for i, a in enumerate(log.raw_noise)
+                                       for b in log.raw_noise[i + 1:])),
+            "noise_statistics": _noise_statistics(GAN, state),
             "other_seed_other_noise": not np.array_equal(first_noise(log), first_noise(other_seed)),
             "phases": phases, "swapped_arguments": swapped, "recorded": bool(log.first_step),
             "losses_recorded": any(e["event"] == "loss" for e in log.first_step),
@@ -338,6 +366,13 @@ class GanTrainStep(Exercise):
         if got["noise_min"] >= 0:
             raise Fail("the noise's values", "standard normal (negative values too)", "no negative value",
                        "draw the noise with keras.random.normal, as the generator was trained on")
+        stats = got.get("noise_statistics")
+        if stats and (abs(stats["var"] - 1) > 6 * np.sqrt(2 / stats["n"]) or
+                      abs(stats["mean"]) > 6 / np.sqrt(stats["n"])):
+            raise Fail(f"mean and variance of the noise one step drew ({stats['n']:,} values)", "0 and 1",
+                       f"{stats['mean']:.3f} and {stats['var']:.3f}",
+                       "the noise is standard normal: keras.random.normal((batch_size, self.codings_size), "
+                       "seed=self.seed_generator), with its default mean 0 and stddev 1, not scaled or truncated")
 
     def _diagnose(self, got):
         """The hint for updates that differ from the reference's: the first mistake the record shows."""
@@ -358,6 +393,10 @@ class GanTrainStep(Exercise):
         if got["generator_calls"] < 2:
             return ("phase 2 draws new noise and makes new fakes inside its GradientTape: reusing phase 1's fakes "
                     "trains the generator on other images")
+        if got.get("repeated_noise"):
+            return ("every draw of noise must be new: phase 2 draws its own noise (not phase 1's), and an integer "
+                    "seed repeats the same draw at every call; draw with seed=self.seed_generator, a "
+                    "keras.random.SeedGenerator(seed) made in __init__")
         return ("follow the two phases of the lesson: the discriminator's loss on fakes (0) and real images (1), "
                 "one d_optimizer step; then new fakes labelled 1, one g_optimizer step")
 

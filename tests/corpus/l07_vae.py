@@ -324,6 +324,9 @@ def build_encoder_decoder(codings_size=10, seed=None):
     Case("vae_encoder_decoder", "wrong", "Sampling gets the log-variance first",
          _parts(sampling_call="codings = Sampling(seed=seed)([codings_log_var, codings_mean])"),
          hint="in that order"),
+    Case("vae_encoder_decoder", "wrong", "the encoder's outputs in another order", _SAMPLING + _PARTS.replace(
+        "outputs=[codings_mean, codings_log_var, codings]", "outputs=[codings, codings_mean, codings_log_var]"),
+        hint="outputs come in this order"),
     Case("vae_encoder_decoder", "wrong", "relu in the hidden layers", _parts(hidden='"relu")(z)'), hint="uses SELU"),
     Case("vae_encoder_decoder", "wrong", "no sigmoid at the output", _parts(output="activation=None"),
          hint="activation='sigmoid'"),

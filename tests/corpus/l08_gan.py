@@ -180,4 +180,17 @@ CASES = [
 """, hint="inside the GradientTape"),
     Case("gan_train_step", "wrong", "a fixed seed instead of the seed argument", _step().replace(
         "keras.random.SeedGenerator(seed)", "keras.random.SeedGenerator(42)"), hint="SeedGenerator(seed)"),
+    Case("gan_train_step", "wrong", "noise of half the standard deviation", _step(
+        noise="0.5 * keras.random.normal((batch_size, self.codings_size), seed=self.seed_generator)"),
+        hint="standard normal"),
+    Case("gan_train_step", "wrong", "phase 2 reuses phase 1's noise", _step().replace(
+        "\n        noise = keras.random.normal((batch_size, self.codings_size), seed=self.seed_generator)\n"
+        "        with tf.GradientTape() as tape:\n            predictions = self.discriminator(self.generator(",
+        "\n        with tf.GradientTape() as tape:\n            predictions = self.discriminator(self.generator("),
+        hint="phase 2 draws its own noise"),
+    Case("gan_train_step", "wrong", "the integer seed at every draw", _step(
+        noise="keras.random.normal((batch_size, self.codings_size), seed=self.seed)").replace(
+        "self.seed_generator = keras.random.SeedGenerator(seed)",
+        "self.seed = seed\n        self.seed_generator = keras.random.SeedGenerator(seed)"),
+        hint="an integer seed repeats the same draw"),
 ]
