@@ -45,6 +45,8 @@ def _builder(noise_layer=None, place="input", activation="relu", output_activati
     """A variant of the reference; ``noise_layer(noise, level, seed)`` makes the noise layer (None: no noise)."""
 
     def build(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
+        if noise not in ("gaussian", "dropout"):
+            raise ValueError(f"unknown noise {noise!r}")
         size = codings or codings_size
         noise_layers = [noise_layer(noise, noise_level, seed)] if noise_layer else []
         encoder_layers = [keras.Input(shape=(28, 28)), keras.layers.Flatten()]

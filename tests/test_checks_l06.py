@@ -263,6 +263,8 @@ def test_a_learners_own_registered_class_passes(clean_registry):
     @keras.saving.register_keras_serializable(package="course", name="KLDivergenceRegularizer")
     class Mine(keras.regularizers.Regularizer):
         def __init__(self, weight, target):
+            if not (weight >= 0 and 0 < target < 1):
+                raise ValueError("weight >= 0 and 0 < target < 1")
             self.weight, self.target = weight, target
 
         def __call__(self, activations):

@@ -69,11 +69,14 @@ class DenseTransposeLayer(Exercise):
                            f"outputs of shape (6, {num_inputs})", f"{type(error).__name__}: {_first_line(error)}",
                            "the kernel has shape (n_inputs, units): multiply the inputs by its transpose, "
                            "ops.matmul(inputs, ops.transpose(self.dense.kernel))") from None
-            _own_bias(layer, dense, num_inputs).assign(bias_values)
+            bias = _own_bias(layer, dense, num_inputs)
+            initial_bias = np.asarray(bias, dtype=np.float64)
+            bias.assign(bias_values)
             outputs_before = np.asarray(layer(inputs), dtype=np.float64)
             # a new kernel in the Dense layer must show at once: the weights are tied, not copied
             dense.kernel.assign(new_kernel)
             data[label] = {"inputs": inputs, "kernel": new_kernel, "bias": bias_values,
+                           "initial_bias_max": float(np.max(np.abs(initial_bias))),
                            "outputs_before": outputs_before, "outputs": np.asarray(layer(inputs), dtype=np.float64)}
         data["saving"] = _saving(layer_class, rng, keras)
         return data
@@ -105,6 +108,10 @@ class DenseTransposeLayer(Exercise):
             for key in ("outputs_before", "outputs"):
                 expect_close(f"outputs ({label})", value[key], exp[key], rtol=1e-4, atol=1e-4,
                              hint="activation(inputs @ transpose(dense.kernel) + bias)")
+            if value.get("initial_bias_max", 0.0) > 0:
+                raise Fail(f"the bias of a new layer ({label})", "zeros", f"values up to {value['initial_bias_max']:.3g}",
+                           "initialise the bias to zeros: self.add_weight(shape=(n_inputs,), initializer='zeros'), "
+                           "so that a fresh tied decoder starts as the plain transpose of the encoder")
 
 
 def _own_bias(layer, dense, num_inputs):

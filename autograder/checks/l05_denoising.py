@@ -63,6 +63,22 @@ def _noise_layer_stats(autoencoder, x):
     return {"found": False}
 
 
+UNKNOWN_NOISE = "salt and pepper"  # a noise the lesson's builder must refuse
+
+
+def _unknown_noise_outcome(build, codings_size, seed):
+    """What building with an unknown noise does: "ValueError", "no error", or another exception's name."""
+    try:
+        build(noise=UNKNOWN_NOISE, noise_level=0.3, codings_size=codings_size, seed=seed)
+    except ValueError:
+        return "ValueError"
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001 - named in the feedback
+        return f"{type(error).__name__}"
+    return "no error"
+
+
 class DenoisingAutoencoder(Exercise):
     name = "denoising_autoencoder"
     title = "denoising autoencoder (Gaussian noise and dropout)"
@@ -93,8 +109,10 @@ class DenoisingAutoencoder(Exercise):
         levels, codings_size = levels or self.levels, codings_size or self.codings_size
         x = rng.uniform(0.05, 0.95, size=(16, 28, 28)).astype("float32")
         seed = int(rng.integers(1, 10_000))
-        return {noise: self._probe_one(build, rng, x, noise, level, codings_size, seed)
+        data = {noise: self._probe_one(build, rng, x, noise, level, codings_size, seed)
                 for noise, level in levels.items()}
+        data[UNKNOWN_NOISE] = _unknown_noise_outcome(build, codings_size, seed)
+        return data
 
     def hidden_probe(self, build, rng):
         return self.probe(build, rng, self.hidden_levels, self.hidden_codings_size)
@@ -142,7 +160,13 @@ class DenoisingAutoencoder(Exercise):
 
     def verify(self, got, expected):
         for noise in expected:
-            self._verify_one(noise, got[noise], expected[noise])
+            if noise != UNKNOWN_NOISE:
+                self._verify_one(noise, got[noise], expected[noise])
+        outcome = got.get(UNKNOWN_NOISE, "ValueError")
+        if outcome == "no error":  # any error refuses it (a dict's KeyError too); building silently is the mistake
+            raise Fail(f"build_denoising_autoencoder(noise={UNKNOWN_NOISE!r}, ...)", "a ValueError", outcome,
+                       "accept only noise='gaussian' or 'dropout': else: raise ValueError(f\"noise must be "
+                       "'gaussian' or 'dropout', not {noise!r}\") (a typo must not silently build a dropout model)")
 
     def hidden_verify(self, got, expected):
         self.verify(got, expected)

@@ -174,6 +174,9 @@ def _plain_number(array):
     return float(array) if array.shape == () else array
 
 
+BAD_ARGUMENTS = ((-0.1, 0.1), (0.1, 0.0), (0.1, 1.0), (0.1, 1.5))  # (weight, target) the class must refuse
+
+
 class KLDivergence(Exercise):
     name = "kl_regularizer"
     title = "KLDivergenceRegularizer"
@@ -197,6 +200,17 @@ class KLDivergence(Exercise):
             edge_value, edge_gradient = _value_and_gradient(regularizer, edge)
             data["cases"].append({"weight": weight, "target": target, "value": value, "gradient": gradient,
                                   "edge_value": edge_value, "edge_gradient": edge_gradient})
+        data["accepted_bad_arguments"] = []
+        for arguments in BAD_ARGUMENTS:
+            try:
+                regularizer_class(*arguments)
+            except ValueError:
+                continue
+            except NotImplementedError:
+                raise
+            except Exception:  # noqa: BLE001 - refused, though not with the ValueError asked for: not this mistake
+                continue
+            data["accepted_bad_arguments"].append(list(arguments))
         regularizer = regularizer_class(*self.cases[1])
         data["is_regularizer"] = isinstance(regularizer, keras.regularizers.Regularizer)
         data["overrides_get_config"] = type(regularizer).get_config is not keras.regularizers.Regularizer.get_config
@@ -238,6 +252,12 @@ class KLDivergence(Exercise):
                            "clip the mean activations to [epsilon, 1 - epsilon] (keras.ops.clip, epsilon = "
                            "keras.config.epsilon()) before taking logs: log(0) is -infinity")
         self._verify_serialization(got, expected)
+        accepted = got.get("accepted_bad_arguments") or []
+        if accepted:
+            weight, target = accepted[0]
+            raise Fail(f"KLDivergenceRegularizer({weight}, {target})", "a ValueError", "no error",
+                       "check the arguments in __init__: raise ValueError unless weight >= 0 and 0 < target < 1 (a "
+                       "target of 0 or 1 makes the penalty's logs infinite)")
 
     @staticmethod
     def _verify_value(case, exp, activations):

@@ -121,6 +121,10 @@ CASES = [
         config["dense"] = keras.layers.deserialize(config["dense"])
         return cls(**config)
 """)),
+    Case("dense_transpose", "wrong", "the bias initialised to ones", _layer(
+        "        return self.activation(ops.matmul(inputs, ops.transpose(self.dense.kernel)) + self.bias)",
+        build="        self.bias = self.add_weight(shape=(self.dense.kernel.shape[0],), initializer='ones')"),
+        hint="initialise the bias to zeros"),
     Case("dense_transpose", "wrong", "the book's layer as it is: no get_config", BOOK_LAYER, hint="get_config"),
     Case("dense_transpose", "wrong", "a kernel of its own", _layer(
         "        return self.activation(ops.matmul(inputs, self.kernel) + self.bias)",

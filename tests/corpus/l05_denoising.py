@@ -8,12 +8,20 @@ import keras
 """
 
 # The reference's shape as learners write it; each wrong case below changes one thing.
+def _changed(code, old, new):
+    if old not in code:
+        raise ValueError(f"corpus: {old!r} not found")
+    return code.replace(old, new)
+
+
 _DAE = """
 def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
     if noise == "gaussian":
         noise_layer = keras.layers.GaussianNoise(noise_level, seed=seed)
-    else:
+    elif noise == "dropout":
         noise_layer = keras.layers.Dropout(noise_level, seed=seed)
+    else:
+        raise ValueError(f"unknown noise {noise!r}")
     encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), noise_layer,
                                 keras.layers.Dense(100, activation="relu"),
                                 keras.layers.Dense(codings_size, activation="relu")])
@@ -54,6 +62,8 @@ def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=
 def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
     inputs = keras.Input(shape=(28, 28))
     z = keras.layers.Flatten()(inputs)
+    if noise not in ("gaussian", "dropout"):
+        raise ValueError(noise)
     if noise == "gaussian":
         z = keras.layers.GaussianNoise(stddev=noise_level, seed=seed)(z)
     else:
@@ -89,6 +99,10 @@ def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=
     return encoder, decoder, autoencoder
 """),
     # denoising_autoencoder: wrong
+    Case("denoising_autoencoder", "wrong", "any other noise silently becomes dropout", _DAE.replace(
+        '    elif noise == "dropout":\n        noise_layer = keras.layers.Dropout(noise_level, seed=seed)\n'
+        '    else:\n        raise ValueError(f"unknown noise {noise!r}")\n',
+        '    else:\n        noise_layer = keras.layers.Dropout(noise_level, seed=seed)\n'), hint="raise ValueError"),
     Case("denoising_autoencoder", "wrong", "the variance passed to GaussianNoise", _DAE.replace(
         "GaussianNoise(noise_level,", "GaussianNoise(noise_level ** 2,"), hint="not its square"),
     Case("denoising_autoencoder", "wrong", "keep probability passed as Dropout's rate", _DAE.replace(
@@ -100,11 +114,13 @@ def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=
         ", seed=seed)", ")"), hint="pass seed=seed"),
     Case("denoising_autoencoder", "wrong", "the seed passed by position", _DAE.replace(
         ", seed=seed)", ", seed)"), hint="pass the seed by name"),
-    Case("denoising_autoencoder", "wrong", "always Gaussian noise, the noise argument ignored", _DAE.replace(
+    Case("denoising_autoencoder", "wrong", "always Gaussian noise, the noise argument ignored", _changed(_DAE,
         """if noise == "gaussian":
         noise_layer = keras.layers.GaussianNoise(noise_level, seed=seed)
+    elif noise == "dropout":
+        noise_layer = keras.layers.Dropout(noise_level, seed=seed)
     else:
-        noise_layer = keras.layers.Dropout(noise_level, seed=seed)""",
+        raise ValueError(f"unknown noise {noise!r}")""",
         "noise_layer = keras.layers.GaussianNoise(noise_level, seed=seed)  # the book's"), hint="noise='dropout' takes keras.layers.Dropout"),
     Case("denoising_autoencoder", "wrong", "hand-written noise that also acts at inference", """
 def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):

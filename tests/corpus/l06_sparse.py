@@ -32,6 +32,8 @@ def _kl(call, get_config=_CONFIG):
 @keras.saving.register_keras_serializable(package="course")
 class KLDivergenceRegularizer(keras.regularizers.Regularizer):
     def __init__(self, weight, target):
+        if weight < 0 or not 0 < target < 1:
+            raise ValueError("weight must be >= 0 and target in (0, 1)")
         self.weight, self.target = weight, target
 
     def __call__(self, inputs):
@@ -124,6 +126,10 @@ kl_divergence = tf.keras.losses.kullback_leibler_divergence
 @tf.keras.utils.register_keras_serializable(package="course")
 class KLDivergenceRegularizer(tf.keras.regularizers.Regularizer):
     def __init__(self, weight, target):
+        if weight < 0:
+            raise ValueError("weight < 0")
+        if target <= 0 or target >= 1:
+            raise ValueError("target outside (0, 1)")
         self.weight = weight
         self.target = target
 
@@ -141,6 +147,8 @@ class KLDivergenceRegularizer(tf.keras.regularizers.Regularizer):
 class KLDivergenceRegularizer(keras.regularizers.Regularizer):
     def __init__(self, weight=0.05, target=0.1):
         super().__init__()
+        if not (weight >= 0 and 0.0 < target < 1.0):
+            raise ValueError(f"bad arguments: weight={weight}, target={target}")
         self.weight, self.target = weight, target
 
     def __call__(self, activations):
@@ -159,6 +167,8 @@ class KLDivergenceRegularizer(keras.regularizers.Regularizer):
     def __init__(self, weight, target):
         self.weight = weight
         self.target = target
+        if self.weight < 0 or not 0 < self.target < 1:
+            raise ValueError("expected weight >= 0 and 0 < target < 1")
 
     def __call__(self, x):
         eps = keras.config.epsilon()
@@ -172,6 +182,9 @@ class KLDivergenceRegularizer(keras.regularizers.Regularizer):
         return dict(weight=self.weight, target=self.target)
 """),
     # kl_regularizer: wrong
+    Case("kl_regularizer", "wrong", "no check of the arguments", _kl(_RIGHT).replace(
+        '        if weight < 0 or not 0 < target < 1:\n            raise ValueError("weight must be >= 0 and target in '
+        '(0, 1)")\n', ''), hint="raise ValueError unless"),
     Case("kl_regularizer", "wrong", "only the book's first kl_divergence term", _kl(_Q + """
         return self.weight * keras.losses.kl_divergence(p, q)"""), hint="(1 - p) log((1 - p) / (1 - q)) term is missing"),
     Case("kl_regularizer", "wrong", "the factor (1 - p) forgotten in front of the second log", _kl(_Q + """
