@@ -124,6 +124,12 @@ def sinusoidal_time_embedding(t, dim):
 """
 
 
+def _t_drawn(expression):
+    """The model with t drawn by ``expression`` instead of the lesson's keras.random.randint."""
+    return _changed(_MODEL, "keras.random.randint((batch_size,), 1, self.T + 1, seed=self.seed_generator)",
+                    expression)
+
+
 def _changed(code, old, new):
     if old not in code:
         raise ValueError(f"corpus: {old!r} not found")
@@ -258,17 +264,14 @@ def forward_diffusion(images, t, noise, alpha_cumprod):
         "        return tf.reduce_mean(tf.square(predicted - noise))")),
     Case("diffusion_model", "right", "the network called with a dict keyed by the U-Net's input names", _changed(
         _MODEL, "self.network([noisy, t], training=True)", 'self.network({"x_t": noisy, "t": t}, training=True)')),
-    Case("diffusion_model", "wrong", "t drawn with the integer seed", _changed(
-        _MODEL, "keras.random.randint((batch_size,), 1, self.T + 1, seed=self.seed_generator)",
+    Case("diffusion_model", "wrong", "t drawn with the integer seed", _t_drawn(
         "keras.random.randint((batch_size,), 1, self.T + 1, seed=self.seed)").replace(
         "        self.seed_generator = keras.random.SeedGenerator(seed)",
         "        self.seed = seed\n        self.seed_generator = keras.random.SeedGenerator(seed)"),
         hint="draw the t with seed=self.seed_generator"),
-    Case("diffusion_model", "wrong", "t unseeded", _changed(
-        _MODEL, "keras.random.randint((batch_size,), 1, self.T + 1, seed=self.seed_generator)",
+    Case("diffusion_model", "wrong", "t unseeded", _t_drawn(
         "keras.random.randint((batch_size,), 1, self.T + 1)"), hint="unseeded draw cannot be repeated"),
-    Case("diffusion_model", "wrong", "t by rounding a uniform number in [1, T]", _changed(
-        _MODEL, "keras.random.randint((batch_size,), 1, self.T + 1, seed=self.seed_generator)",
+    Case("diffusion_model", "wrong", "t by rounding a uniform number in [1, T]", _t_drawn(
         'ops.cast(ops.round(keras.random.uniform((batch_size,), 1, self.T, seed=self.seed_generator)), "int32")'),
         hint="half as often"),
     Case("diffusion_model", "wrong", "the loss averaged with NumPy", _changed(
