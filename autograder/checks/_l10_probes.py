@@ -75,12 +75,21 @@ def recording_network(rng, T, image_shape=IMAGE_SHAPE):
             if training:
                 out = out * 0.5
             out = ops.reshape(out, (-1, *image_shape))
-            try:
-                self.calls.append({"t": np.array(t), "training": bool(training), "x": np.array(x),
-                                   "out": np.array(out)})
-            except (TypeError, ValueError, NotImplementedError):  # symbolic (traced) call: nothing to record
-                pass
+            self._record(x, t, out, bool(training))
             return out
+
+        def _record(self, x, t, out, training):
+            import tensorflow as tf
+
+            def record(x_, t_, out_):
+                self.calls.append({"t": np.array(t_), "training": training, "x": np.array(x_), "out": np.array(out_)})
+                return np.int32(0)
+
+            if tf.executing_eagerly():
+                record(x, t, out)
+            elif not any(isinstance(value, keras.KerasTensor) for value in (x, t, out)):
+                # inside a tf.function the learner compiled (as fast_network does): record when the graph runs
+                tf.py_function(record, [x, t, out], Tout=tf.int32)
 
     network = RecordingNetwork()
     network([np.zeros((1, *image_shape), "float32"), np.zeros((1,), "int32")])
@@ -101,6 +110,17 @@ def graph_error(function, tensors, constants=()):
         message = " ".join(str(error).split())
         return f"{type(error).__name__}: {message[:160]}"
     return None
+
+
+def aliases(namespaces, name, replacement):
+    """``{name: replacement}`` and the same for every other global bound to the same function as ``name`` (a loop
+    may call its step through an alias, ``step = ddpm_step``), for :func:`stand_ins`."""
+    names = {name}
+    for namespace in namespaces:
+        target = namespace.get(name)
+        if callable(target):
+            names |= {other for other, value in list(namespace.items()) if value is target}
+    return {other: replacement for other in names}
 
 
 def namespaces_of(answer):

@@ -124,7 +124,8 @@ class DDPMSampling(Exercise):
         for run_seed in (seed, seed, seed + 1):
             network = probes.recording_network(np.random.default_rng(network_seed), T)
             stand_in, callbacks = probes.StepStandIn("ddpm"), []
-            with stand_ins(probes.namespaces_of(ddpm_sample), ddpm_step=stand_in) as replaced:
+            namespaces = probes.namespaces_of(ddpm_sample)
+            with stand_ins(namespaces, **probes.aliases(namespaces, "ddpm_step", stand_in)) as replaced:
                 result = to_numpy(ddpm_sample(network, x_T, alpha, alpha_cumprod, beta, seed=run_seed,
                                               callback=lambda t, x: callbacks.append(int(t))))
             runs.append({"result": result, "steps": stand_in.calls, "network": network.calls,
@@ -317,7 +318,8 @@ class DDIMSampling(Exercise):
         for num_steps in (4, 2):
             network, stand_in, callbacks = probes.recording_network(np.random.default_rng(network_seed), T), \
                 probes.StepStandIn("ddim"), []
-            with stand_ins(probes.namespaces_of(ddim_sample), ddim_step=stand_in) as replaced:
+            namespaces = probes.namespaces_of(ddim_sample)
+            with stand_ins(namespaces, **probes.aliases(namespaces, "ddim_step", stand_in)) as replaced:
                 result = to_numpy(ddim_sample(network, x_T, alpha_cumprod, num_steps,
                                               callback=lambda t, x: callbacks.append(int(t))))
             data["runs"].append({

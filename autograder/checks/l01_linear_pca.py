@@ -139,9 +139,18 @@ class PcaReconstructionMse(Exercise):
                            "average over both samples and features: np.mean(np.square(X - X_reconstructed))")
             values.append(float(value))
             sizes.append([num_samples, num_features])
-        return {"mse": values, "sizes": sizes}
+        # PCA centres the data, so moving every sample by the same vector leaves the error unchanged
+        X = _low_rank_data(rng, *self.cases[0][:2])
+        offset = rng.uniform(2, 4, size=X.shape[1])
+        shifted = [float(np.asarray(pca_mse(data, self.cases[0][2]), dtype=np.float64).ravel()[0])
+                   for data in (X, X + offset)]
+        return {"mse": values, "sizes": sizes, "shifted": shifted}
 
     def verify(self, got, expected):
+        shifted = got.get("shifted")
+        centring_hint = ("PCA centres the data: it subtracts each feature's mean (X - X.mean(axis=0)) before "
+                         "projecting and adds the mean back after (inverse_transform does both); without it the "
+                         "first component points at the mean")
         for (mse, exp, (num_samples, num_features)) in zip(got["mse"], expected["mse"], expected["sizes"]):
             hints = [
                 (exp * num_features, "you summed over features: take the mean over features too"),
@@ -155,7 +164,12 @@ class PcaReconstructionMse(Exercise):
                     "with inverse_transform (it adds the mean back)" if mse > exp else
                     "your error is below PCA's optimum, which is impossible: compare X with its reconstruction, "
                     "not with the codings")
+            if mse > exp and shifted and not np.isclose(shifted[0], shifted[1], rtol=1e-3):
+                hint = centring_hint
             expect_close("reconstruction MSE", mse, exp, rtol=1e-4, hint=hint)
+        if shifted and not np.isclose(shifted[0], shifted[1], rtol=1e-3, atol=1e-9):
+            raise Fail("reconstruction MSE of the same data moved by a constant vector", f"{shifted[0]:.6g}",
+                       f"{shifted[1]:.6g}", centring_hint)
 
 
 class PrincipalAngles(Exercise):

@@ -118,8 +118,9 @@ def _expect_pair(models, count, names):
             not all(isinstance(model, keras.Model) for model in models):
         raise Fail("return value", "a tuple (generator, discriminator) of Keras models", type(models).__name__,
                    "end the function with `return generator, discriminator`")
-    if count == 2 and any(len(model.inputs or ()) != 2 for model in models):
-        raise Fail("model inputs", names, " and ".join(str(len(model.inputs or ())) for model in models),
+    if count == 2 and any(len(getattr(model, "inputs", None) or ()) != 2 for model in models):
+        raise Fail("model inputs", names, " and ".join(str(len(getattr(model, "inputs", None) or ()))
+                                                       for model in models),
                    "build both with the functional API: keras.Model([noise, label], image) and "
                    "keras.Model([image, label], probability), label = keras.Input(shape=(), dtype='int32')")
     return models

@@ -109,6 +109,12 @@ def pca_reconstruction_mse(X, n_components):
     discarded = pca.explained_variance_[n_components:].sum() * (num_samples - 1) / num_samples
     return float(discarded / num_features)
 """),
+    Case("pca_mse", "wrong", "an SVD of the data not centred", """
+def pca_reconstruction_mse(X, n_components):
+    U, s, Vt = np.linalg.svd(X, full_matrices=False)
+    W = Vt[:n_components]
+    return float(np.mean(np.square(X - X @ W.T @ W)))
+""", hint="centres the data"),
     Case("pca_mse", "wrong", "summed squared errors", """
 def pca_reconstruction_mse(X, n_components):
     pca = PCA(n_components=n_components)
@@ -147,7 +153,7 @@ def pca_reconstruction_mse(X, n_components):
     svd = TruncatedSVD(n_components=n_components, algorithm="arpack")
     X_reconstructed = svd.inverse_transform(svd.fit_transform(X))
     return float(np.mean((X - X_reconstructed) ** 2))
-""", hint="larger than PCA's optimum"),
+""", hint="centres the data"),
     # ---------------------------------------------------------------------------------------------------------
     # principal_angles
     Case("principal_angles", "right", "scipy's subspace_angles", """

@@ -414,6 +414,14 @@ def ddpm_sample(network, x_T, alpha, alpha_cumprod, beta, seed=None, callback=No
             callback(t - 1, x)
     return x
 """),
+    Case("ddpm_sample", "right", "the step called through an alias", _changed(_changed(
+        _DDPM_SAMPLE, "def ddpm_sample(", "take_step = ddpm_step\n\n\ndef ddpm_sample("),
+        "x = ddpm_step(x, t, predicted,", "x = take_step(x, t, predicted,")),
+    Case("ddpm_sample", "right", "the network call compiled with tf.function", _changed(_changed(
+        _DDPM_SAMPLE, "    T = len(alpha) - 1\n",
+        "    T = len(alpha) - 1\n    predict = tf.function(lambda x_, t_: network([x_, t_], training=False))\n"),
+        "predicted = network([x, ops.full((batch_size,), t, dtype=\"int32\")], training=False)",
+        "predicted = predict(x, ops.full((batch_size,), t, dtype=\"int32\"))")),
     Case("ddpm_sample", "wrong", "a SeedGenerator made inside the loop", _changed(_changed(
         _DDPM_SAMPLE, "    seed_generator = keras.random.SeedGenerator(seed)\n", ""),
         "seed=seed_generator)", "seed=keras.random.SeedGenerator(seed))"), hint="repeats the same draw"),
