@@ -395,6 +395,21 @@ def _round(value):
     return value
 
 
+def graph_error(function, tensors, constants=()):
+    """None when ``function(*tensors, *constants)`` runs compiled as a graph (as ``fit`` compiles ``train_step``),
+    with ``tensors`` as its symbolic inputs; else the error, in one short line."""
+    import tensorflow as tf
+
+    # autograph off: it cannot read the source of code run from a notebook cell and would say so at every call
+    compiled = tf.function(lambda *inputs: function(*inputs, *constants), autograph=False)
+    try:
+        compiled(*(tf.convert_to_tensor(value) for value in tensors))
+    except Exception as error:  # any failure to trace is the learner's: NumPy on a symbolic tensor, int(tensor), ...
+        message = " ".join(str(error).split())
+        return f"{type(error).__name__}: {message[:160]}"
+    return None
+
+
 @contextlib.contextmanager
 def stand_ins(namespaces, **replacements):
     """Bind the learner's names (only those their namespaces define) to the grader's stand-ins, then restore them.

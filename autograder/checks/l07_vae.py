@@ -18,7 +18,7 @@ import numpy as np
 from autograder.checks import _l07_probes as probes
 from autograder.checks._l07_probes import NUM_PIXELS, close as _close, encode as _encode, fmt as _fmt
 from autograder.checks._l07_probes import to_numpy as _numpy
-from autograder.checks.exercise import Exercise, Fail, expect_close, expect_equal, stand_ins
+from autograder.checks.exercise import Exercise, Fail, expect_close, expect_equal, graph_error, stand_ins
 
 LESSON = "07_vae"
 
@@ -208,7 +208,8 @@ class LatentLoss(Exercise):
         mean = rng.normal(size=(6, 4)).astype("float32")
         log_var = rng.normal(0.0, 1.2, size=(6, 4)).astype("float32")
         kl = _numpy(latent_loss(keras.ops.convert_to_tensor(mean), keras.ops.convert_to_tensor(log_var)))
-        return {"kl": kl, "mean": mean, "log_var": log_var}
+        return {"kl": kl, "mean": mean, "log_var": log_var,
+                "graph_error": graph_error(latent_loss, (mean, log_var))}  # as train_step runs it under fit
 
     def verify(self, got, expected):
         # the mistakes, as differences from the reference answer's values (the check holds no formula of its own)
@@ -238,6 +239,10 @@ class LatentLoss(Exercise):
                 raise Fail("latent loss", _fmt(reference), _fmt(value), hint)
         expect_close("latent loss per example", value, reference, rtol=1e-4, atol=1e-5,
                      hint="KL = -0.5 * sum over codings of (1 + log_var - exp(log_var) - mean**2)")
+        if got.get("graph_error"):
+            raise Fail("latent_loss compiled as a graph, as fit runs train_step", "the latent loss",
+                       got["graph_error"], "use keras.ops (ops.sum, ops.exp, ops.square): NumPy cannot compute with "
+                       "the symbolic tensors of a compiled train_step")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -254,6 +254,11 @@ def latent_loss(codings_mean, codings_log_var):
     kl = 1 + codings_log_var - tf.exp(codings_log_var) - tf.square(codings_mean)
     return -0.5 * tf.reduce_sum(kl, axis=-1)
 """),
+    Case("vae_latent_loss", "wrong", "NumPy on the tensors: right eagerly, fails inside fit", """
+def latent_loss(codings_mean, codings_log_var):
+    mean, log_var = np.asarray(codings_mean), np.asarray(codings_log_var)
+    return -0.5 * np.sum(1 + log_var - np.exp(log_var) - mean ** 2, axis=-1)
+""", hint="use keras.ops"),
     Case("vae_latent_loss", "wrong", "the 1 + forgotten", """
 def latent_loss(codings_mean, codings_log_var):
     return -0.5 * ops.sum(codings_log_var - ops.exp(codings_log_var) - ops.square(codings_mean), axis=-1)
