@@ -286,12 +286,18 @@ class DenoisingErrors(Exercise):
 
     def probe(self, errors_of, rng, levels=None, num_images=None):
         levels, num_images = levels or self.levels, num_images or self.num_images
-        images = rng.uniform(0.0, 1.0, size=(num_images, 28, 28)).astype("float32")
+        # each image a little brighter than the one before, so that an error over some of the images only (the
+        # first batch of a predict, say) is not the error over all of them
+        brightness = np.linspace(0.15, 1.0, num_images)[:, None, None]
+        images = (rng.uniform(0.0, 1.0, size=(num_images, 28, 28)) * brightness).astype("float32")
+        kept = images.copy()
         seed = int(rng.integers(1, 10_000))
         data = {"levels": list(levels), "num_images": num_images}
         models = self._models(rng)
         for name, model in models.items():
             data[name] = np.asarray(errors_of(model, images, levels, seed=seed), dtype=np.float64)
+        data["images_changed"] = not np.array_equal(images, kept)
+        images = kept.copy()
         # same seed, same errors; another seed, other errors
         data["same_seed"] = np.asarray(errors_of(models["seeded"], images, levels, seed=seed), dtype=np.float64)
         data["other_seed"] = np.asarray(errors_of(models["seeded"], images, levels, seed=seed + 1), dtype=np.float64)
@@ -315,6 +321,10 @@ class DenoisingErrors(Exercise):
         self.verify(got, expected)
 
     def verify(self, got, expected):
+        if got.get("images_changed"):
+            raise Fail("the images passed to denoising_errors, after the call", "unchanged", "changed",
+                       "make the noisy images a new array, noisy = images + noise: images += noise (or noisy = "
+                       "images; noisy += ...) writes the noise into the caller's clean images")
         levels = np.asarray(expected["levels"])
         for name in ("identity", "seeded", "same_seed", "other_seed"):
             value = np.asarray(got[name], dtype=np.float64)

@@ -307,6 +307,8 @@ class MinibatchStd(Exercise):
         x = (rng.normal(size=(6, 3, 3, 4)) * rng.uniform(0.5, 2, size=(1, 1, 1, 4))).astype("float32")
         layer = Layer()
         out = np.asarray(layer(x), dtype=np.float64)
+        # the same layer on a second batch, ten times as spread: its statistic must be the new batch's
+        second = np.asarray(layer(10 * x), dtype=np.float64)
         same = np.repeat(x[:1], 5, axis=0)
         custom = Layer(epsilon=1e-2)
         with tf.GradientTape() as tape:
@@ -320,6 +322,7 @@ class MinibatchStd(Exercise):
             "shape": list(out.shape), "passes_input": float(np.max(np.abs(out[..., :4] - x))) if out.ndim == 4 and
             out.shape[-1] >= 4 else None,
             "extra": out[..., -1] if out.ndim == 4 else np.zeros(0),
+            "second_extra": second[..., -1] if second.ndim == 4 else np.zeros(0),
             "same_extra": np.asarray(same_out, dtype=np.float64)[..., -1],
             "gradient_finite": bool(gradient is not None and np.all(np.isfinite(np.asarray(gradient)))),
             "copy_extra": np.asarray(copy(same), dtype=np.float64)[..., -1],
@@ -345,6 +348,11 @@ class MinibatchStd(Exercise):
                      np.asarray(expected["extra"]).flat[0], rtol=1e-4,
                      hint="for each feature, the standard deviation over the batch (ops.var(inputs, axis=0), "
                           "then the square root); then the mean of those over every feature")
+        if "second_extra" in got and np.asarray(got["second_extra"]).size:
+            expect_close("the extra channel of the same layer on a second batch, ten times as spread",
+                         np.asarray(got["second_extra"]).flat[0], np.asarray(expected["second_extra"]).flat[0],
+                         rtol=1e-4, hint="compute the statistic from each call's inputs: do not keep it on the layer "
+                                         "from an earlier batch")
         expect_close("extra channel for identical images with epsilon=1e-2", np.asarray(got["same_extra"]).flat[0],
                      0.1, rtol=1e-3, hint="identical images have variance 0, so the statistic is "
                                           "sqrt(0 + epsilon): use the epsilon given to __init__")

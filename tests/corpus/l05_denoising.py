@@ -174,6 +174,14 @@ def denoising_errors(autoencoder, images, noise_levels, seed=42):
     return errors
 """),
     # denoising_errors: wrong
+    Case("denoising_errors", "wrong", "the noise added to the caller's images in place", _ERRORS.replace(
+        "        noisy = images + rng.normal(0, level, size=images.shape)\n",
+        "        noisy = images\n        noisy += rng.normal(0, level, size=images.shape).astype(images.dtype)\n"),
+        hint="writes the noise into the caller's clean images"),
+    Case("denoising_errors", "wrong", "the error of the first batch only", _ERRORS.replace(
+        "np.mean(np.square(autoencoder.predict(noisy, verbose=0) - images))",
+        "np.mean(np.square(autoencoder.predict_on_batch(noisy[:32]) - images[:32]))"),
+        hint="errors per noise level"),
     Case("denoising_errors", "wrong", "global NumPy randomness, the seed ignored", _ERRORS.replace(
         "rng = np.random.default_rng(seed)", "").replace("rng.normal", "np.random.normal"), hint="not reproducible"),
     Case("denoising_errors", "wrong", "a fixed seed of 42", _ERRORS.replace("default_rng(seed)", "default_rng(42)"),

@@ -191,6 +191,11 @@ class MinibatchStdDev(keras.layers.Layer):
         statistic="ops.mean(ops.sqrt(ops.var(inputs, axis=-1) + self.epsilon))"), hint="ops.var(inputs, axis=0)"),
     Case("minibatch_std", "wrong", "ops.std without epsilon", _std(statistic="ops.mean(ops.std(inputs, axis=0))"),
          hint="ops.sqrt(variance + self.epsilon)"),
+    Case("minibatch_std", "wrong", "the statistic of the first batch kept on the layer", _std().replace(
+        "        mean_std = ops.mean(ops.sqrt(ops.var(inputs, axis=0) + self.epsilon))\n",
+        "        if not hasattr(self, \"mean_std\"):\n"
+        "            self.mean_std = ops.mean(ops.sqrt(ops.var(inputs, axis=0) + self.epsilon))\n"
+        "        mean_std = self.mean_std\n"), hint="from each call's inputs"),
     Case("minibatch_std", "wrong", "no get_config", _std(config="return super().get_config()"),
          hint="get_config must return"),
     Case("minibatch_std", "wrong", "not registered", _std(register=""), hint="register_keras_serializable"),
