@@ -235,19 +235,9 @@ def _analyse(log):
 def _noise_statistics(GAN, state, batch_size=NOISE_BATCH):
     """Mean, variance and count of all the noise one train step draws for a batch of ``batch_size`` images (the
     step's own draws, not substituted): enough values to tell standard normal noise from a scaled or truncated one."""
-    import keras
-    import tensorflow as tf
-
-    RecordingModel, RecordingSGD = _recording_classes()
-    log = _Log(np.zeros((1, *IMAGE_SHAPE), "float32"), [])
-    generator, discriminator = _tiny_models(state["codings_size"])
-    log.models = {"generator": generator, "discriminator": discriminator}
-    gan = GAN(RecordingModel(generator, "generator", log), RecordingModel(discriminator, "discriminator", log),
-              state["codings_size"], seed=state["seed"])
-    gan.compile(d_optimizer=RecordingSGD("d", D_LEARNING_RATE, log), g_optimizer=RecordingSGD("g", G_LEARNING_RATE, log),
-                loss_fn=keras.losses.BinaryCrossentropy())
+    one_big_batch = {**state, "real": np.full((1, batch_size, *IMAGE_SHAPE), 0.5, "float32"), "bank": []}
     try:
-        gan.train_step(tf.constant(np.full((batch_size, *IMAGE_SHAPE), 0.5, "float32")))
+        log, _, _ = _run_steps(GAN, one_big_batch, steps=1)
     except Exception:  # noqa: BLE001 - a step that fails here failed the main run too, which reports it
         return None
     values = np.concatenate([noise.ravel() for noise in log.raw_noise]) if log.raw_noise else np.zeros(0)
