@@ -113,6 +113,9 @@ def _grade_case(case, prelude, seed):
     from autograder.grade import hidden_seed
 
     lesson, exercise = checks.find_exercise(case.exercise)
+    # the reference first: a case may register its own class under the reference's name, which a reference built
+    # after it (and cached for the next cases) would use
+    expected = reference(lesson, seed)[exercise.name]
     namespace = {"__name__": "__main__"}
     try:
         exec(compile(prelude, f"<prelude of {lesson}>", "exec"), namespace)
@@ -122,7 +125,6 @@ def _grade_case(case, prelude, seed):
     answer = namespace.get(exercise.symbol)
     visible = _plain(exercise.run_probe(answer, seed))
     hidden = _plain(exercise.run_probe(answer, hidden_seed(seed), hidden=True)) if exercise.hidden_title else None
-    expected = reference(lesson, seed)[exercise.name]
     return exercise.assess(visible, expected["visible"], hidden, expected["hidden"])
 
 

@@ -101,6 +101,11 @@ class Exercise:
     def hidden_probe(self, obj, rng):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def error_hint(self, error):
+        """A hint for an exception the learner's code raised during the probe (a mistake this exercise knows by its
+        error), or None. Runs where the probe runs; the hint is text, never a verdict."""
+        return None
+
     def hidden_verify(self, got, expected):  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -123,7 +128,14 @@ class Exercise:
         except MemoryError as error:
             return {"status": "memory-limit", "message": f"your code ran out of memory ({_describe_exception(error)})"}
         except Exception as error:  # the learner's code raised: report it, do not crash
-            return {"status": "error", "message": _describe_exception(error)}
+            try:
+                hint = self.error_hint(error)
+            except Exception:  # noqa: BLE001 - a hint is a courtesy: never let it hide the error
+                hint = None
+            if not hint:
+                return {"status": "error", "message": _describe_exception(error)}
+            hint = f". Hint: {hint}"
+            return {"status": "error", "message": _describe_exception(error)[:MAX_MESSAGE - len(hint)] + hint}
         return {"status": "ok", "data": data}
 
     def judge(self, result, expected):
@@ -386,7 +398,42 @@ def expect_autoencoder_models(models, context=""):
         if not isinstance(model, keras.Model):
             raise Fail(f"the {label}{context}", "a keras.Model", type(model).__name__,
                        "wrap the layers in keras.Sequential([...]) to make a model")
+    order = _autoencoder_order(models)
+    if order is not None and order != ("encoder", "decoder", "autoencoder"):
+        raise Fail(f"the order of the returned models{context}", "(encoder, decoder, autoencoder)",
+                   f"({', '.join(order)})", "end the function with `return encoder, decoder, autoencoder`")
     return tuple(models)
+
+
+def training_gap(model, inputs):
+    """The largest difference between ``model``'s outputs while training and in inference on ``inputs``: 0 for a
+    model without layers that act only while training (Dropout, GaussianNoise, an LSTM's dropout, ...)."""
+    training = np.asarray(model(inputs, training=True), dtype=np.float64)
+    inference = np.asarray(model(inputs, training=False), dtype=np.float64)
+    return float(np.max(np.abs(training - inference))) if training.shape == inference.shape else float("inf")
+
+
+def expect_no_training_only_layers(gap, what, hint="this exercise's models have no Dropout, GaussianNoise or other "
+                                                  "layer (or argument, such as an LSTM's dropout=) that acts only "
+                                                  "while training: leave them out"):
+    """Fail when :func:`training_gap` found outputs that change while training."""
+    if gap > 1e-5:
+        raise Fail(f"{what} while training (training=True)", "the same outputs as in inference",
+                   f"outputs that differ by up to {gap:.3g}", hint)
+
+
+def _autoencoder_order(models):
+    """The roles of three models, ``("encoder", "decoder", "autoencoder")`` in the order given, when one of them is
+    made of the two others (the autoencoder, which calls the encoder first); None when that cannot be told."""
+    def parts(model):
+        return [layer for layer in getattr(model, "layers", ()) if any(layer is other for other in models)]
+
+    wholes = [index for index, model in enumerate(models) if len(parts(model)) == 2]
+    if len(wholes) != 1:
+        return None
+    encoder, decoder = parts(models[wholes[0]])
+    roles = {id(models[wholes[0]]): "autoencoder", id(encoder): "encoder", id(decoder): "decoder"}
+    return tuple(roles.get(id(model), "?") for model in models)
 
 
 def _round(value):

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from autograder.checks.exercise import Exercise, Fail, expect_autoencoder_models, expect_close, expect_equal, normal_weights
+from autograder.checks.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close, expect_equal,
+                                        expect_no_training_only_layers, normal_weights, training_gap)
 
 LESSON = "02_stacked"
 SELU_MIN = -1.7580993  # selu(x) > -scale * alpha for every x
@@ -153,6 +154,7 @@ class StackedAutoencoder(Exercise):
                 "output_range": _range(decoder(wild)),
                 "compose_error": float(np.max(np.abs(np.asarray(autoencoder(images))
                                                      - np.asarray(decoder(encoder(images)))))),
+                "training_gap": training_gap(autoencoder, images),
             }
         return data
 
@@ -187,6 +189,7 @@ class StackedAutoencoder(Exercise):
             expect_close("autoencoder outputs with the grader's weights" + when, value["outputs"], exp["outputs"],
                          rtol=1e-4, atol=1e-4,
                          hint="build the autoencoder as keras.Sequential([encoder, decoder]) from the same two models")
+            expect_no_training_only_layers(value.get("training_gap", 0.0), "the autoencoder's outputs" + when)
 
     def _encoder_hint(self, label, value):
         low, _ = value["codings_range"]

@@ -65,10 +65,16 @@ class DenseTransposeLayer(Exercise):
             except NotImplementedError:
                 raise
             except Exception as error:
+                tied = {id(variable) for variable in dense.weights}
+                own = [list(variable.shape) for variable in layer.weights if id(variable) not in tied]
+                hint = ("the kernel has shape (n_inputs, units): multiply the inputs by its transpose, "
+                        "ops.matmul(inputs, ops.transpose(self.dense.kernel))")
+                if [num_inputs] not in own and any(len(shape) == 1 for shape in own):
+                    hint = (f"the bias has one value per output of this layer, dense.kernel.shape[0] = {num_inputs} "
+                            f"(the Dense layer's inputs), not input_shape[-1] = {units}: its shapes are {own}")
                 raise Fail(f"calling the layer ({label}) on inputs of shape {inputs.shape}",
                            f"outputs of shape (6, {num_inputs})", f"{type(error).__name__}: {_first_line(error)}",
-                           "the kernel has shape (n_inputs, units): multiply the inputs by its transpose, "
-                           "ops.matmul(inputs, ops.transpose(self.dense.kernel))") from None
+                           hint) from None
             bias = _own_bias(layer, dense, num_inputs)
             initial_bias = np.asarray(bias, dtype=np.float64)
             bias.assign(bias_values)
@@ -77,6 +83,7 @@ class DenseTransposeLayer(Exercise):
             dense.kernel.assign(new_kernel)
             data[label] = {"inputs": inputs, "kernel": new_kernel, "bias": bias_values,
                            "initial_bias_max": float(np.max(np.abs(initial_bias))),
+                           "bias_trainable": any(variable is bias for variable in layer.trainable_weights),
                            "outputs_before": outputs_before, "outputs": np.asarray(layer(inputs), dtype=np.float64)}
         data["saving"] = _saving(layer_class, rng, keras)
         return data
@@ -108,6 +115,10 @@ class DenseTransposeLayer(Exercise):
             for key in ("outputs_before", "outputs"):
                 expect_close(f"outputs ({label})", value[key], exp[key], rtol=1e-4, atol=1e-4,
                              hint="activation(inputs @ transpose(dense.kernel) + bias)")
+            if not value.get("bias_trainable", True):
+                raise Fail(f"the bias of the layer ({label})", "a trainable weight", "a weight fit cannot change",
+                           "create the bias with self.add_weight(..., initializer='zeros') and leave trainable=True "
+                           "(the default): the tied decoder learns its own bias")
             if value.get("initial_bias_max", 0.0) > 0:
                 raise Fail(f"the bias of a new layer ({label})", "zeros", f"values up to {value['initial_bias_max']:.3g}",
                            "initialise the bias to zeros: self.add_weight(shape=(n_inputs,), initializer='zeros'), "
@@ -139,7 +150,15 @@ def _saving(layer_class, rng, keras):
     registered = keras.saving.get_registered_name(layer_class)
     scope = {registered: layer_class, layer_class.__name__: layer_class}
     model = keras.Sequential([keras.Input(shape=(5,)), dense, layer_class(dense, activation="sigmoid")])
-    _own_bias(model.layers[1], dense, 5).assign(biases[0])
+    own_bias = _own_bias(model.layers[1], dense, 5)
+    # what the learner's own layer computes with the clone's kernel and bias (for the hint: saving keeps that)
+    kernel = np.asarray(dense.kernel)
+    dense.kernel.assign(clone_kernel)
+    own_bias.assign(biases[1])
+    own_clone_outputs = np.asarray(model.layers[1](codings), dtype=np.float64)
+    dense.kernel.assign(kernel)
+    own_bias.assign(biases[0])
+    own_reloaded = np.asarray(model(inputs), dtype=np.float64)
     step = "saving the layer's config to JSON and rebuilding the layer from it"
     try:
         with keras.saving.CustomObjectScope(scope):
@@ -157,6 +176,8 @@ def _saving(layer_class, rng, keras):
             reloaded = np.asarray(loaded(inputs), dtype=np.float64)
             loaded.layers[0].kernel.assign(new_kernel)  # tied again: the reloaded layer reads this kernel
             reloaded_new_kernel = np.asarray(loaded(inputs), dtype=np.float64)
+            dense.kernel.assign(new_kernel)
+            own_new_kernel = np.asarray(model(inputs), dtype=np.float64)
     except Fail as failure:
         return {"error": failure.what, "hint": failure.hint}
     except NotImplementedError as error:
@@ -174,25 +195,41 @@ def _saving(layer_class, rng, keras):
                 "so Keras can tell it is the model's own Dense layer")
         return {"error": f"{step}: {type(error).__name__}: {_first_line(error)}", "hint": hint}
     return {"clone_outputs": clone_outputs, "reloaded": reloaded, "reloaded_new_kernel": reloaded_new_kernel,
+            # what the learner's own layer gave for the same numbers: these only choose the hint
+            "own_clone_outputs": own_clone_outputs, "own_reloaded": own_reloaded, "own_new_kernel": own_new_kernel,
             "linear_clone_outputs": np.asarray(np.asarray(codings, np.float64) @ clone_kernel.T + biases[1])}
 
 
 def _verify_saving(value, exp):
+    """Saving is judged on the reference's numbers: a value only the right computation gives, so that no made-up data
+    earns the part (a layer whose call is wrong loses both parts). What the learner's own layer computed with the same
+    kernel, bias and inputs only chooses the hint: when the rebuilt layer agrees with it, saving is not the mistake."""
     if "error" in value:
         raise Fail(value["error"], hint=value["hint"])
     linear = exp["linear_clone_outputs"]
+
+    def hint(key, own_key, saving_hint):
+        own = value.get(own_key)
+        if own is not None and np.shape(own) == np.shape(value[key]) and np.allclose(value[key], own, atol=1e-4):
+            return ("the saved layer computes what your layer computes, so saving works; the outputs differ "
+                    "because call() does (see the outputs part): this part is judged on the right outputs")
+        return saving_hint
+
     expect_close("outputs of the layer rebuilt from its config", value["clone_outputs"], exp["clone_outputs"],
-                 rtol=1e-4, atol=1e-4,
-                 hint="store the activation in get_config: keras.activations.serialize(self.activation)"
-                 if np.allclose(value["clone_outputs"], linear, atol=1e-4) else
-                 "from_config must rebuild the same Dense layer (keras.layers.deserialize(config['dense']))")
+                 rtol=1e-4, atol=1e-4, hint=hint("clone_outputs", "own_clone_outputs",
+                                                 "store the activation in get_config: keras.activations.serialize("
+                                                 "self.activation)"
+                                                 if np.allclose(value["clone_outputs"], linear, atol=1e-4) else
+                                                 "from_config must rebuild the same Dense layer "
+                                                 "(keras.layers.deserialize(config['dense']))"))
     expect_close("outputs of a saved and reloaded model", value["reloaded"], exp["reloaded"], rtol=1e-4, atol=1e-4,
-                 hint="save the tied Dense layer in get_config with keras.layers.serialize")
+                 hint=hint("reloaded", "own_reloaded",
+                           "save the tied Dense layer in get_config with keras.layers.serialize"))
     expect_close("outputs of the reloaded model after a new kernel in its Dense layer", value["reloaded_new_kernel"],
                  exp["reloaded_new_kernel"], rtol=1e-4, atol=1e-4,
-                 hint="weights untied after reloading: serialise with keras.layers.serialize and rebuild with "
-                      "keras.layers.deserialize, so Keras hands the layer the model's own Dense layer")
-
+                 hint=hint("reloaded_new_kernel", "own_new_kernel",
+                           "weights untied after reloading: serialise with keras.layers.serialize and rebuild with "
+                           "keras.layers.deserialize, so Keras hands the layer the model's own Dense layer"))
 
 
 class ShallowAutoencoder(Exercise):
@@ -229,13 +266,26 @@ class ShallowAutoencoder(Exercise):
             x, codings_in = X[:8] + 0.1, rng.normal(size=(8, codings_size)).astype("float32")
             optimizer = _optimizer_setting_weights(keras, np.random.default_rng(rng.integers(2**32)))
             fresh_rng = np.random.default_rng(rng.integers(2**32))
-            result = train(X[:num_train], X[num_train:], codings_size=codings_size, num_epochs=num_epochs,
+            X_train, X_valid = X[:num_train].copy(), X[num_train:].copy()
+            result = train(X_train, X_valid, codings_size=codings_size, num_epochs=num_epochs,
                            optimizer=optimizer, loss=loss if output_activation else "mse",
                            output_activation=output_activation, verbose=0, **kwargs)
             if not isinstance(result, (tuple, list)) or len(result) != 4:
                 raise Fail("return value", "a tuple (encoder, decoder, codings_train, codings_valid)",
                            type(result).__name__, "end with `return encoder, decoder, codings_train, codings_valid`")
+            changed = [name for name, given, kept in (("X_train", X_train, X[:num_train]),
+                                                      ("X_valid", X_valid, X[num_train:]))
+                       if not np.array_equal(given, kept)]
+            if changed:
+                raise Fail(f"the arrays passed in ({label})", "unchanged", f"{' and '.join(changed)} changed in place",
+                           "do not modify the caller's data (np.random.shuffle(X_train), X_train -= ..., sorting): "
+                           "fit shuffles each epoch by itself; work on a copy if you must change it")
             encoder, decoder, codings_train, codings_valid = result
+            sizes = [_input_size(model) for model in (encoder, decoder)]
+            if sizes == [codings_size, self.num_features] and codings_size != self.num_features:
+                raise Fail("return value", "(encoder, decoder, codings_train, codings_valid)",
+                           "the decoder first, then the encoder",
+                           "end with `return encoder, decoder, codings_train, codings_valid`: the encoder first")
             returned = [np.asarray(codings_train, np.float64), np.asarray(codings_valid, np.float64)]
             after_fit = [np.asarray(encoder(X[:num_train]), np.float64), np.asarray(encoder(X[num_train:]), np.float64)]
             trained_outputs = np.asarray(decoder(codings_in), np.float64)
@@ -289,6 +339,14 @@ class ShallowAutoencoder(Exercise):
                 expect_close(f"{key} after training from the grader's weights ({label})", value[key], exp[key],
                              rtol=1e-3, atol=1e-4, hint="compile with optimizer=optimizer and loss=loss, and fit "
                                                         "on X_train as both inputs and targets")
+
+
+def _input_size(model):
+    """The last dimension of a model's input, when it declares one; else None."""
+    try:
+        return int(model.inputs[0].shape[-1])
+    except (AttributeError, IndexError, TypeError, ValueError):
+        return None
 
 
 def _optimizer_setting_weights(keras, rng):

@@ -12,7 +12,8 @@ import re
 
 import numpy as np
 
-from autograder.checks.exercise import Exercise, Fail, expect_autoencoder_models, expect_close, seed_uniform_weights
+from autograder.checks.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close,
+                                        expect_no_training_only_layers, seed_uniform_weights, training_gap)
 
 LESSON = "04_conv_recurrent"
 
@@ -87,6 +88,7 @@ def _probe_autoencoder(build, rng, explain_error, kwargs):
         "num_params": int(autoencoder.count_params()),
         "encoder_weights": [list(variable.shape) for variable in encoder.weights],
         "decoder_weights": [list(variable.shape) for variable in decoder.weights],
+        "training_gap": training_gap(autoencoder, x),
     })
     return data
 
@@ -110,6 +112,7 @@ def _fail_outputs_and_composition(got, expected, sigmoid_hint, compose_hint):
     if got["compose_error"] > 1e-4:
         raise Fail("autoencoder(x) == decoder(encoder(x))", "0 difference", f"{got['compose_error']:.3g}",
                    compose_hint)
+    expect_no_training_only_layers(got.get("training_gap", 0.0), "the autoencoder's outputs")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -235,7 +238,15 @@ class ConvAutoencoder(Exercise):
 _SEQUENCE_CODINGS_ERROR = re.compile(r"expected shape=\(None, \d+\), found shape=\(None, (\d+), (\d+)\)")
 
 
+_FIXED_DECODER_INPUT_ERROR = re.compile(r"expected shape=\(None, (\d+)\), found shape=\(None, (\d+)\)")
+
+
 def _recurrent_error(message):
+    fixed = _FIXED_DECODER_INPUT_ERROR.search(message)
+    if fixed and fixed.group(1) != fixed.group(2):
+        return Fail("the decoder's input shape", f"({fixed.group(2)},), the codings", f"({fixed.group(1)},)",
+                    "start the decoder with keras.Input(shape=(codings_size,)): use the argument, not a fixed "
+                    f"{fixed.group(1)}")
     sequence = _SEQUENCE_CODINGS_ERROR.search(message)
     if sequence:
         return Fail("encoder codings shape (without the batch axis)", "(codings_size,)",

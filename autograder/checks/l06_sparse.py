@@ -175,6 +175,8 @@ def _plain_number(array):
 
 
 BAD_ARGUMENTS = ((-0.1, 0.1), (0.1, 0.0), (0.1, 1.0), (0.1, 1.5))  # (weight, target) the class must refuse
+GOOD_ARGUMENTS = ((0.0, 0.1), (0.1, 0.999))  # on the edge of the allowed ranges: the class must accept them
+RARE = 5e-4  # a unit's mean activation far above keras.config.epsilon() but below a too-wide clip (1e-3, 1e-2)
 
 
 class KLDivergence(Exercise):
@@ -200,17 +202,31 @@ class KLDivergence(Exercise):
             edge_value, edge_gradient = _value_and_gradient(regularizer, edge)
             data["cases"].append({"weight": weight, "target": target, "value": value, "gradient": gradient,
                                   "edge_value": edge_value, "edge_gradient": edge_gradient})
-        data["accepted_bad_arguments"] = []
+        # a unit that fires rarely (mean RARE) and one that almost always fires (mean 1 - RARE): the penalty must
+        # still see them as they are (a clip wider than epsilon flattens both the penalty and its gradient there)
+        rare = np.full((8, 2), RARE, dtype="float32")
+        rare[:, 1] = 1 - RARE
+        for case in data["cases"]:
+            case["rare_value"], case["rare_gradient"] = _value_and_gradient(
+                regularizer_class(case["weight"], case["target"]), rare)
+        data["accepted_bad_arguments"], data["refused_with"], data["refused_good_arguments"] = [], [], []
         for arguments in BAD_ARGUMENTS:
             try:
                 regularizer_class(*arguments)
-            except ValueError:
-                continue
             except NotImplementedError:
                 raise
-            except Exception:  # noqa: BLE001 - refused, though not with the ValueError asked for: not this mistake
+            except Exception as error:  # noqa: BLE001 - refused: with the ValueError asked for, or not
+                if not isinstance(error, ValueError):
+                    data["refused_with"].append([*arguments, type(error).__name__])
                 continue
             data["accepted_bad_arguments"].append(list(arguments))
+        for arguments in GOOD_ARGUMENTS:
+            try:
+                regularizer_class(*arguments)
+            except NotImplementedError:
+                raise
+            except Exception as error:  # noqa: BLE001 - an allowed weight or target refused
+                data["refused_good_arguments"].append([*arguments, type(error).__name__])
         regularizer = regularizer_class(*self.cases[1])
         data["is_regularizer"] = isinstance(regularizer, keras.regularizers.Regularizer)
         data["overrides_get_config"] = type(regularizer).get_config is not keras.regularizers.Regularizer.get_config
@@ -251,13 +267,45 @@ class KLDivergence(Exercise):
                            "a finite penalty and gradient", "NaN or infinity",
                            "clip the mean activations to [epsilon, 1 - epsilon] (keras.ops.clip, epsilon = "
                            "keras.config.epsilon()) before taking logs: log(0) is -infinity")
+        for case, exp in zip(got["cases"], expected["cases"]):
+            self._verify_rare_units(case, exp)
         self._verify_serialization(got, expected)
+        self._verify_arguments(got)
+
+    @staticmethod
+    def _verify_rare_units(case, exp):
+        label = (f"KLDivergenceRegularizer({exp['weight']}, {exp['target']}) on a unit firing {RARE:g} of the time "
+                 f"and one firing {1 - RARE:g}")
+        hint = ("clip the mean activations to [epsilon, 1 - epsilon] with epsilon = keras.config.epsilon() (1e-7): a "
+                "wider clip changes the penalty of units that fire rarely, the very units sparsity creates, and "
+                "takes away their gradient")
+        expect_close(label, case["rare_value"], exp["rare_value"], rtol=1e-3, atol=1e-7, hint=hint)
+        if exp["rare_gradient"] is not None and case["rare_gradient"] is not None:
+            expect_close(f"gradient of {label}", case["rare_gradient"], exp["rare_gradient"], rtol=1e-3, atol=1e-6,
+                         hint=hint)
+
+    @staticmethod
+    def _verify_arguments(got):
+        rule = "raise ValueError unless weight >= 0 and 0 < target < 1"
         accepted = got.get("accepted_bad_arguments") or []
         if accepted:
             weight, target = accepted[0]
             raise Fail(f"KLDivergenceRegularizer({weight}, {target})", "a ValueError", "no error",
-                       "check the arguments in __init__: raise ValueError unless weight >= 0 and 0 < target < 1 (a "
-                       "target of 0 or 1 makes the penalty's logs infinite)")
+                       f"check the arguments in __init__: {rule} (a target of 0 or 1 makes the penalty's logs "
+                       "infinite)")
+        refused = got.get("refused_with") or []
+        if refused:
+            weight, target, error = refused[0]
+            hint = f"{rule}: `if not (...): raise ValueError(...)`"
+            if error == "AssertionError":
+                hint += " (an assert raises AssertionError, and `python -O` removes it)"
+            raise Fail(f"KLDivergenceRegularizer({weight}, {target})", "a ValueError", error, hint)
+        refused = got.get("refused_good_arguments") or []
+        if refused:
+            weight, target, error = refused[0]
+            raise Fail(f"KLDivergenceRegularizer({weight}, {target})", "a regularizer", f"{error} raised",
+                       f"the allowed ranges include their edges where the lesson says so: {rule} (a weight of 0 "
+                       "turns the penalty off)")
 
     @staticmethod
     def _verify_value(case, exp, activations):
@@ -300,6 +348,15 @@ class KLDivergence(Exercise):
                                                        "the activations at once"),
             (weight * len(q) * _kl(target, activations.mean()), "average each unit over the batch (axis=0), not "
                                                                 "over all the activations at once"),
+        ]
+        candidates += [
+            (target * np.sum(_kl(weight, q)), "weight and target are swapped: __init__(self, weight, target) "
+                                              "stores weight, the penalty's factor, and target, the rate p"),
+            (weight * np.sum(_kl(target, q)) / len(activations),
+             "do not divide by the batch size: the penalty is weight x the sum of the KL terms (Keras divides an "
+             "activity penalty by the batch size itself)"),
+            (weight * np.sum(_kl(target, q)) * len(activations),
+             "do not multiply by the batch size: the penalty is weight x the sum of the KL terms"),
         ]
         if target != 0.1:
             candidates.append((weight * np.sum(_kl(0.1, q)), "use self.target, not a fixed 0.1"))

@@ -313,12 +313,23 @@ class GanTrainStep(Exercise):
             "fit_error": _fit_error(GAN, state),
         }
 
+    def error_hint(self, error):
+        if "No gradients provided" in str(error):
+            return ("a GradientTape saw no path from its loss to the weights: in phase 1 call the discriminator "
+                    "inside the tape; in phase 2 make the fakes inside the tape too (fakes generated before it carry "
+                    "no gradient back to the generator)")
+        return None
+
     def verify(self, got, expected):
         if got["fit_error"]:
-            raise Fail("training with fit", "no error", got["fit_error"],
-                       "fit compiles train_step into a graph where the batch size is unknown: take it with "
-                       "ops.shape(real_images)[0], not real_images.shape[0] or len(real_images), and return the "
-                       "trackers' results as {'d_loss': ..., 'g_loss': ...}")
+            hint = ("fit compiles train_step into a graph where the batch size is unknown: take it with "
+                    "ops.shape(real_images)[0], not real_images.shape[0] or len(real_images), and return the "
+                    "trackers' results as {'d_loss': ..., 'g_loss': ...}")
+            if "singleton" in got["fit_error"] or "SeedGenerator" in got["fit_error"]:
+                hint = ("make the SeedGenerator once, in __init__ (self.seed_generator = keras.random.SeedGenerator("
+                        "seed)): one made inside train_step creates new variables each time fit's compiled step "
+                        "runs, which a graph cannot do")
+            raise Fail("training with fit", "no error", got["fit_error"], hint)
         scale = next((factor for factor, key in ((1.0, "updates"), (2.0, "updates_half"))
                       if all(_close(g, e) for g, e in zip(got[key], expected["updates"]))), None)
         if scale is None:
@@ -392,6 +403,12 @@ class GanTrainStep(Exercise):
 
     def _verify_phases(self, phases):
         optimizers = [phase["optimizer"] for phase in phases]
+        if optimizers == ["g", "d"]:
+            raise Fail("optimizer updates, in order", hint=(
+                "the generator was updated before the discriminator: phase 1 trains the discriminator (its own tape, "
+                "self.d_optimizer); only then does phase 2 draw new noise and train the generator against the "
+                "updated discriminator (computing both losses in one pass, as TensorFlow's DCGAN tutorial does, "
+                "trains the generator against the discriminator before its update)"))
         if optimizers != ["d", "g"]:
             raise Fail("optimizer updates, in order", hint=_OPTIMIZER_HINT)
         d_phase, g_phase = phases

@@ -3,7 +3,7 @@
 Reference answers: ``solutions/dcgan.py``. The DCGAN probes build tiny networks with sizes drawn from the seed, set
 every weight from the seed (by shape, in order: the form of the model does not matter) and report the networks'
 outputs on inputs drawn from the seed, in inference and (for batch normalization) training mode, and the dropout
-rates measured while training; the grader compares them with the reference's. For the conditional GAN, the label
+rates measured while training, with the shape of what each dropout receives (where it sits); the grader compares them with the reference's. For the conditional GAN, the label
 code may be concatenated before or after the noise (or the image): both orders are tried. Each network is half
 of its exercise's points. The layers' kinds and settings only choose the hint for outputs that differ. Whether a
 trained conditional generator obeys its labels is measured in the lesson and the benchmark, not here.
@@ -11,7 +11,7 @@ trained conditional generator obeys its labels is measured in the lesson and the
 
 import numpy as np
 
-from autograder.checks.exercise import Exercise, Fail, close_mask, expect_close, expect_equal
+from autograder.checks.exercise import Exercise, Fail, close_mask, expect_close, expect_equal, graph_error
 
 LESSON = "09_dcgan"
 
@@ -94,9 +94,10 @@ def _weight_streams(rng):
     return [np.random.default_rng(seed) for seed in rng.integers(2**32, size=2)]
 
 
-def training_rates(model):
-    """The rate of every layer that drops units while training (measured: kept units are scaled by 1 / (1 - rate))."""
-    rates = []
+def _dropping_layers(model):
+    """``[(layer, rate)]``: every layer that drops units while training (measured: kept units are scaled by 1 / (1 -
+    rate)), whatever its class."""
+    found = []
     for layer in _flat_layers(model):
         if layer.weights:
             continue
@@ -107,8 +108,40 @@ def training_rates(model):
             continue
         if training.shape == inference.shape and not np.allclose(training, inference):
             kept = training[training != 0]
-            rates.append(round(float(1 - 1 / kept.max()), 4) if kept.size else 1.0)
-    return rates
+            found.append((layer, round(float(1 - 1 / kept.max()), 4) if kept.size else 1.0))
+    return found
+
+
+def dropout_calls(model, call):
+    """``(rates, shapes)``: for each call of a dropping layer of ``model`` while ``call()`` runs the model in training
+    mode, in order, the layer's rate and the shape (without the batch) of what it received: how much and where the
+    model drops units, however it is written (a Dropout layer used twice counts twice)."""
+    rates, shapes, hooked = [], [], []
+    for layer, rate in _dropping_layers(model):
+        if "call" in vars(layer):
+            continue
+        original = layer.call
+
+        def recording(inputs, *args, _original=original, _rate=rate, **kwargs):
+            rates.append(_rate)
+            shapes.append([int(size) for size in inputs.shape[1:]])
+            return _original(inputs, *args, **kwargs)
+
+        layer.call = recording
+        hooked.append(layer)
+    try:
+        call()
+    finally:
+        for layer in hooked:
+            del layer.call
+    return rates, shapes
+
+
+def _same_place(got, expected):
+    """Dropout on the same values: the same shape, or the same number of values once flattened (Dropout after
+    Flatten drops the same values as before it)."""
+    return list(got) == list(expected) or (
+        (len(got) == 1 or len(expected) == 1) and int(np.prod(got)) == int(np.prod(expected)))
 
 
 def _expect_pair(models, count, names):
@@ -124,6 +157,17 @@ def _expect_pair(models, count, names):
                    "build both with the functional API: keras.Model([noise, label], image) and "
                    "keras.Model([image, label], probability), label = keras.Input(shape=(), dtype='int32')")
     return models
+
+
+def _labels_first(model):
+    """True when a two-input model declares the labels (a scalar or one value per example) as its first input and
+    something bigger (noise, images) second."""
+    inputs = getattr(model, "inputs", None) or ()
+    try:
+        first, second = (tuple(tensor.shape[1:]) for tensor in inputs)
+    except (TypeError, ValueError):
+        return False
+    return first in ((), (1,)) and second not in ((), (1,))
 
 
 def _call_or_fail(model, role, inputs, what, first_layer):
@@ -239,10 +283,15 @@ def expect_outputs(what, got, expected, hint):
     expect_close(what, got, expected, rtol=1e-3, atol=1e-4, hint=hint)
 
 
-def expect_dropout(rates):
+def expect_dropout(rates, places, expected_places):
     if rates != [0.4, 0.4]:
         raise Fail("the discriminator's dropout, measured while training", [0.4, 0.4], rates,
                    "Dropout(0.4) after each convolution: it keeps the discriminator from winning too easily")
+    if len(places) != len(expected_places) or not all(map(_same_place, places, expected_places)):
+        raise Fail("what the discriminator's dropout layers receive while training (shapes without the batch)",
+                   expected_places, places,
+                   "put each Dropout(0.4) right after a convolution, on its output: not on the input images, and not "
+                   "on the probability the last layer outputs")
 
 
 class Dcgan(Exercise):
@@ -267,7 +316,8 @@ class Dcgan(Exercise):
         got["g_images"] = np.asarray(generator(noise, training=False), dtype=np.float64)
         got["g_images_training"] = np.asarray(generator(noise, training=True), dtype=np.float64)
         got["d_scores"] = np.asarray(discriminator(images, training=False), dtype=np.float64)
-        got["d_rates"] = training_rates(discriminator)
+        got["d_rates"], got["d_dropout_inputs"] = dropout_calls(discriminator,
+                                                                lambda: discriminator(images, training=True))
         return got
 
     def verify_part(self, part, got, expected):
@@ -291,7 +341,7 @@ class Dcgan(Exercise):
             raise Fail("the discriminator's weights (shapes, in order)", hint=d_hint)
         expect_outputs("the discriminator's scores with the grader's weights", got["d_scores"], expected["d_scores"],
                        d_hint)
-        expect_dropout(got["d_rates"])
+        expect_dropout(got["d_rates"], got["d_dropout_inputs"], expected["d_dropout_inputs"])
 
 
 class MinibatchStd(Exercise):
@@ -317,6 +367,12 @@ class MinibatchStd(Exercise):
             same_out = custom(same_tensor)
             total = tf.reduce_sum(same_out)
         gradient = tape.gradient(total, same_tensor)
+        # how the extra channel moves with each input value (on the first batch, whose values differ)
+        with tf.GradientTape() as tape:
+            x_tensor = tf.constant(x)
+            tape.watch(x_tensor)
+            extra_sum = tf.reduce_sum(tf.convert_to_tensor(Layer()(x_tensor))[..., -1])
+        extra_gradient = tape.gradient(extra_sum, x_tensor)
         copy = type(custom).from_config(custom.get_config())
         return {
             "shape": list(out.shape), "passes_input": float(np.max(np.abs(out[..., :4] - x))) if out.ndim == 4 and
@@ -325,6 +381,9 @@ class MinibatchStd(Exercise):
             "second_extra": second[..., -1] if second.ndim == 4 else np.zeros(0),
             "same_extra": np.asarray(same_out, dtype=np.float64)[..., -1],
             "gradient_finite": bool(gradient is not None and np.all(np.isfinite(np.asarray(gradient)))),
+            "extra_gradient": None if extra_gradient is None else np.asarray(extra_gradient, dtype=np.float64),
+            # fit runs the layer compiled as a graph, on symbolic tensors
+            "graph_error": graph_error(lambda inputs: Layer()(inputs), [x]),
             "copy_extra": np.asarray(copy(same), dtype=np.float64)[..., -1],
             "registered": keras.saving.get_registered_name(type(custom)),
             "symbolic_shape": list(keras.Sequential([keras.Input((5, 5, 2)), Layer()]).output_shape[1:]),
@@ -353,6 +412,19 @@ class MinibatchStd(Exercise):
                          np.asarray(got["second_extra"]).flat[0], np.asarray(expected["second_extra"]).flat[0],
                          rtol=1e-4, hint="compute the statistic from each call's inputs: do not keep it on the layer "
                                          "from an earlier batch")
+        if got.get("graph_error"):
+            raise Fail("the layer compiled as a graph, as fit runs it", "no error", got["graph_error"],
+                       "write call with keras.ops on the input tensor, not NumPy: inside fit the inputs are "
+                       "symbolic tensors, which NumPy cannot read")
+        if got.get("extra_gradient") is None or np.shape(got["extra_gradient"]) != np.shape(
+                expected["extra_gradient"]):
+            raise Fail("the gradient of the extra channel with respect to the inputs", "a gradient", "none",
+                       "compute the statistic with keras.ops on the inputs, without stop_gradient: the discriminator "
+                       "learns through it")
+        expect_close("the gradient of the extra channel with respect to the inputs", got["extra_gradient"],
+                     expected["extra_gradient"], rtol=1e-3, atol=1e-6,
+                     hint="the statistic must stay differentiable: no stop_gradient, no NumPy, no constant; "
+                          "ops.sqrt(ops.var(inputs, axis=0) + self.epsilon), averaged")
         expect_close("extra channel for identical images with epsilon=1e-2", np.asarray(got["same_extra"]).flat[0],
                      0.1, rtol=1e-3, hint="identical images have variance 0, so the statistic is "
                                           "sqrt(0 + epsilon): use the epsilon given to __init__")
@@ -391,16 +463,22 @@ class ConditionalGan(Exercise):
             "int32")
         images = rng.uniform(-1, 1, size=(6, 28, 28, 1)).astype("float32")
         generator, discriminator = _expect_pair(build(**sizes), 2, "2 each: [noise, labels] and [images, labels]")
+        # inputs declared as [labels, noise] (or [labels, images]): the lesson calls generator([noise, labels]), which
+        # fails on them; the probe calls such a network the other way round, and verify names the order
+        labels_first = {id(model): _labels_first(model) for model in (generator, discriminator)}
 
         def run(model, first, labels, training=False):
+            ordered = (lambda pair: pair[::-1]) if labels_first[id(model)] else (lambda pair: pair)
             try:
-                return np.asarray(model([first, labels], training=training), dtype=np.float64)
+                return np.asarray(model(ordered([first, labels]), training=training), dtype=np.float64)
             except Exception:  # noqa: BLE001 - a model built with labels of shape (1,)
-                return np.asarray(model([first, labels[:, None]], training=training), dtype=np.float64)
+                return np.asarray(model(ordered([first, labels[:, None]]), training=training), dtype=np.float64)
 
         g_rng, d_rng = _weight_streams(rng)
         got = {"sizes": sizes, "g_layers": layer_signature(generator), "d_layers": layer_signature(discriminator),
-               "g_shapes": set_probe_weights(generator, g_rng), "d_shapes": set_probe_weights(discriminator, d_rng)}
+               "g_shapes": set_probe_weights(generator, g_rng), "d_shapes": set_probe_weights(discriminator, d_rng),
+               "g_labels_first": labels_first[id(generator)],
+               "d_labels_first": labels_first[id(discriminator)]}
         concatenated = {"generator": (generator, 0, sizes["codings_size"],
                                       sizes["codings_size"] + sizes["embedding_dim"]),
                         "discriminator": (discriminator, 2, 1, 2)}  # [noise, code]; [image, label map] channels
@@ -416,7 +494,8 @@ class ConditionalGan(Exercise):
                 else:
                     got[f"d_scores{order}"] = run(discriminator, images, labels)
                     got[f"d_scores_other_labels{order}"] = run(discriminator, images, other_labels)
-        got["d_rates"] = training_rates(discriminator)
+        got["d_rates"], got["d_dropout_inputs"] = dropout_calls(discriminator,
+                                                                lambda: run(discriminator, images, labels, True))
         return got
 
     @staticmethod
@@ -427,6 +506,12 @@ class ConditionalGan(Exercise):
                 got[f"{prefix}{key}{order}"], expected[f"{prefix}{key}"], 1e-3, 1e-4)) for key in keys)), None)
 
     def verify_part(self, part, got, expected):
+        network, key, other = ("discriminator", "d", "images") if part == "discriminator" else ("generator", "g",
+                                                                                                  "noise")
+        if got.get(f"{key}_labels_first"):
+            raise Fail(f"the {network}'s inputs", f"[{other}, labels]", f"[labels, {other}]",
+                       f"declare them in the lesson's order, keras.Model([{other}, label], ...): the lesson calls "
+                       f"{network}([{other}, labels])")
         if part == "discriminator":
             self._verify_discriminator(got, expected)
             return
@@ -454,7 +539,7 @@ class ConditionalGan(Exercise):
         if self._order(got, expected, "d_scores", ("", "_other_labels")) is None:
             raise Fail("the discriminator's scores with the grader's weights", "the reference's scores",
                        "other scores", d_hint)
-        expect_dropout(got["d_rates"])
+        expect_dropout(got["d_rates"], got["d_dropout_inputs"], expected["d_dropout_inputs"])
 
     @staticmethod
     def _label_hint(got, key, network):

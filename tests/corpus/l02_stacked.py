@@ -173,4 +173,16 @@ def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu
 """, hint="from the same two models"),
     Case("stacked_autoencoder", "wrong", "sigmoid on the decoder's hidden layer too", _stacked(decoder='"sigmoid"'),
          hint="the decoder's hidden Dense layer uses the `activation` argument"),
+
+    # found by a red-team batch (2026-12-07)
+    Case("stacked_autoencoder", "wrong", "returned as (decoder, encoder, autoencoder)", _stacked().replace(
+        "return encoder, decoder, keras.Sequential([encoder, decoder])",
+        "return decoder, encoder, keras.Sequential([encoder, decoder])"), hint="return encoder, decoder, autoencoder"),
+    Case("stacked_autoencoder", "wrong", "a Dropout layer added to the encoder", _stacked().replace(
+        "keras.Sequential([keras.layers.Flatten(), ", "keras.Sequential([keras.layers.Flatten(), keras.layers.Dropout(0.2), "),
+        hint="acts only while training"),
+    Case("stacked_autoencoder", "wrong", "GaussianNoise added to the encoder", _stacked().replace(
+        "keras.Sequential([keras.layers.Flatten(), ",
+        "keras.Sequential([keras.layers.Flatten(), keras.layers.GaussianNoise(0.1), "),
+        hint="acts only while training"),
 ]

@@ -215,4 +215,22 @@ def train_shallow_autoencoder(X_train, X_valid, codings_size, num_epochs, optimi
          _shallow(codings_valid="encoder.predict(X_train, verbose=0)"), hint="encoder.predict(X_valid)"),
     Case("shallow_autoencoder", "wrong", "10 epochs written in", _shallow(epochs="10"),
          hint="fit for `num_epochs` epochs"),
+
+    # found by a red-team batch (2026-12-07)
+    Case("dense_transpose", "wrong", "a bias that fit cannot change (trainable=False)", _layer(
+        TRANSPOSED, build="        self.bias = self.add_weight(shape=(self.dense.kernel.shape[0],), initializer='zeros', "
+                          "trainable=False)"), hint="leave trainable=True"),
+    Case("dense_transpose", "wrong", "the bias sized from the layer's inputs", _layer(
+        TRANSPOSED, build="        self.bias = self.add_weight(shape=(input_shape[-1],), initializer='zeros')"),
+        hint="not input_shape[-1]"),
+    Case("dense_transpose", "wrong", "no bias in call (saving itself right)", _layer(
+        "        return self.activation(ops.matmul(inputs, ops.transpose(self.dense.kernel)))"),
+        hint="the saved layer computes what your layer computes"),
+    Case("shallow_autoencoder", "wrong", "X_train shuffled in place first", _shallow(
+        before="np.random.shuffle(X_train)"), hint="do not modify the caller's data"),
+    Case("shallow_autoencoder", "wrong", "the training data centred in place", _shallow(
+        before="X_train -= X_train.mean(axis=0)"), hint="changed in place"),
+    Case("shallow_autoencoder", "wrong", "returns the decoder first", _shallow(
+        codings_train="encoder.predict(X_train, verbose=0)").replace("return encoder, decoder,", "return decoder, encoder,"),
+        hint="the encoder first"),
 ]

@@ -221,4 +221,15 @@ def build_recurrent_autoencoder(codings_size=30):
     Case("recurrent_autoencoder", "wrong", "the codings LSTM returns a sequence too", _recurrent(
         _RNN_ENCODER.replace("LSTM(codings_size)", "LSTM(codings_size, return_sequences=True)"), _RNN_DECODER),
         hint="leave return_sequences=False"),
+
+    # found by a red-team batch (2026-12-07)
+    Case("recurrent_autoencoder", "wrong", "the decoder's input fixed at the lesson's 30", _recurrent(
+        _RNN_ENCODER, _RNN_DECODER).replace("        keras.Input(shape=(codings_size,)),", "        keras.Input(shape=(30,)),"),
+        hint="keras.Input(shape=(codings_size,))"),
+    Case("recurrent_autoencoder", "wrong", "dropout=0.2 in the encoder's first LSTM", _recurrent(
+        _RNN_ENCODER.replace("LSTM(100, return_sequences=True)", "LSTM(100, return_sequences=True, dropout=0.2)"),
+        _RNN_DECODER), hint="acts only while training"),
+    Case("conv_autoencoder", "wrong", "a Dropout after the encoder's last pooling", _conv(
+        _ENCODER + """
+        keras.layers.Dropout(0.3),""", _DECODER), hint="acts only while training"),
 ]

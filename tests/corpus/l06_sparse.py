@@ -210,4 +210,36 @@ class KLDivergenceRegularizer(keras.regularizers.Regularizer):
     Case("kl_regularizer", "wrong", "the book's 0.1 target hard-coded", _kl(_Q + """
         return self.weight * keras.ops.sum(0.1 * keras.ops.log(0.1 / q) + 0.9 * keras.ops.log(0.9 / (1 - q)))"""),
          hint="not a fixed 0.1"),
+
+    # found by a red-team batch (2026-12-07)
+    Case("kl_regularizer", "wrong", "weight 0 refused (weight > 0 instead of >= 0)", _kl(_RIGHT).replace(
+        "if weight < 0 or", "if weight <= 0 or"), hint="a weight of 0 turns the penalty off"),
+    Case("kl_regularizer", "wrong", "an assert instead of the ValueError asked for", _kl(_RIGHT).replace(
+        '        if weight < 0 or not 0 < target < 1:\n            raise ValueError("weight must be >= 0 and target in '
+        '(0, 1)")\n', '        assert weight >= 0 and 0 < target < 1, "bad arguments"\n'), hint="AssertionError"),
+    Case("kl_regularizer", "wrong", "clipped to [0.01, 0.99]: rare units lose their penalty", _kl(_RIGHT.replace(
+        "1e-7, 1 - 1e-7", "0.01, 0.99")), hint="a wider clip changes the penalty of units that fire rarely"),
+    Case("kl_regularizer", "wrong", "clipped to [1e-3, 1 - 1e-3]", _kl(_RIGHT.replace(
+        "1e-7, 1 - 1e-7", "1e-3, 1 - 1e-3")), hint="a wider clip"),
+    Case("kl_regularizer", "wrong", "__init__(self, target, weight): the arguments swapped", _kl(_RIGHT).replace(
+        "def __init__(self, weight, target):", "def __init__(self, target, weight):").replace(
+        "if weight < 0 or not 0 < target < 1:", "if target < 0 or not 0 < weight < 1:"),
+         hint="weight and target are swapped"),
+    Case("kl_regularizer", "wrong", "divided by the batch size again", _kl(_Q + """
+        kl = p * keras.ops.log(p / q) + (1 - p) * keras.ops.log((1 - p) / (1 - q))
+        return self.weight * keras.ops.sum(kl) / keras.ops.cast(keras.ops.shape(inputs)[0], "float32")"""),
+         hint="do not divide by the batch size"),
+    Case("kl_regularizer", "right", "log(q + epsilon) instead of a clip", _kl("""
+        q = keras.ops.mean(inputs, axis=0)
+        eps = keras.config.epsilon()
+        return self.weight * keras.ops.sum(p * keras.ops.log(p / (q + eps))
+                                           + (1 - p) * keras.ops.log((1 - p) / (1 - q + eps)))""")),
+    Case("kl_regularizer", "wrong", "a 1e-8 epsilon: 1 - 1e-8 is 1.0 in float32, so log(1 - q) is infinite",
+         _kl(_RIGHT.replace("1e-7, 1 - 1e-7", "1e-8, 1 - 1e-8")), hint="epsilon = keras.config.epsilon()"),
+    Case("sparse_autoencoder", "wrong", "returned as (autoencoder, encoder, decoder)", _SPARSE.replace(
+        "return encoder, decoder, keras.Sequential([encoder, decoder])",
+        "return keras.Sequential([encoder, decoder]), encoder, decoder"), hint="return encoder, decoder, autoencoder"),
+    Case("sparse_autoencoder", "wrong", "returned as (decoder, encoder, autoencoder)", _SPARSE.replace(
+        "return encoder, decoder, keras.Sequential([encoder, decoder])",
+        "return decoder, encoder, keras.Sequential([encoder, decoder])"), hint="return encoder, decoder, autoencoder"),
 ]

@@ -193,4 +193,55 @@ CASES = [
         "self.seed_generator = keras.random.SeedGenerator(seed)",
         "self.seed = seed\n        self.seed_generator = keras.random.SeedGenerator(seed)"),
         hint="an integer seed repeats the same draw"),
+
+    # found by a red-team batch (2026-12-07)
+    Case("gan_train_step", "wrong", "a new SeedGenerator made inside train_step", _step(
+        noise="keras.random.normal((batch_size, self.codings_size), seed=keras.random.SeedGenerator(42))"),
+        hint="make the SeedGenerator once, in __init__"),
+    Case("gan_train_step", "wrong", "TensorFlow's DCGAN tutorial: one noise, both losses in one pass", _HEAD + """
+    def train_step(self, real_images):
+        batch_size = ops.shape(real_images)[0]
+        noise = keras.random.normal((batch_size, self.codings_size), seed=self.seed_generator)
+        with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
+            fakes = self.generator(noise, training=True)
+            real_output = self.discriminator(real_images, training=True)
+            fake_output = self.discriminator(fakes, training=True)
+            g_loss = self.loss_fn(ops.ones_like(fake_output), fake_output)
+            d_loss = (self.loss_fn(ops.ones_like(real_output), real_output)
+                      + self.loss_fn(ops.zeros_like(fake_output), fake_output))
+        g_grads = gen_tape.gradient(g_loss, self.generator.trainable_weights)
+        d_grads = disc_tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.g_optimizer.apply(g_grads, self.generator.trainable_weights)
+        self.d_optimizer.apply(d_grads, self.discriminator.trainable_weights)
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+""", hint="the generator was updated before the discriminator"),
+    Case("gan_train_step", "wrong", "phase 2 before phase 1", _HEAD + """
+    def train_step(self, real_images):
+        batch_size = ops.shape(real_images)[0]
+        noise = keras.random.normal((batch_size, self.codings_size), seed=self.seed_generator)
+        with tf.GradientTape() as tape:
+            fakes = self.generator(noise, training=True)
+            g_loss = self.loss_fn(ops.ones((batch_size, 1)), self.discriminator(fakes, training=True))
+        grads = tape.gradient(g_loss, self.generator.trainable_weights)
+        self.g_optimizer.apply(grads, self.generator.trainable_weights)
+        noise = keras.random.normal((batch_size, self.codings_size), seed=self.seed_generator)
+        fakes = self.generator(noise, training=True)
+        images = ops.concatenate([fakes, real_images], axis=0)
+        labels = ops.concatenate([ops.zeros((batch_size, 1)), ops.ones((batch_size, 1))], axis=0)
+        with tf.GradientTape() as tape:
+            d_loss = self.loss_fn(labels, self.discriminator(images, training=True))
+        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.d_optimizer.apply(grads, self.discriminator.trainable_weights)
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+""", hint="the generator was updated before the discriminator"),
+    Case("gan_train_step", "wrong", "phase 2's fakes made before its GradientTape", _step().replace(
+        "        with tf.GradientTape() as tape:\n            predictions = self.discriminator(self.generator(noise, "
+        "training=True), training=True)",
+        "        fakes = self.generator(noise, training=True)\n        with tf.GradientTape() as tape:\n"
+        "            predictions = self.discriminator(fakes, training=True)"),
+        hint="make the fakes inside the tape too"),
 ]

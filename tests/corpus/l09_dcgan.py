@@ -235,4 +235,61 @@ def build_conditional_gan(codings_size=100, num_classes=10, filters=64, embeddin
     Case("conditional_gan", "wrong", "one-hot labels instead of an embedding", _conditional().replace(
         "code = layers.Embedding(num_classes, embedding_dim)(label)",
         "code = layers.CategoryEncoding(num_classes, output_mode='one_hot')(label)"), hint="layers.Embedding"),
+
+    # found by a red-team batch (2026-12-07)
+    Case("dcgan", "wrong", "the second dropout on the probability", _dcgan().replace(
+        """        layers.Flatten(),
+        layers.Dense(1, activation="sigmoid"),
+    ])""", """        layers.Flatten(),
+        layers.Dense(1, activation="sigmoid"),
+        layers.Dropout(0.4),
+    ])""").replace("""activation=layers.LeakyReLU(0.2)),
+        layers.Dropout(0.4),
+        layers.Flatten(),""", """activation=layers.LeakyReLU(0.2)),
+        layers.Flatten(),"""), hint="not on the probability"),
+    Case("dcgan", "wrong", "both dropouts on the input images", _dcgan(dropout=None).replace(
+        "        keras.Input(shape=(28, 28, 1)),\n",
+        "        keras.Input(shape=(28, 28, 1)),\n        layers.Dropout(0.4),\n        layers.Dropout(0.4),\n"),
+        hint="not on the input images"),
+    Case("dcgan", "wrong", "each dropout before its convolution", _dcgan(dropout=None).replace(
+        "        keras.Input(shape=(28, 28, 1)),\n", "        keras.Input(shape=(28, 28, 1)),\n        layers.Dropout(0.4),\n"
+    ).replace("        layers.Conv2D(2 * filters", "        layers.Dropout(0.4),\n        layers.Conv2D(2 * filters"),
+        hint="right after a convolution"),
+    Case("dcgan", "right", "the second dropout after Flatten (the same values dropped)", _dcgan().replace(
+        """        layers.Dropout(0.4),
+        layers.Flatten(),""", """        layers.Flatten(),
+        layers.Dropout(0.4),""")),
+    Case("dcgan", "right", "one Dropout layer used twice (functional)", """
+def build_dcgan(codings_size=100, filters=64):
+    generator = keras.Sequential([
+        keras.Input(shape=(codings_size,)),
+        layers.Dense(7 * 7 * 2 * filters),
+        layers.Reshape((7, 7, 2 * filters)),
+        layers.BatchNormalization(),
+        layers.Conv2DTranspose(filters, kernel_size=5, strides=2, padding="same", activation="selu"),
+        layers.BatchNormalization(),
+        layers.Conv2DTranspose(1, kernel_size=5, strides=2, padding="same", activation="tanh"),
+    ])
+    drop = layers.Dropout(0.4)
+    images = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(filters, 5, strides=2, padding="same", activation=layers.LeakyReLU(0.2))(images)
+    x = drop(x)
+    x = layers.Conv2D(2 * filters, 5, strides=2, padding="same", activation=layers.LeakyReLU(0.2))(x)
+    x = drop(x)
+    score = layers.Dense(1, activation="sigmoid")(layers.Flatten()(x))
+    return generator, keras.Model(images, score)
+"""),
+    Case("minibatch_std", "wrong", "the statistic computed with NumPy (crashes inside fit)", _std(
+        statistic="np.mean(np.sqrt(np.var(np.asarray(inputs), axis=0) + self.epsilon))"),
+        hint="not NumPy"),
+    Case("minibatch_std", "wrong", "stop_gradient on the inputs of the statistic", _std(
+        statistic="ops.mean(ops.sqrt(ops.var(ops.stop_gradient(inputs), axis=0) + self.epsilon))"),
+        hint="no stop_gradient"),
+    Case("conditional_gan", "wrong", "both discriminator dropouts on the input", _conditional(
+        dropout="x").replace("    x = layers.Concatenate()([image, label_map])\n",
+                             "    x = layers.Concatenate()([image, label_map])\n    x = layers.Dropout(0.4)(x)\n"
+                             "    x = layers.Dropout(0.4)(x)\n"), hint="not on the input images"),
+    Case("conditional_gan", "wrong", "the generator declared as keras.Model([label, noise], ...)", _conditional().replace(
+        "generator = keras.Model([noise, label], fake)", "generator = keras.Model([label, noise], fake)"),
+        hint="declare them in the lesson's order"),
 ]
