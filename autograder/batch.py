@@ -23,7 +23,7 @@ from autograder.checks.statuses import kept_on_resume
 from autograder.outputs import atomic_write
 from autograder.reference import Expected
 from autograder.sandbox import Limits, Sandbox
-from autograder.submissions import STATE_DIR, discover, read_submission
+from autograder.submissions import STATE_DIR, discover, one_per_lesson, read_submission
 from autograder.verdicts import Row, judge, rows_for_all
 
 GRADER_VERSION = "3"  # bump when a change to the grader can change a grade: cached results are then not reused
@@ -188,10 +188,14 @@ def grade(paths, seed=None, cell_timeout=120.0, progress=None, *, limits=None, w
     seed = random.SystemRandom().randrange(1, 2**31) if seed is None else int(seed)
     if state is not None:
         state.start(seed)
-    submissions = discover(paths)
+    submissions, ignored = one_per_lesson(discover(paths))
     expected = Expected()
     report = {} if report is None else report
-    report.update(limits=dataclasses.asdict(limits), isolation=set(), reused=0, seconds={}, fallbacks=set())
+    report.update(limits=dataclasses.asdict(limits), isolation=set(), reused=0, seconds={}, fallbacks=set(),
+                  ignored=[f"{student}: {copy} (graded: {kept})" for student, copy, kept in ignored])
+    for line in report["ignored"]:
+        if progress:
+            progress(f"ignored a second copy of a lesson, {line}")
     lock = threading.Lock()
 
     def say(index, label, text):

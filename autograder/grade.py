@@ -57,6 +57,8 @@ def main(paths, out, seed=None, cell_timeout=120.0, quiet=False, *, limits=None,
     if not quiet:
         print(gradebook_table(rows))
         print(f"\nWrote {pathlib.Path(out) / 'grades.csv'}, grades.json and feedback/ (probe seed {seed}).")
+    for line in report.get("ignored", []):
+        print(f"warning: ignored a second copy of a lesson, {line}", file=sys.stderr)
     for problem in report.get("fallbacks", []):
         print(f"warning: {problem}. See README, 'The trust boundary'.", file=sys.stderr)
     weak = [level for level in report.get("isolation", []) if level not in ("namespaces", "user-namespaces")]

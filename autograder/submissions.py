@@ -6,6 +6,10 @@ notebook directly in the given folder, like a notebook file given by itself, bel
 (its file name must name the lesson, so it cannot name the student). Symbolic links are never followed inside a
 submissions folder.
 
+**One notebook per lesson and student.** When a student's folder holds two notebooks with the same file name (a copy
+in a sub-folder), only the one nearest the top of the folder is graded (:func:`one_per_lesson`); the grader names the
+copies it ignored.
+
 **Distinct feedback files.** Two students whose names become the same file name (``"a b"`` and ``"a_b"``) each get
 their own feedback file: :func:`feedback_names` adds a short hash of the real name to every colliding one.
 
@@ -38,6 +42,23 @@ def discover(paths):
         else:
             raise FileNotFoundError(f"{raw}: no such file or folder")
     return found
+
+
+def one_per_lesson(found):
+    """``(kept, ignored)``: each student's notebooks with one per file name, the one nearest the top of their folder
+    (then the first by path), so that copies of a lesson in sub-folders cannot count twice in a gradebook; ``ignored``
+    lists ``(student, copy, kept path)`` for the others."""
+    chosen = {}
+    for student, path in found:
+        key = (student, pathlib.Path(path).name if str(path).endswith(".ipynb") else str(path))
+        rank = (len(pathlib.Path(path).parts), str(path))
+        if key not in chosen or rank < chosen[key][0]:
+            chosen[key] = (rank, path)
+    kept_paths = {id(path) for _, path in chosen.values()}
+    kept = [(student, path) for student, path in found if id(path) in kept_paths]
+    ignored = [(student, path, chosen[(student, pathlib.Path(path).name)][1]) for student, path in found
+               if id(path) not in kept_paths]
+    return kept, ignored
 
 
 def _students_in(folder):

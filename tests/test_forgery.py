@@ -50,3 +50,37 @@ def test_every_fact_known_in_advance_earns_nothing_without_the_computed_values(l
               for kind in ("visible", "hidden")}
     verdict = exercise.assess(forged["visible"], reference["visible"], forged["hidden"], reference["hidden"])
     assert verdict.fraction == 0, f"structure alone earned {verdict.fraction:.0%}: {verdict.parts}"
+
+
+def _hollow(data, keep_flags):
+    """``data`` made to pass comparisons vacuously: every list emptied (a loop over it checks nothing), every float
+    array shaped (0, 1) (np.allclose broadcasts it against anything), every float 0; with ``keep_flags``, the
+    booleans and strings the reference sent are kept (the flags a check tests), else they are left out."""
+    if isinstance(data, dict):
+        kept = {key: _hollow(value, keep_flags) for key, value in data.items()}
+        return {key: value for key, value in kept.items() if value is not _DROP}
+    if isinstance(data, list):
+        return []
+    if isinstance(data, np.ndarray):
+        return np.zeros((0, 1), data.dtype) if data.dtype.kind == "f" else data
+    if isinstance(data, float):
+        return np.zeros((0, 1))
+    if isinstance(data, (bool, str)) or data is None:
+        return data if keep_flags else _DROP
+    return data
+
+
+_DROP = object()
+
+
+@pytest.mark.parametrize("keep_flags", [True, False], ids=["flags kept", "flags left out"])
+@pytest.mark.parametrize("lesson, exercise", EXERCISES, ids=[exercise.name for _, exercise in EXERCISES])
+def test_hollow_data_earns_nothing(lesson, exercise, keep_flags):
+    # The attack a red-team round found: empty lists and (0, 1) arrays made four checks' comparisons vacuous (a loop
+    # over nothing, np.allclose broadcasting an empty array), and a left-out key can meet a lenient default.
+    reference = accuracy.reference(lesson, accuracy.GRADING_SEED)[exercise.name]
+    forged = {kind: None if reference[kind] is None else
+              {"status": "ok", "message": "", "data": _hollow(reference[kind], keep_flags)}
+              for kind in ("visible", "hidden")}
+    verdict = exercise.assess(forged["visible"], reference["visible"], forged["hidden"], reference["hidden"])
+    assert verdict.fraction == 0, f"hollow data earned {verdict.fraction:.0%}: {verdict.parts}"

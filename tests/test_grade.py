@@ -134,3 +134,20 @@ def test_a_bad_worker_count_is_a_clear_error(workers, capsys):
     with pytest.raises(SystemExit) as stopped:
         main(["grade", "submissions", "--out", "grades", "--workers", workers])
     assert stopped.value.code == 2 and "whole number of at least 1" in capsys.readouterr().err
+
+
+def test_copies_of_a_lesson_in_sub_folders_count_once(tmp_path):
+    """A student who puts the same lesson in several sub-folders gets it graded once (the copy nearest the top of
+    the folder): copies would otherwise repeat the student's rows, and points, in the gradebook."""
+    reference = build.build_notebook(LESSON, "reference")
+    stubs = build.build_notebook(LESSON, "student")
+    student = tmp_path / "subs" / "mallory"
+    (student / "again" / "deeper").mkdir(parents=True)
+    nbformat.write(stubs, student / "again" / f"{LESSON}.ipynb")
+    nbformat.write(reference, student / f"{LESSON}.ipynb")
+    nbformat.write(reference, student / "again" / "deeper" / f"{LESSON}.ipynb")
+    report = {}
+    rows, _ = grade.grade([tmp_path / "subs"], seed=1234, report=report)
+    assert sorted(row.exercise for row in rows) == sorted(POINTS)
+    assert {row.exercise: row.score for row in rows} == POINTS  # the top copy: the reference
+    assert len(report["ignored"]) == 2 and all("again" in line for line in report["ignored"])

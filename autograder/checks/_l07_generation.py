@@ -23,7 +23,7 @@ class GenerateImages(Exercise):
     title = "generating images from random codings"
     answer = "solutions.vae:generate_images"
     points = 2
-    codings_size, num_images, num_pixels, num_repeats = 4, 400, 12, 50
+    codings_size, num_images, num_pixels, num_repeats = 4, 2_000, 12, 50
 
     def probe(self, generate, rng):
         decoder, kernel, bias = probes.linear_decoder(rng, self.codings_size)
@@ -77,12 +77,19 @@ class GenerateImages(Exercise):
             raise Fail("two calls with different seeds", "different images", "the same images",
                        "the seed argument is ignored: draw the codings with seed=seed")
         mean, std = codings.mean(axis=0), codings.std(axis=0)
-        if np.any(np.abs(mean) > 5 / np.sqrt(n)) or np.any(np.abs(std - 1) > 5 / np.sqrt(2 * n)):
+        values = codings.size  # every coding of every image: the standard normal's moments, pooled
+        pooled_std = float(codings.std())
+        kurtosis = float(np.mean((codings - codings.mean()) ** 4) / codings.var() ** 2)
+        if np.any(np.abs(mean) > 5 / np.sqrt(n)) or np.any(np.abs(std - 1) > 5 / np.sqrt(2 * n)) or \
+                abs(pooled_std - 1) > 5 / np.sqrt(2 * values) or abs(kurtosis - 3) > 6 * np.sqrt(24 / values):
             hint = "draw the codings from the prior, the standard normal: keras.random.normal"
             if np.allclose(mean, 0.5, atol=0.1) and np.allclose(std, np.sqrt(1 / 12), atol=0.05):
                 hint = "those codings are uniform in [0, 1]: the prior is the standard normal (keras.random.normal)"
+            elif kurtosis < 3 - 6 * np.sqrt(24 / values) and pooled_std < 1:
+                hint = ("those codings have no tails (a truncated normal?): the prior is the full standard normal, "
+                        "keras.random.normal")
             raise Fail("mean and standard deviation of the codings behind the images", "about 0 and 1",
-                       f"{_fmt(mean)} and {_fmt(std)}", hint)
+                       f"{_fmt(mean)} and {_fmt(std)} (kurtosis {kurtosis:.2f}, the normal's is 3)", hint)
 
 
 # ---------------------------------------------------------------------------------------------------------------

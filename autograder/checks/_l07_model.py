@@ -79,6 +79,8 @@ class VaeModel(Exercise):
                     "update": probes.entries([b.astype(np.float64) - a for a, b in zip(before, after)], key, 5),
                     "builder_calls": parts.calls[:1], "train_mse": train_mse}
             data["eval_logs"] = self._evaluate(model, images)
+            # two batches: the trackers must average both (Keras resets them when evaluate starts, not per batch)
+            data["eval_logs_two_batches"] = self._evaluate(model, images, batch_size=len(images) // 2)
             data["evaluate_changed_weights"] = any(not np.allclose(a, b) for a, b in zip(after, _part_weights(model)))
             data["eval_mse"] = self._mse(model, images)
             calls = len(parts.calls)
@@ -120,9 +122,9 @@ class VaeModel(Exercise):
         return float(np.mean((_numpy(model.decoder(model.encoder(images)[2])) - images) ** 2))
 
     @staticmethod
-    def _evaluate(model, images):
+    def _evaluate(model, images, batch_size=None):
         try:
-            logs = model.evaluate(images, batch_size=len(images), verbose=0, return_dict=True)
+            logs = model.evaluate(images, batch_size=batch_size or len(images), verbose=0, return_dict=True)
         except Exception as error:  # the default test_step cannot compute this model's loss
             raise Fail("model.evaluate(images)", "the three losses", f"{type(error).__name__}: {str(error)[:200]}",
                        "override test_step too: the same losses as train_step, without gradients, so validation "
@@ -159,6 +161,13 @@ class VaeModel(Exercise):
             raise Fail("weights after evaluate()", "unchanged", "changed",
                        "test_step computes and tracks the losses only: no gradients, no optimizer")
         self._verify_logs(got["eval_logs"], expected["eval_logs"], "evaluate", got["eval_mse"], inline)
+        two = got["eval_logs_two_batches"]
+        if not all(key in two and _close(two[key], expected["eval_logs_two_batches"][key], 2e-4, 1e-6)
+                   for key in _LOSSES):
+            raise Fail("the losses logged by evaluate over two batches", "the mean over both batches",
+                       "other values", "update the trackers and return their results, and never reset them in "
+                       "train_step or test_step: Keras resets them at the start of each epoch and of evaluate, so "
+                       "that they average every batch")
         with self._hint_if(got["default_calls"] and got["default_calls"] != expected["default_calls"],
                            "keep the defaults: codings_size=10, seed=None"):
             self._verify_logs(got["default_logs"], expected["default_logs"], "evaluate, default arguments", None,

@@ -142,8 +142,24 @@ class StepStandIn:
             record["t_prev"] = int(round(float(to_numpy(given["t_prev"]).ravel()[0])))
             record["integer_times"] = record["integer_times"] and _is_integer(given["t_prev"])
             result = 0.8 * x - 0.2 * predicted + 0.01 * (t - record["t_prev"])
+        record["out"] = result.astype("float32")
         self.calls.append(record)
-        return ops.convert_to_tensor(result.astype("float32"))
+        return ops.convert_to_tensor(record["out"])
+
+
+def forward_process(images, t, noise, alpha_cumprod):
+    """The grader's own x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) noise (graph-safe), standing in for the
+    learner's forward_diffusion where another exercise is judged."""
+    from keras import ops
+
+    alpha_bar = ops.reshape(ops.take(ops.convert_to_tensor(np.asarray(alpha_cumprod, "float32")), t), (-1, 1, 1, 1))
+    return ops.sqrt(alpha_bar) * ops.convert_to_tensor(images) + ops.sqrt(1 - alpha_bar) * ops.convert_to_tensor(noise)
+
+
+def callback_gets_step_outputs(states, steps):
+    """True when the loop's callback received, after each step, the x that step returned (one callback per step)."""
+    return len(states) == len(steps) and all(
+        np.shape(state) == np.shape(step["out"]) and close(state, step["out"]) for state, step in zip(states, steps))
 
 
 def _is_integer(value):

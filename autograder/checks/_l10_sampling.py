@@ -66,6 +66,9 @@ class DDPMStep(Exercise):
             raise Fail("ddpm_step's inputs after the call", "unchanged", f"{', '.join(got['changed_inputs'])} changed",
                        "do not modify the inputs in place (x_t -= ... writes into the caller's array): compute a "
                        "new array, x = (x_t - ...) / ...")
+        if len(got["outputs"]) != len(expected["outputs"]):
+            raise Fail("the probe's results", f"{len(expected['outputs'])} results", f"{len(got['outputs'])}",
+                       "let the grader's probe call your answer as written")
         if all(close(o, r) for o, r in zip(got["outputs"], expected["outputs"])) and \
                 len(got["outputs"]) == len(expected["outputs"]):
             return
@@ -77,9 +80,19 @@ class DDPMStep(Exercise):
         alpha, alpha_bar, beta = (np.asarray(expected[key], np.float64)[2:] for key in ("alpha", "alpha_cumprod",
                                                                                          "beta"))
         ratio, ref_ratio = p / np.where(x == 0, np.nan, x), ref_p / ref_x
+        # the times where an x_0 estimated from the unit inputs stays inside [-1, 1]: a clip is idle there
+        idle = alpha_bar >= (2 * UNIT) ** 2
         if any(shifted(got_f, ref_f, offset) for got_f, ref_f in ((x, ref_x), (p, ref_p), (z, ref_z))
                for offset in (1, -1)) and not close(x, ref_x, 1e-3):
             hint = "t is off by one: alpha[t], alpha_cumprod[t] and beta[t] are the values at time t (entry 0 is t = 0)"
+        elif idle.sum() >= 2 and all(close(got_f[idle], ref_f[idle], 1e-3)
+                                     for got_f, ref_f in ((x, ref_x), (p, ref_p), (z, ref_z))):
+            hint = ("the step is right for small inputs but not for large ones: do not clip x_0 (or anything) in "
+                    "the DDPM step; x_{t-1} = (x_t - beta_t / sqrt(1 - alpha_bar_t) * predicted_noise) / "
+                    "sqrt(alpha_t) + sqrt(beta_t) * noise, for any x_t")
+        elif close(x, ref_x, 1e-3) and close(p, ref_p, 1e-3) and close(z, ref_z / np.sqrt(alpha), 1e-3):
+            hint = ("add sqrt(beta_t) * noise after dividing by sqrt(alpha_t), outside the parentheses: the noise "
+                    "is not rescaled")
         elif close(x, ref_x, 1e-3) and close(p, ref_p, 1e-3) and close(z, ref_z ** 2, 1e-3):
             hint = ("the noise's factor is the standard deviation sqrt(beta_t), not the variance beta_t: "
                     "+ sqrt(beta_t) * noise")
@@ -123,16 +136,25 @@ class DDPMSampling(Exercise):
         runs = []
         for run_seed in (seed, seed, seed + 1):
             network = probes.recording_network(np.random.default_rng(network_seed), T)
-            stand_in, callbacks = probes.StepStandIn("ddpm"), []
+            stand_in, callbacks, callback_states = probes.StepStandIn("ddpm"), [], []
+
+            def callback(t, x, callbacks=callbacks, callback_states=callback_states):
+                callbacks.append(int(t))
+                callback_states.append(to_numpy(x))
+
             namespaces = probes.namespaces_of(ddpm_sample)
             with stand_ins(namespaces, **probes.aliases(namespaces, "ddpm_step", stand_in)) as replaced:
                 result = to_numpy(ddpm_sample(network, x_T, alpha, alpha_cumprod, beta, seed=run_seed,
-                                              callback=lambda t, x: callbacks.append(int(t))))
+                                              callback=callback))
             runs.append({"result": result, "steps": stand_in.calls, "network": network.calls,
-                         "callbacks": callbacks, "replaced": replaced})
+                         "callbacks": callbacks, "callback_states": callback_states, "replaced": replaced})
         first = runs[0]
         noises = [call["noise"] for call in first["steps"]]
         data = {
+            "callback_gets_new_x": probes.callback_gets_step_outputs(first["callback_states"], first["steps"]),
+            # the steps t > 1 (the last step may pass zeros in any form, a plain 0 included)
+            "noise_shapes": sorted({tuple(np.shape(noise)) for noise in noises[:-1]}),
+            "noise_shared": bool(any(len(noise) > 1 and np.allclose(noise[0], noise[1]) for noise in noises[:-1])),
             "T": T, "result": first["result"], "replaced": bool(first["replaced"]),
             "step_times": [call["t"] for call in first["steps"]],
             "network_times": [sorted(set(call["t"].ravel().tolist())) for call in first["network"]],
@@ -184,6 +206,15 @@ class DDPMSampling(Exercise):
         if got["last_noise_max"] > 0:
             raise Fail("the noise of the last step (t = 1)", "zeros", "random noise",
                        "the last step adds no noise: pass zeros (ops.zeros_like(x)) when t == 1")
+        shapes = [list(shape) for shape in got.get("noise_shapes", expected["noise_shapes"])]
+        if shapes != [list(shape) for shape in expected["noise_shapes"]]:
+            raise Fail("shape of the noise given to ddpm_step", [list(shape) for shape in expected["noise_shapes"]],
+                       shapes, "the noise has x's shape, one value per pixel of every image: keras.random.normal("
+                               "ops.shape(x), seed=...)")
+        if got.get("noise_shared"):
+            raise Fail("the noise of two images at one step", "independent noise", "the same noise",
+                       "draw noise for the whole batch, keras.random.normal(ops.shape(x), seed=...), not one image's "
+                       "noise shared by every image")
         if got.get("repeated_noise"):
             raise Fail("the noise of the steps t > 1", "new noise at every step", "the same noise at two steps",
                        "draw fresh noise at every step from one keras.random.SeedGenerator(seed) made before the "
@@ -203,6 +234,10 @@ class DDPMSampling(Exercise):
         if got["callbacks"] != expected["callbacks"]:
             raise Fail("the times passed to callback", expected["callbacks"][:3] + ["..."], got["callbacks"][:3],
                        "after each step call callback(t - 1, x) with the new x (when callback is not None)")
+        if not got.get("callback_gets_new_x", True):
+            raise Fail("the x passed to callback", "each step's output, x_{t-1}", "something else",
+                       "call callback(t - 1, x) after the step, with the x the step returned (the chain's plots "
+                       "record it)")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -220,14 +255,22 @@ class DDIMStep(Exercise):
         _, alpha_cumprod, _ = probes.draw_schedule(rng, T, low=0.75, high=0.95)
         batch = 4
         pairs = [(int(t), int(s)) for t in range(1, T + 1) for s in range(T + 1) if s != t]
-        chosen = [pairs[i] for i in rng.choice(len(pairs), size=4, replace=False)]
+        # scored on jumps back in time only (the step's contract: 0 <= t_prev < t); the factors, which only choose
+        # the hint, are also read for t_prev > t, where a mistake that swaps t and t_prev shows
+        forward = [pair for pair in pairs if pair[1] < pair[0]]
+        chosen = [forward[i] for i in rng.choice(len(forward), size=4, replace=False)]
         chosen.append((T, 0))
         x_t = rng.normal(0, 2, size=(batch, *IMAGE_SHAPE)).astype("float32")  # large enough to reach the clip
         predicted = rng.normal(size=(batch, *IMAGE_SHAPE)).astype("float32")
         outputs = [to_numpy(ddim_step(x_t, t, s, predicted, alpha_cumprod)) for t, s in chosen]
 
         def step(t, x_t, predicted_noise):
-            return ddim_step(x_t, t[0], t[1], predicted_noise, alpha_cumprod)
+            if t[1] < t[0]:
+                return ddim_step(x_t, t[0], t[1], predicted_noise, alpha_cumprod)
+            try:  # outside the contract: a step may refuse it (assert) or give NaN (a general eta formula)
+                return ddim_step(x_t, t[0], t[1], predicted_noise, alpha_cumprod)
+            except Exception:  # noqa: BLE001 - no factor for this pair
+                return np.full(np.shape(x_t), np.nan, "float32")
 
         factors = _step_coefficients(step, {"x_t": (1, *IMAGE_SHAPE), "predicted_noise": (1, *IMAGE_SHAPE)},
                                      pairs)
@@ -242,6 +285,9 @@ class DDIMStep(Exercise):
                 "saturation_pair": list(saturation_pair), "saturation": saturation}
 
     def verify(self, got, expected):
+        if len(got["outputs"]) != len(expected["outputs"]):
+            raise Fail("the probe's results", f"{len(expected['outputs'])} results", f"{len(got['outputs'])}",
+                       "let the grader's probe call your answer as written")
         for output, reference in zip(got["outputs"], expected["outputs"]):
             if np.shape(output) != np.shape(reference):
                 raise Fail("shape of x_{t_prev}", np.shape(reference), np.shape(output), "x_{t_prev} has x_t's shape")
@@ -315,14 +361,21 @@ class DDIMSampling(Exercise):
         x_T = rng.normal(size=(3, *IMAGE_SHAPE)).astype("float32")
         data = {"T": T, "runs": []}
         network_seed = int(rng.integers(2**31))
-        for num_steps in (4, 2):
-            network, stand_in, callbacks = probes.recording_network(np.random.default_rng(network_seed), T), \
-                probes.StepStandIn("ddim"), []
+        # and a step count that does not divide T: times with fractions (never a half), which rounding and
+        # truncating turn into different integers
+        for num_steps in (4, 2, 3 if T % 3 else 5):
+            network, stand_in, callbacks, states = probes.recording_network(np.random.default_rng(network_seed), T), \
+                probes.StepStandIn("ddim"), [], []
+
+            def callback(t, x, callbacks=callbacks, states=states):
+                callbacks.append(int(t))
+                states.append(to_numpy(x))
+
             namespaces = probes.namespaces_of(ddim_sample)
             with stand_ins(namespaces, **probes.aliases(namespaces, "ddim_step", stand_in)) as replaced:
-                result = to_numpy(ddim_sample(network, x_T, alpha_cumprod, num_steps,
-                                              callback=lambda t, x: callbacks.append(int(t))))
+                result = to_numpy(ddim_sample(network, x_T, alpha_cumprod, num_steps, callback=callback))
             data["runs"].append({
+                "callback_gets_new_x": probes.callback_gets_step_outputs(states, stand_in.calls),
                 "num_steps": num_steps, "result": result, "replaced": bool(replaced),
                 "pairs": [[call["t"], call["t_prev"]] for call in stand_in.calls],
                 "integer_times": all(call["integer_times"] for call in stand_in.calls),
@@ -335,6 +388,9 @@ class DDIMSampling(Exercise):
         return data
 
     def verify(self, got, expected):
+        if len(got["runs"]) != len(expected["runs"]):
+            raise Fail("the probe's results", f"{len(expected['runs'])} results", f"{len(got['runs'])}",
+                       "let the grader's probe call your answer as written")
         for run, reference in zip(got["runs"], expected["runs"]):
             where = f"ddim_sample(..., num_steps={reference['num_steps']})"
             if not run["replaced"] or not run["pairs"]:
@@ -349,8 +405,14 @@ class DDIMSampling(Exercise):
                 pairs, ref = run["pairs"], reference["pairs"]
                 hint = ("visit the times np.linspace(T, 0, num_steps + 1) rounded to ints, and step from each to "
                         "the next: (T, ...), ..., (..., 0)")
+                exact = np.linspace(expected["T"], 0, reference["num_steps"] + 1)
                 if len(pairs) == len(ref) - 1 and pairs == ref[:-1]:
                     hint = "the last jump is missing: the times end at 0 (x_0), so there are num_steps jumps"
+                elif [pair[0] for pair in pairs] != [pair[0] for pair in ref] and \
+                        not np.allclose(exact, np.round(exact)):
+                    hint = ("round the times: np.linspace(T, 0, num_steps + 1).round().astype(int); truncating "
+                            "(astype(int) alone), or a stride of T // num_steps, visits other times when num_steps "
+                            "does not divide T (and a stride may miss t = 0 or t = T)")
                 elif pairs and pairs[0][0] == expected["T"] - 1:
                     hint = "t is off by one: DDIM starts at t = T (alpha_cumprod has T + 1 entries)"
                 elif len(pairs) != len(ref):
@@ -372,3 +434,6 @@ class DDIMSampling(Exercise):
             if run["callbacks"] != reference["callbacks"]:
                 raise Fail(f"the times passed to callback by {where}", reference["callbacks"], run["callbacks"],
                            "after each step call callback(t_prev, x) (when callback is not None)")
+            if not run.get("callback_gets_new_x", True):
+                raise Fail(f"the x passed to callback by {where}", "each step's output", "something else",
+                           "call callback(t_prev, x) after the step, with the x the step returned")

@@ -161,13 +161,27 @@ class Exercise:
                        tuple((part or "all", message is None) for part, message in outcomes))
 
     def _try(self, verify, *args):
-        """``None`` when ``verify(*args)`` passes, else the failure's message (with the part's name)."""
+        """``None`` when ``verify(*args)`` passes, else the failure's message (with the part's name).
+
+        The learner's data (the argument before ``expected``) is read through :class:`_ReadLog`: a pass counts only
+        if every value the check read is there and holds data wherever the reference's does (see
+        :func:`_hollow_reads`), so that data shaped to make a comparison vacuous (an empty list in a loop, an empty
+        array in np.allclose, a key left out for a lenient default) earn nothing."""
+        prefix = f"[{args[0]}] " if self.parts and verify == self.verify_part else ""
+        log = []
+        watched = list(args)
+        watched[-2] = _watch(args[-2], (), log)
         try:
-            verify(*args)
+            verify(*watched)
         except Fail as failure:
-            return (f"[{args[0]}] " if self.parts and verify == self.verify_part else "") + failure.message()
+            return prefix + failure.message()
         except Exception as error:  # malformed data from the learner's side
             return f"the answer produced data of an unexpected form ({_describe_exception(error)})"
+        hollow = _hollow_reads(log, args[-2], args[-1])
+        if hollow:
+            return prefix + Fail("the data the check read", "values computed by the answer", f"nothing at {hollow}",
+                                 "the check's probe did not run as written: run the lesson's cells unchanged "
+                                 "and let the grader call your answer").message()
         return None
 
     def _hidden_outcome(self, result, expected):
@@ -178,13 +192,107 @@ class Exercise:
             reason = HIDDEN_REASONS.get(status)
             first_line = str(result.get("message", "")).split("\n")[0][:200]
             return f"{label} failed: {reason or first_line or 'no result'}"
+        log = []
         try:
-            self.hidden_verify(result["data"], expected)
+            self.hidden_verify(_watch(result["data"], (), log), expected)
         except Fail as failure:
             return f"{label} failed: {failure.what}" + (f". Hint: {failure.hint}" if failure.hint else "")
         except Exception as error:
             return f"{label} failed: the answer produced data of an unexpected form ({type(error).__name__})"
+        if _hollow_reads(log, result["data"], expected):
+            return f"{label} failed: the check's probe did not run as written"
         return None
+
+
+class _ReadLog(dict):
+    """A dict of the learner's data that logs the path of every key a check reads (``[]`` and ``get``)."""
+
+    def __init__(self, data, path, log):
+        super().__init__(data)
+        self._path, self._log = path, log
+
+    def __getitem__(self, key):
+        self._log.append(self._path + (key,))
+        return _watch(super().__getitem__(key), self._path + (key,), self._log)
+
+    def get(self, key, default=None):
+        self._log.append(self._path + (key,))
+        return self[key] if key in self else default
+
+    def items(self):
+        return [(key, self[key]) for key in self]
+
+    def values(self):
+        return [self[key] for key in self]
+
+
+class _ReadLogList(list):
+    """A list of the learner's data whose items, when read, log their paths (their dicts are :class:`_ReadLog`)."""
+
+    def __init__(self, data, path, log):
+        super().__init__(data)
+        self._path, self._log = path, log
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        self._log.append(self._path + (index,))
+        return _watch(super().__getitem__(index), self._path + (index,), self._log)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
+def _watch(value, path, log):
+    if isinstance(value, dict) and not isinstance(value, _ReadLog):
+        return _ReadLog(value, path, log)
+    if isinstance(value, list) and not isinstance(value, _ReadLogList):
+        return _ReadLogList(value, path, log)
+    return value
+
+
+_MISSING = object()
+
+
+def _at(data, path):
+    for key in path:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return _MISSING
+    return data
+
+
+def _size(value):
+    if isinstance(value, (list, tuple)):
+        return len(value)
+    if isinstance(value, np.ndarray):
+        return value.size
+    return None
+
+
+def _hollow_reads(log, got, expected):
+    """The first path a check read where the learner's data is missing (a key of the probe's record, not inside a
+    list, whose items may differ in form), or empty (or a single value standing for an array) while the reference's
+    holds data; None when there is none."""
+    for path in dict.fromkeys(log):
+        reference = _at(expected, path)
+        if reference is _MISSING:
+            continue
+        value = _at(got, path)
+        if value is _MISSING:
+            # a key of the probe's own record; items of lists (one per layer, per call...) may differ in form
+            if not any(isinstance(key, int) for key in path):
+                return "/".join(map(str, path))
+            continue
+        size, reference_size = _size(value), _size(reference)
+        if reference_size and (size == 0 or (isinstance(value, np.ndarray) and isinstance(reference, np.ndarray)
+                                             and reference.size > 1 and value.size == 1
+                                             and value.shape != reference.shape)):
+            return "/".join(map(str, path))
+        if reference_size is None and isinstance(value, np.ndarray) and value.size == 0:
+            return "/".join(map(str, path))
+    return None
 
 
 @dataclasses.dataclass(frozen=True)

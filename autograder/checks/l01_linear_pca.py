@@ -151,6 +151,9 @@ class PcaReconstructionMse(Exercise):
         centring_hint = ("PCA centres the data: it subtracts each feature's mean (X - X.mean(axis=0)) before "
                          "projecting and adds the mean back after (inverse_transform does both); without it the "
                          "first component points at the mean")
+        if len(got["mse"]) != len(expected["mse"]):
+            raise Fail("the probe's results", f"{len(expected['mse'])} results", f"{len(got['mse'])}",
+                       "let the grader's probe call your answer as written")
         for (mse, exp, (num_samples, num_features)) in zip(got["mse"], expected["mse"], expected["sizes"]):
             hints = [
                 (exp * num_features, "you summed over features: take the mean over features too"),

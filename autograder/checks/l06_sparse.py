@@ -254,6 +254,9 @@ class KLDivergence(Exercise):
 
     def verify(self, got, expected):
         activations = np.asarray(expected["activations"], dtype=np.float64)
+        if len(got["cases"]) != len(expected["cases"]):
+            raise Fail("the probe's results", f"{len(expected['cases'])} results", f"{len(got['cases'])}",
+                       "let the grader's probe call your answer as written")
         for case, exp in zip(got["cases"], expected["cases"]):
             self._verify_value(case, exp, activations)
         for case, exp in zip(got["cases"], expected["cases"]):

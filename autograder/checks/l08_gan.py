@@ -331,7 +331,8 @@ class GanTrainStep(Exercise):
                         "runs, which a graph cannot do")
             raise Fail("training with fit", "no error", got["fit_error"], hint)
         scale = next((factor for factor, key in ((1.0, "updates"), (2.0, "updates_half"))
-                      if all(_close(g, e) for g, e in zip(got[key], expected["updates"]))), None)
+                      if len(got[key]) == len(expected["updates"]) and
+                      all(_close(g, e) for g, e in zip(got[key], expected["updates"]))), None)
         if scale is None:
             which = [name for name, g, e in zip(("discriminator", "generator"), got["updates"], expected["updates"])
                      if not _close(g, e)]
@@ -347,6 +348,10 @@ class GanTrainStep(Exercise):
                        'return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}')
         wanted = (scale * expected["d_loss"], expected["g_loss"])
         got = (returned["d_loss"], returned["g_loss"])
+        if any(np.shape(value) != () for value in got):
+            raise Fail("losses returned after two steps (d_loss, g_loss)", "two numbers",
+                       f"shapes {[list(np.shape(value)) for value in got]}",
+                       "return the trackers' results, each one number: self.d_loss_tracker.result()")
         if np.allclose(got, wanted, rtol=RTOL, atol=ATOL):
             return
         hint = ("update the trackers with the two phases' losses (self.d_loss_tracker.update_state(d_loss), "

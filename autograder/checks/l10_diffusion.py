@@ -40,11 +40,12 @@ class NoiseSchedule(Exercise):
             if not isinstance(result, (tuple, list)) or len(result) != 3:
                 raise Fail("variance_schedule(T)", "a tuple (alpha, alpha_cumprod, beta)", type(result).__name__,
                            "end the function with `return alpha, alpha_cumprod, beta`")
-            if any(isinstance(array, (list, tuple)) for array in result):
+            if not all(isinstance(array, np.ndarray) for array in result):
                 raise Fail("the arrays variance_schedule(T) returns", "three float32 arrays",
                            ", ".join(type(array).__name__ for array in result),
-                           "return NumPy arrays (np.array(values, dtype='float32')), not lists: the lesson indexes "
-                           "them with a list of times and computes 1 - alpha_cumprod")
+                           "return NumPy arrays (np.array(values, dtype='float32')), not lists or tensors: the "
+                           "lesson indexes them with a list of times (alpha_cumprod[[1, 250, 500]]) and the steps "
+                           "read single entries as numbers")
             data[key] = [to_numpy(array).ravel() for array in result]
         return data
 
@@ -111,7 +112,14 @@ class ForwardDiffusion(Exercise):
         images = rng.uniform(-1, 1, size=(batch, *IMAGE_SHAPE)).astype("float32")
         noise = rng.normal(size=(batch, *IMAGE_SHAPE)).astype("float32")
         t = rng.choice(np.arange(1, T + 1), size=batch, replace=False).astype("int32")
-        x_t = to_numpy(forward_diffusion(images, t, noise, alpha_cumprod))
+        try:
+            x_t = to_numpy(forward_diffusion(images, t, noise, alpha_cumprod))
+        except Exception as error:  # noqa: BLE001 - named when it is the broadcasting mistake, else reported as is
+            hint = self.error_hint(error)
+            if hint is None:
+                raise
+            raise Fail("forward_diffusion on a batch of 6 images", "x_t", f"{type(error).__name__}: "
+                       f"{' '.join(str(error).split())[:150]}", hint) from None
         graph_error = probes.graph_error(forward_diffusion, (images, t, noise), (alpha_cumprod,))
         # the coefficients in front of x_0 and of the noise, for every t = 0..T
         steps = np.arange(T + 1, dtype="int32")
@@ -121,6 +129,13 @@ class ForwardDiffusion(Exercise):
         return {"x_t": x_t, "t": t, "alpha_cumprod": alpha_cumprod, "graph_error": graph_error,
                 "image_coefficient": image_coefficient.reshape(T + 1, -1).mean(axis=1),
                 "noise_coefficient": noise_coefficient.reshape(T + 1, -1).mean(axis=1)}
+
+    def error_hint(self, error):
+        text = str(error)
+        if "Incompatible shapes" in text or "broadcast" in text or "Dimensions must be equal" in text:
+            return ("reshape alpha_bar_t to (batch, 1, 1, 1), one value per image, so that it broadcasts over each "
+                    "image's height, width and channel: ops.reshape(ops.take(alpha_cumprod, t), (-1, 1, 1, 1))")
+        return None
 
     def verify(self, got, expected):
         x_t = np.asarray(got["x_t"])
@@ -188,7 +203,11 @@ class DiffusionTraining(Exercise):
         model = DiffusionModel(network, alpha_cumprod, seed=seed)
         if not isinstance(model, keras.Model):
             raise Fail("DiffusionModel(...)", "a keras.Model", type(model).__name__, "subclass keras.Model")
-        loss = to_numpy(model.noise_prediction_loss(images, t, noise))
+        # with the grader's forward process standing in for the learner's forward_diffusion (exercise 2 judges it),
+        # so that a mistake there does not cost this exercise too
+        with stand_ins(probes.namespaces_of(getattr(DiffusionModel, "noise_prediction_loss", None)),
+                       forward_diffusion=probes.forward_process):
+            loss = to_numpy(model.noise_prediction_loss(images, t, noise))
         calls = network.calls
         data["loss"] = loss
         data["network_calls"] = len(calls)
@@ -197,6 +216,7 @@ class DiffusionTraining(Exercise):
             data["seen_training"] = calls[-1]["training"]
             data["seen_out"] = calls[-1]["out"].astype("float64")
         data["images"], data["noise"] = images, noise
+        data["x_t_before"] = to_numpy(probes.forward_process(images, np.maximum(t - 1, 0), noise, alpha_cumprod))
         # the loss compiled as a graph, as fit compiles train_step; with a graph-safe stand-in for the learner's
         # forward_diffusion (judged by its own exercise), so that only this method's own code is judged
         with stand_ins(probes.namespaces_of(getattr(DiffusionModel, "noise_prediction_loss", None)),
@@ -271,7 +291,11 @@ class DiffusionTraining(Exercise):
                        "predict the noise with self.network([x_t, t], training=True)")
         reference = float(expected["loss"])
         loss = np.asarray(got["loss"], np.float64)
-        if loss.size == 1 and close(loss.ravel()[0], reference, 1e-4, 1e-7):
+        # the loss alone moves little with x_t (an x_t of the wrong t can give a loss within the tolerance): what
+        # the network saw must match too
+        saw_x_t = close(got["seen_x"], expected["seen_x"], 1e-4, 1e-6) and \
+            np.array_equal(got["seen_t"], expected["seen_t"])
+        if loss.size == 1 and close(loss.ravel()[0], reference, 1e-4, 1e-7) and saw_x_t:
             if got.get("loss_graph_error"):
                 raise Fail("noise_prediction_loss compiled as a graph, as fit runs train_step", "a loss",
                            got["loss_graph_error"], "use keras.ops (ops.mean, ops.square, ...) on the tensors: "
@@ -286,6 +310,9 @@ class DiffusionTraining(Exercise):
                     "images, not the clean ones")
             if close(got["seen_x"], got["images"]):
                 hint = "the network must see the noisy images x_t (forward_diffusion), not the clean images"
+            elif close(got["seen_x"], expected["x_t_before"], 1e-4, 1e-6):
+                hint = ("t is off by one where x_t is made: forward_diffusion(images, t, noise, self.alpha_cumprod) "
+                        "with the same t the network gets")
             raise Fail("the images the network received", "x_t for the check's t and noise", "other values", hint)
         if not np.array_equal(got["seen_t"], expected["seen_t"]):
             raise Fail("the time steps the network received", expected["seen_t"].tolist(), got["seen_t"].tolist(),
@@ -412,9 +439,14 @@ class TimeEmbedding(Exercise):
         t = np.sort(rng.choice(np.arange(0, 1000), size=6, replace=False)).astype("int32")
         dims = [2 * int(rng.integers(4, 9)), 6]
         return {"t": t, "dims": dims,
-                "embeddings": [to_numpy(sinusoidal_time_embedding(t, dim)) for dim in dims]}
+                "embeddings": [to_numpy(sinusoidal_time_embedding(t, dim)) for dim in dims],
+                # the U-Net calls it inside fit and inside the compiled sampling network, on symbolic tensors
+                "graph_error": probes.graph_error(sinusoidal_time_embedding, (t,), (dims[0],))}
 
     def verify(self, got, expected):
+        if len(got["embeddings"]) != len(expected["embeddings"]):
+            raise Fail("the probe's results", f"{len(expected['embeddings'])} results", f"{len(got['embeddings'])}",
+                       "let the grader's probe call your answer as written")
         for dim, value, reference in zip(expected["dims"], got["embeddings"], expected["embeddings"]):
             value, reference = np.asarray(value), np.asarray(reference)
             where = f"sinusoidal_time_embedding(t, {dim}) for t = {expected['t'].tolist()}"
@@ -425,7 +457,13 @@ class TimeEmbedding(Exercise):
             if close(value, reference, 1e-4, 1e-5):
                 continue
             half = dim // 2
-            if np.max(np.std(value, axis=0)) < 1e-6:
+            t = np.asarray(expected["t"], np.float64)[:, None]
+            integer_frequencies = np.floor(10000.0 ** (-np.arange(half) / half))[None, :]
+            if close(value, np.concatenate([np.sin(t * integer_frequencies), np.cos(t * integer_frequencies)], axis=1),
+                     1e-4, 1e-5):
+                hint = ("cast t to float32 first (ops.cast(t, 'float32')): multiplied with an int32 t, the "
+                        "frequencies become integers (1, 0, 0, ...)")
+            elif np.max(np.std(value, axis=0)) < 1e-6:
                 hint = ("the embedding does not vary with t: multiply t (as float) by the frequencies, "
                         "angles = t[:, None] * frequencies[None, :]")
             elif close(value, np.concatenate([reference[:, half:], reference[:, :half]], axis=1), 1e-4, 1e-5):
@@ -439,6 +477,11 @@ class TimeEmbedding(Exercise):
             else:
                 hint = "[sin(t * w_i)..., cos(t * w_i)...] with w_i = 10000 ** (-i / (dim // 2))"
             raise Fail(where, "the reference's embedding", "other values", hint)
+        if got.get("graph_error"):
+            raise Fail("sinusoidal_time_embedding compiled as a graph, as the U-Net runs it in fit and sampling",
+                       "an embedding", got["graph_error"],
+                       "use keras.ops (ops.cast, ops.exp, ops.arange, ops.sin, ops.concatenate) on t: NumPy cannot "
+                       "compute with the symbolic tensors of a compiled network")
 
 
 EXERCISES = [NoiseSchedule(), ForwardDiffusion(), DiffusionTraining(), DDPMStep(), DDPMSampling(), DDIMStep(),

@@ -12,6 +12,12 @@ import keras
 import tensorflow as tf
 from keras import ops
 NUM_PIXELS = 28 * 28
+
+
+def codings_means(encoder, images, batch_size=1024):  # given by the lesson, in a setup cell
+    means = [ops.convert_to_numpy(encoder(images[start:start + batch_size], training=False)[0])
+             for start in range(0, len(images), batch_size)]
+    return np.concatenate(means)
 """
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -537,4 +543,25 @@ def interpolate_images(encoder, decoder, image_start, image_end, n_steps=7):
     weights = np.linspace(0, 1, 7)[:, None]
     return decoder((1 - weights) * codings_mean[0] + weights * codings_mean[1]).numpy()
 """, hint="n_steps images"),
+
+    # found by a red-team batch (2026-12-07)
+    Case("vae_interpolate", "right", "the lesson's own codings_means", """
+def interpolate_images(encoder, decoder, image_start, image_end, n_steps=7):
+    start, end = codings_means(encoder, np.stack([image_start, image_end]))
+    w = np.linspace(0, 1, n_steps)[:, None]
+    return decoder.predict((1 - w) * start + w * end, verbose=0)
+"""),
+    Case("vae_model", "wrong", "the trackers reset at every step", _vae(_INIT, _LOSSES, _TRAIN, update="""        for metric in self.metrics:
+            metric.reset_state()
+        self.total_loss_tracker.update_state(total)
+        self.reconstruction_loss_tracker.update_state(reconstruction)
+        self.kl_loss_tracker.update_state(kl)
+        return {metric.name: metric.result() for metric in self.metrics}
+"""), hint="never reset them in train_step or test_step"),
+    Case("vae_generate", "wrong", "a truncated normal instead of the prior", """
+def generate_images(decoder, n_images, seed):
+    codings_size = decoder.input_shape[-1]
+    codings = keras.random.truncated_normal((n_images, codings_size), seed=seed)
+    return decoder.predict(codings, verbose=0)
+""", hint="no tails"),
 ]

@@ -511,7 +511,7 @@ def ddim_step(x_t, t, t_prev, predicted_noise, alpha_cumprod):
 
     # ---------------------------------------------------------------------------------------------------------
     # ddim_sample
-    Case("ddim_sample", "right", "range with a stride, then the last jump to 0", _DDIM_STEP + """
+    Case("ddim_sample", "wrong", "range with a stride: misses t = 0 when num_steps does not divide T", _DDIM_STEP + """
 def ddim_sample(network, x_T, alpha_cumprod, num_steps, callback=None):
     T = len(alpha_cumprod) - 1
     stride = T // num_steps
@@ -524,7 +524,7 @@ def ddim_sample(network, x_T, alpha_cumprod, num_steps, callback=None):
         if callback is not None:
             callback(t_prev, x)
     return x
-"""),
+""", hint="round the times"),
     Case("ddim_sample", "right", "a while loop over np.linspace", _DDIM_STEP + """
 def ddim_sample(network, x_T, alpha_cumprod, num_steps, callback=None):
     T = len(alpha_cumprod) - 1
@@ -538,7 +538,7 @@ def ddim_sample(network, x_T, alpha_cumprod, num_steps, callback=None):
             callback(times[i], x)
     return x
 """),
-    Case("ddim_sample", "right", "times from np.arange", _DDIM_STEP + """
+    Case("ddim_sample", "wrong", "times from np.arange: T - T % num_steps, not T, first", _DDIM_STEP + """
 def ddim_sample(network, x_T, alpha_cumprod, num_steps, callback=None):
     T = len(alpha_cumprod) - 1
     times = np.arange(num_steps, -1, -1) * (T // num_steps)
@@ -549,7 +549,7 @@ def ddim_sample(network, x_T, alpha_cumprod, num_steps, callback=None):
         if callback is not None:
             callback(int(t_prev), x)
     return x
-"""),
+""", hint="round the times"),
     Case("ddim_sample", "wrong", "the times left as floats", _changed(_changed(
         _DDIM_SAMPLE, ".round().astype(int)", ""), "ddim_step(x, int(t), int(t_prev),", "ddim_step(x, t, t_prev,"),
         hint="round the times to integers"),
@@ -579,13 +579,13 @@ def ddim_sample(network, x_T, alpha_cumprod, num_steps, callback=None):
 
     # ---------------------------------------------------------------------------------------------------------
     # time_embedding
-    Case("time_embedding", "right", "NumPy", """
+    Case("time_embedding", "wrong", "NumPy: right values, but the U-Net calls it compiled, in fit and sampling", """
 def sinusoidal_time_embedding(t, dim):
     half = dim // 2
     w = 10000.0 ** (-np.arange(half) / half)
     angles = np.asarray(t, dtype=np.float32)[:, None] * w[None, :]
     return np.concatenate([np.sin(angles), np.cos(angles)], axis=-1).astype(np.float32)
-"""),
+""", hint="compiled as a graph"),
     Case("time_embedding", "right", "tf with an outer product", """
 def sinusoidal_time_embedding(t, dim):
     half = dim // 2
@@ -624,4 +624,68 @@ def sinusoidal_time_embedding(t, dim):
          _changed(_EMBEDDING, "math.log(10000.0)", "math.log(1000.0)"), hint="check the base"),
     Case("time_embedding", "wrong", "dim sines and dim cosines",
          _changed(_EMBEDDING, "    half = dim // 2\n", "    half = dim\n"), hint="one row of dim values"),
+
+    # found by a red-team batch (2026-12-07)
+    Case("ddim_sample", "wrong", "times truncated (astype(int)) instead of rounded", _changed(
+        _DDIM_SAMPLE, ".round().astype(int)", ".astype(int)"), hint="round the times"),
+    Case("ddim_step", "right", "a general DDIM step with eta=0.0 (NaN only for t_prev > t)", """
+def ddim_step(x_t, t, t_prev, predicted_noise, alpha_cumprod, eta=0.0):
+    a, ap = alpha_cumprod[t], alpha_cumprod[t_prev]
+    x0 = ops.clip((x_t - np.sqrt(1 - a) * predicted_noise) / np.sqrt(a), -1, 1)
+    sigma = eta * np.sqrt((1 - ap) / (1 - a) * (1 - a / ap))
+    return np.sqrt(ap) * x0 + np.sqrt(1 - ap - sigma ** 2) * predicted_noise
+"""),
+    Case("ddim_step", "right", "asserts its contract, 0 <= t_prev < t", _changed(
+        _DDIM_STEP, "    x0 = (x_t", "    assert 0 <= t_prev < t, 'DDIM goes back in time'\n    x0 = (x_t")),
+    Case("ddpm_sample", "wrong", "the callback gets the x from before the step", _changed(
+        _DDPM_SAMPLE, """        x = ddpm_step(x, t, predicted, noise, alpha, alpha_cumprod, beta)
+        if callback is not None:
+            callback(t - 1, x)""", """        if callback is not None:
+            callback(t - 1, x)
+        x = ddpm_step(x, t, predicted, noise, alpha, alpha_cumprod, beta)"""), hint="the x passed to callback"),
+    Case("ddim_sample", "wrong", "the callback always gets x_T", _changed(
+        _DDIM_SAMPLE, "callback(int(t_prev), x)", "callback(int(t_prev), x_T)"), hint="the x passed to callback"),
+    Case("ddpm_sample", "wrong", "one noise value per image (shape (batch, 1, 1, 1))", _changed(
+        _DDPM_SAMPLE, "keras.random.normal(ops.shape(x), seed=seed_generator)",
+        "keras.random.normal((batch_size, 1, 1, 1), seed=seed_generator)"), hint="shape of the noise"),
+    Case("ddpm_sample", "wrong", "one image's noise shared by the batch", _changed(
+        _DDPM_SAMPLE, "keras.random.normal(ops.shape(x), seed=seed_generator)",
+        "keras.random.normal(ops.shape(x)[1:], seed=seed_generator)"), hint="shape of the noise"),
+    Case("ddpm_sample", "right", "a plain 0 as the last step's noise", _changed(
+        _DDPM_SAMPLE, "noise = ops.zeros_like(x)", "noise = 0.0")),
+    Case("time_embedding", "wrong", "t never cast to float", """
+def sinusoidal_time_embedding(t, dim):
+    half = dim // 2
+    w = 10000.0 ** (-np.arange(half) / half)
+    a = ops.expand_dims(t, -1) * w
+    return ops.concatenate([ops.sin(a), ops.cos(a)], axis=-1)
+""", hint="cast t to float32"),
+    Case("diffusion_schedule", "wrong", "returns Keras tensors", """
+def variance_schedule(T, s=0.008, max_beta=0.999):
+    t = ops.arange(T + 1, dtype="float32")
+    f = ops.cos((t / T + s) / (1 + s) * math.pi / 2) ** 2
+    alpha = ops.clip(f[1:] / f[:-1], 1 - max_beta, 1)
+    alpha = ops.concatenate([ops.ones((1,)), alpha])
+    return alpha, ops.cumprod(alpha), 1 - alpha
+""", hint="not lists or tensors"),
+    Case("diffusion_forward", "wrong", "alpha_bar reshaped to (batch, 1, 1)", _changed(
+        _FORWARD, "(-1, 1, 1, 1)", "(-1, 1, 1)"), hint="reshape alpha_bar_t to (batch, 1, 1, 1)"),
+    Case("diffusion_model", "right", "the model right, beside a forward_diffusion off by one (exercise 2's mistake)",
+         _changed(_MODEL, "ops.take(ops.convert_to_tensor(alpha_cumprod), t)",
+                  "ops.take(ops.convert_to_tensor(alpha_cumprod), t - 1)")),
+    Case("diffusion_model", "wrong", "forward_diffusion called with t - 1 in the loss", _changed(
+        _MODEL, "forward_diffusion(images, t, noise, self.alpha_cumprod)",
+        "forward_diffusion(images, t - 1, noise, self.alpha_cumprod)"), hint="t is off by one where x_t is made"),
+    Case("ddpm_step", "wrong", "the noise added inside the division by sqrt(alpha_t)", """
+def ddpm_step(x_t, t, predicted_noise, noise, alpha, alpha_cumprod, beta):
+    return (x_t - beta[t] / np.sqrt(1 - alpha_cumprod[t]) * predicted_noise + np.sqrt(beta[t]) * noise) / np.sqrt(alpha[t])
+""", hint="outside the parentheses"),
+    Case("ddpm_step", "wrong", "x_0 clipped (Ho et al.'s code, not the lesson's step)", """
+def ddpm_step(x_t, t, predicted_noise, noise, alpha, alpha_cumprod, beta):
+    ab, ab_prev = alpha_cumprod[t], alpha_cumprod[t - 1]
+    x0 = ops.clip((x_t - np.sqrt(1 - ab) * predicted_noise) / np.sqrt(ab), -1, 1)
+    c0 = np.sqrt(ab_prev) * beta[t] / (1 - ab)
+    ct = np.sqrt(alpha[t]) * (1 - ab_prev) / (1 - ab)
+    return c0 * x0 + ct * x_t + np.sqrt(beta[t]) * noise
+""", hint="do not clip x_0"),
 ]
