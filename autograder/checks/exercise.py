@@ -557,11 +557,16 @@ def graph_error(function, tensors, constants=()):
 
     # autograph off: it cannot read the source of code run from a notebook cell and would say so at every call
     compiled = tf.function(lambda *inputs: function(*inputs, *constants), autograph=False)
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")  # each check traces a new function: TensorFlow's retracing warning would only confuse
     try:
         compiled(*(tf.convert_to_tensor(value) for value in tensors))
     except Exception as error:  # any failure to trace is the learner's: NumPy on a symbolic tensor, int(tensor), ...
         message = " ".join(str(error).split())
         return f"{type(error).__name__}: {message[:160]}"
+    finally:
+        logger.setLevel(level)
     return None
 
 
