@@ -688,4 +688,39 @@ def ddpm_step(x_t, t, predicted_noise, noise, alpha, alpha_cumprod, beta):
     ct = np.sqrt(alpha[t]) * (1 - ab_prev) / (1 - ab)
     return c0 * x0 + ct * x_t + np.sqrt(beta[t]) * noise
 """, hint="do not clip x_0"),
+
+    Case("ddim_sample", "right", "times from np.rint of T - k T / num_steps", _DDIM_STEP + """
+def ddim_sample(network, x_T, alpha_cumprod, num_steps, callback=None):
+    T = len(alpha_cumprod) - 1
+    times = [int(np.rint(T - k * T / num_steps)) for k in range(num_steps + 1)]
+    x = x_T
+    for k in range(num_steps):
+        t, t_prev = times[k], times[k + 1]
+        eps = network([x, np.full((x.shape[0],), t, dtype="int32")], training=False)
+        x = ddim_step(x, t, t_prev, eps, alpha_cumprod)
+        if callback is not None:
+            callback(t_prev, x)
+    return x
+"""),
+    Case("ddim_sample", "right", "times rounded with keras.ops", _DDIM_STEP + """
+def ddim_sample(network, x_T, alpha_cumprod, num_steps, callback=None):
+    T = len(alpha_cumprod) - 1
+    times = ops.convert_to_numpy(ops.round(ops.linspace(float(T), 0.0, num_steps + 1))).astype("int64")
+    x = ops.convert_to_tensor(x_T)
+    for i in range(num_steps):
+        t, t_prev = int(times[i]), int(times[i + 1])
+        x = ddim_step(x, t, t_prev, network([x, ops.full((ops.shape(x)[0],), t, "int32")], training=False),
+                      alpha_cumprod)
+        if callback:
+            callback(t_prev, x)
+    return x
+"""),
+    Case("time_embedding", "right", "ops.power and expand_dims", """
+def sinusoidal_time_embedding(t, dim):
+    half = dim // 2
+    i = ops.arange(half, dtype="float32")
+    w = ops.power(10000.0, -i / half)
+    angles = ops.expand_dims(ops.cast(t, "float32"), 1) * ops.expand_dims(w, 0)
+    return ops.concatenate([ops.sin(angles), ops.cos(angles)], axis=1)
+"""),
 ]
