@@ -226,13 +226,6 @@ def interpolate_images(encoder, decoder, image_start, image_end, n_steps=7):
     return ops.convert_to_numpy(decoder(codings, training=False))
 
 
-def codings_means(encoder, images, batch_size=1024):
-    """The encoder's ``codings_mean`` for many images, batch by batch: (n, codings_size) numpy."""
-    means = [ops.convert_to_numpy(encoder(images[start:start + batch_size], training=False)[0])
-             for start in range(0, len(images), batch_size)]
-    return np.concatenate(means)
-
-
 def negative_elbo(logs):
     """Negative ELBO in nats per image from a VAE's logs: 784 x mean-pixel BCE + KL.
 

@@ -14,7 +14,7 @@ from keras import ops
 NUM_PIXELS = 28 * 28
 
 
-def codings_means(encoder, images, batch_size=1024):  # given by the lesson, in a setup cell
+def codings_means(encoder, images, batch_size=1024):  # helpers.vae_tools, imported by the lesson's setup cell
     means = [ops.convert_to_numpy(encoder(images[start:start + batch_size], training=False)[0])
              for start in range(0, len(images), batch_size)]
     return np.concatenate(means)
