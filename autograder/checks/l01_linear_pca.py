@@ -92,9 +92,10 @@ def _verify_with_weights(got, expected, hidden):
         if hidden:
             hint = ("size both Dense layers from the arguments input_size and codings_size (no fixed numbers), "
                     "one layer each, with biases")
-        elif len(shapes) < len(exp_shapes) and all(len(shape) == 2 for shape in shapes):
-            hint = ("keep the biases (use_bias=True, the default): without them the model cannot learn the data's "
-                    "mean, and PCA centres the data")
+        elif len(shapes) < len(exp_shapes) and ([shape for shape in shapes if len(shape) == 2]
+                                                == [shape for shape in exp_shapes if len(shape) == 2]):
+            hint = ("keep the biases in both Dense layers (use_bias=True, the default): without them the model "
+                    "cannot learn the data's mean, and PCA centres the data")
         elif len(shapes) > len(exp_shapes):
             hint = "one Dense layer in the encoder and one in the decoder, nothing more"
         else:
@@ -116,6 +117,39 @@ def _verify_with_weights(got, expected, hidden):
             raise Fail(failure.what, *shown(failure.expected, failure.got), hint) from None
 
 
+def _pca_mistakes(X, n_components):
+    """What the typical mistakes give on ``X`` (NumPy, computed by the grader, never by the answer): a list of
+    ``(value, hint)``, to name the mistake whose value an answer's error matches."""
+    num_samples, num_features = X.shape
+    mean = X.mean(axis=0)
+    _, singular_values, components = np.linalg.svd(X - mean, full_matrices=False)
+    variances = singular_values ** 2 / num_samples  # the covariance's eigenvalues, largest first
+
+    def reconstruction(data, k):
+        centre = data.mean(axis=0)
+        _, _, rows = np.linalg.svd(data - centre, full_matrices=False)
+        return (data - centre) @ rows[:k].T @ rows[:k] + centre
+
+    standardized = (X - mean) / X.std(axis=0)
+    mistakes = [
+        (float(np.mean(np.abs(X - reconstruction(X, n_components)))),
+         "that is the mean absolute error: square the differences (np.square), then take the mean"),
+        (float(np.mean(np.square(standardized - reconstruction(standardized, n_components)))),
+         "you standardized the features first (StandardScaler): PCA on X as it is, the error in X's own units"),
+        (float(np.sum(variances[n_components:]) / np.sum(variances)),
+         "that is the share of variance left unexplained (1 - sum of explained_variance_ratio_), not an error in "
+         "X's units: compare X with its reconstruction (inverse_transform)"),
+        (float(np.sum(variances[n_components:]) / num_features * num_samples / (num_samples - 1)),
+         "explained_variance_ divides by n - 1 samples; the reconstruction's MSE averages over the n samples: "
+         "compare X with its reconstruction (inverse_transform)"),
+    ]
+    for k, hint in ((n_components + 1, "you kept n_components + 1 components: PCA(n_components=n_components)"),
+                    (n_components - 1, "you kept n_components - 1 components: PCA(n_components=n_components)")):
+        if 0 <= k <= min(num_samples, num_features):
+            mistakes.append((float(np.mean(np.square(X - reconstruction(X, k)))), hint))
+    return mistakes
+
+
 def _low_rank_data(rng, num_samples=200, num_features=12, rank=4):
     basis = rng.normal(size=(rank, num_features))
     X = rng.normal(size=(num_samples, rank)) @ basis + 0.1 * rng.normal(size=(num_samples, num_features))
@@ -130,9 +164,10 @@ class PcaReconstructionMse(Exercise):
     cases = ((200, 12, 3), (150, 9, 5))
 
     def probe(self, pca_mse, rng):
-        values, sizes = [], []
+        values, sizes, mistakes = [], [], []
         for num_samples, num_features, n_components in self.cases:
             X = _low_rank_data(rng, num_samples, num_features)
+            mistakes.append(_pca_mistakes(X, n_components))
             value = np.asarray(pca_mse(X, n_components), dtype=np.float64)
             if value.shape != ():
                 raise Fail("return value", "one number (a float)", f"an array of shape {value.shape}",
@@ -144,7 +179,7 @@ class PcaReconstructionMse(Exercise):
         offset = rng.uniform(2, 4, size=X.shape[1])
         shifted = [float(np.asarray(pca_mse(data, self.cases[0][2]), dtype=np.float64).ravel()[0])
                    for data in (X, X + offset)]
-        return {"mse": values, "sizes": sizes, "shifted": shifted}
+        return {"mse": values, "sizes": sizes, "shifted": shifted, "mistakes": mistakes}
 
     def verify(self, got, expected):
         shifted = got.get("shifted")
@@ -154,11 +189,18 @@ class PcaReconstructionMse(Exercise):
         if len(got["mse"]) != len(expected["mse"]):
             raise Fail("the probe's results", f"{len(expected['mse'])} results", f"{len(got['mse'])}",
                        "let the grader's probe call your answer as written")
-        for (mse, exp, (num_samples, num_features)) in zip(got["mse"], expected["mse"], expected["sizes"]):
+        # the mistakes' values come from the grader's run (expected), so an answer cannot choose its hint
+        for mse, exp, (num_samples, num_features), mistakes in zip(got["mse"], expected["mse"], expected["sizes"],
+                                                                  expected["mistakes"]):
+            if mse < exp * 1e-3:
+                raise Fail("reconstruction MSE", f"{exp:.6g}", f"{mse:.6g}",
+                           "an error of about 0 means every component was kept (PCA() without n_components, or "
+                           "too many): PCA(n_components=n_components) keeps only n_components")
             hints = [
                 (exp * num_features, "you summed over features: take the mean over features too"),
                 (exp * num_samples * num_features, "you summed the squared errors: take their mean"),
                 (np.sqrt(exp), "that is the root of the MSE: do not take the square root"),
+                *mistakes,
             ]
             for value, hint in hints:
                 if np.isclose(mse, value, rtol=1e-3):

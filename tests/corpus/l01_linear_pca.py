@@ -58,6 +58,13 @@ def build_linear_autoencoder(input_size, codings_size):
     decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(input_size, use_bias=False)])
     return encoder, decoder, keras.Sequential([encoder, decoder])
 """, hint="keep the biases"),
+    # found by a red-team batch (2026-12-07): caught, but told about unit counts
+    Case("linear_autoencoder", "wrong", "no bias in the encoder only", """
+def build_linear_autoencoder(input_size, codings_size):
+    encoder = keras.Sequential([keras.Input(shape=(input_size,)), keras.layers.Dense(codings_size, use_bias=False)])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(input_size)])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+""", hint="keep the biases"),
     Case("linear_autoencoder", "wrong", "sizes fixed to the toy data's", """
 def build_linear_autoencoder(input_size, codings_size):
     encoder = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
@@ -154,6 +161,42 @@ def pca_reconstruction_mse(X, n_components):
     X_reconstructed = svd.inverse_transform(svd.fit_transform(X))
     return float(np.mean((X - X_reconstructed) ** 2))
 """, hint="centres the data"),
+    # found by a red-team batch (2026-12-07): caught, all told only that the error was below the optimum
+    Case("pca_mse", "wrong", "n_components + 1 (counting from one)", """
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA(n_components=n_components + 1, svd_solver="full")
+    return float(np.mean((X - pca.inverse_transform(pca.fit_transform(X))) ** 2))
+""", hint="n_components + 1"),
+    Case("pca_mse", "wrong", "PCA() keeps every component", """
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA()
+    X_back = pca.inverse_transform(pca.fit_transform(X))
+    return float(np.mean(np.square(X - X_back)))
+""", hint="every component was kept"),
+    Case("pca_mse", "wrong", "mean absolute error", """
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA(n_components=n_components)
+    return float(np.mean(np.abs(X - pca.inverse_transform(pca.fit_transform(X)))))
+""", hint="mean absolute error"),
+    Case("pca_mse", "wrong", "StandardScaler first", """
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+def pca_reconstruction_mse(X, n_components):
+    X_scaled = StandardScaler().fit_transform(X)
+    pca = PCA(n_components=n_components, svd_solver="full")
+    return float(np.mean((X_scaled - pca.inverse_transform(pca.fit_transform(X_scaled))) ** 2))
+""", hint="StandardScaler"),
+    Case("pca_mse", "wrong", "the unexplained share of variance", """
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA(n_components=n_components, svd_solver="full").fit(X)
+    return float(1 - pca.explained_variance_ratio_.sum())
+""", hint="left unexplained"),
+    Case("pca_mse", "wrong", "the discarded explained_variance_ (n - 1) without correction", """
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA(svd_solver="full").fit(X)
+    return float(pca.explained_variance_[n_components:].sum() / X.shape[1])
+""", hint="n - 1"),
     # ---------------------------------------------------------------------------------------------------------
     # principal_angles
     Case("principal_angles", "right", "scipy's subspace_angles", """
