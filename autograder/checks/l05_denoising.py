@@ -39,14 +39,17 @@ def _noise_layer_stats(autoencoder, x):
     """Walk the layers as a chain; describe the first one that behaves differently in training.
 
     Returns ``{"found": bool, "dense_before": Dense layers before it, "zero_fraction": fraction of values it
-    zeroed, "std": standard deviation of what it changed}``, or ``{"found": None}`` when the model is not a chain.
+    zeroed, "std": standard deviation of what it changed, "after_noise": the class name of the first layer between
+    it and the next Dense layer that changes the noisy values (a clip, say), or None}``, or ``{"found": None}`` when
+    the model is not a chain.
     """
     import keras
 
     hidden = x
     dense_before = 0
     try:
-        for layer in _leaf_layers(autoencoder):
+        layers = _leaf_layers(autoencoder)
+        for index, layer in enumerate(layers):
             inference = _numpy(layer(hidden, training=False))
             training = _numpy(layer(hidden, training=True))
             if inference.shape == training.shape and not np.allclose(inference, training, atol=1e-6):
@@ -54,13 +57,29 @@ def _noise_layer_stats(autoencoder, x):
                 nonzero = inference != 0
                 return {"found": True, "dense_before": dense_before,
                         "zero_fraction": float(np.mean(training[nonzero] == 0)),
-                        "std": float(np.std(change)), "layer": type(layer).__name__}
+                        "std": float(np.std(change)), "layer": type(layer).__name__,
+                        "after_noise": _changes_before_dense(layers[index + 1:], training)}
             if isinstance(layer, keras.layers.Dense):
                 dense_before += 1
             hidden = inference.astype("float32")
     except Exception:  # not a plain chain of layers: the other measurements still judge the answer
         return {"found": None}
     return {"found": False}
+
+
+def _changes_before_dense(layers, noisy):
+    """The class name of the first of ``layers`` (up to the first Dense one) that changes the values of ``noisy``
+    at inference (a clip or a rescale after the noise layer; Flatten and Reshape change no value), or None."""
+    import keras
+
+    for layer in layers:
+        if isinstance(layer, keras.layers.Dense):
+            return None
+        out = _numpy(layer(noisy.astype("float32"), training=False))
+        if out.size != noisy.size or not np.allclose(out.ravel(), noisy.ravel(), atol=1e-6):
+            return type(layer).__name__
+        noisy = out
+    return None
 
 
 UNKNOWN_NOISE = "salt and pepper"  # a noise the lesson's builder must refuse
@@ -201,10 +220,13 @@ class DenoisingAutoencoder(Exercise):
         self._verify_outputs(label, got, exp)
         effect, wanted = got["noise_effect"], exp["noise_effect"]
         if not 0.7 * wanted <= effect <= 1.4 * wanted:
+            after_noise = (got["noise_layer"] or {}).get("after_noise")
+            hint = (f"a {after_noise} layer after the noise layer changes the noisy images (a clip, say): let the "
+                    "noise layer feed the first Dense layer as it is; the network learns to undo the noise" if after_noise
+                    else "the noise layer's strength: GaussianNoise(noise_level) (a standard deviation) or "
+                    "Dropout(noise_level) (the fraction dropped), once, right after Flatten")
             raise Fail(f"how much the noise changes the outputs in training, with weights set from the seed ({label})",
-                       f"{wanted:.3g}", f"{effect:.3g}",
-                       "the noise layer's strength: GaussianNoise(noise_level) (a standard deviation) or "
-                       "Dropout(noise_level) (the fraction dropped), once, right after Flatten")
+                       f"{wanted:.3g}", f"{effect:.3g}", hint)
 
     @staticmethod
     def _verify_outputs(label, got, exp):

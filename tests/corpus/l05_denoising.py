@@ -58,6 +58,31 @@ def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=
     ])
     return encoder, decoder, keras.Sequential([encoder, decoder])
 """),
+    # found by a red-team batch (2026-12-07): caught, but told about the noise's strength
+    Case("denoising_autoencoder", "wrong", "the noisy pixels clipped to [0, 1] by a layer after the noise", """
+def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
+    if noise == "gaussian":
+        corrupt = keras.layers.GaussianNoise(noise_level, seed=seed)
+    elif noise == "dropout":
+        corrupt = keras.layers.Dropout(noise_level, seed=seed)
+    else:
+        raise ValueError(f"unknown noise {noise!r}")
+    encoder = keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        keras.layers.Flatten(),
+        corrupt,
+        keras.layers.Lambda(lambda z: keras.ops.clip(z, 0.0, 1.0)),
+        keras.layers.Dense(100, activation="relu"),
+        keras.layers.Dense(codings_size, activation="relu"),
+    ])
+    decoder = keras.Sequential([
+        keras.Input(shape=(codings_size,)),
+        keras.layers.Dense(100, activation="relu"),
+        keras.layers.Dense(28 * 28, activation="sigmoid"),
+        keras.layers.Reshape((28, 28)),
+    ])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+""", hint="after the noise layer changes the noisy images"),
     Case("denoising_autoencoder", "right", "functional models, activations as separate layers", """
 def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
     inputs = keras.Input(shape=(28, 28))
