@@ -267,3 +267,41 @@ def test_corpus_cases_get_the_same_verdicts_from_the_real_grader(tmp_path):
         assert scores[case.exercise] == pytest.approx(in_process.fraction), case.label
     assert scores["linear_autoencoder"] == 1 and scores["principal_angles"] == 0
     assert scores["pca_mse"] == 1  # the reference answer left in place
+
+
+def test_a_probe_that_makes_many_models_prints_no_retracing_warning():
+    """Checks build a new model per probe, and Keras a new predict function per model: TensorFlow's "excessive
+    retracing" warning must not reach the learner's check cell (nor the build's output)."""
+    class ManyModels(ex.Exercise):
+        name, title, answer = "many_models", "many models", "solutions.linear:build_linear_autoencoder"
+
+        def probe(self, build, rng):
+            x = rng.normal(size=(4, 5)).astype("float32")
+            losses = []
+            for _ in range(8):  # as lesson 07's model check does: fit a new model, then predict with it
+                autoencoder = build(5, 2)[2]
+                autoencoder.compile(loss="mse", optimizer="sgd")
+                losses.append(autoencoder.fit(x, x, epochs=1, verbose=0).history["loss"][0])
+                autoencoder.predict(x, verbose=0)
+            return losses
+
+    import logging
+
+    import tensorflow as tf
+
+    class Recorder(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    messages, recorder, logger = [], Recorder(), tf.get_logger()
+    level = logger.level
+    logger.addHandler(recorder)
+    try:
+        result = ManyModels().run_probe(linear.build_linear_autoencoder, seed=0)
+        assert result["status"] == "ok" and len(result["data"]) == 8
+        assert not [message for message in messages if "retracing" in message]
+        assert logger.level == level  # restored after the probe
+        logger.warning("after the probe")  # and TensorFlow's warnings show again
+        assert messages[-1:] == ["after the probe"]
+    finally:
+        logger.removeHandler(recorder)

@@ -117,7 +117,8 @@ class Exercise:
             return {"status": "missing", "message": f"`{self.symbol}` is not defined: run the cell that defines it."}
         keras.utils.set_random_seed(seed)
         try:
-            data = (self.hidden_probe if hidden else self.probe)(obj, np.random.default_rng(seed))
+            with quiet_retracing():
+                data = (self.hidden_probe if hidden else self.probe)(obj, np.random.default_rng(seed))
         except NotImplementedError as error:
             if raised_by_library(error):  # e.g. Keras' Layer.get_config, not the stub
                 return {"status": "error", "message": _describe_exception(error) + _library_hint(error)}
@@ -557,17 +558,31 @@ def graph_error(function, tensors, constants=()):
 
     # autograph off: it cannot read the source of code run from a notebook cell and would say so at every call
     compiled = tf.function(lambda *inputs: function(*inputs, *constants), autograph=False)
+    with quiet_retracing():
+        try:
+            compiled(*(tf.convert_to_tensor(value) for value in tensors))
+        except Exception as error:  # any failure to trace is the learner's: NumPy on a symbolic tensor, int(tensor)
+            message = " ".join(str(error).split())
+            return f"{type(error).__name__}: {message[:160]}"
+    return None
+
+
+@contextlib.contextmanager
+def quiet_retracing():
+    """TensorFlow's Python warnings (its retracing warning above all) silenced, then its log level restored.
+
+    A check builds new models and functions on every probe, and Keras makes a new ``fit``/``predict`` function for
+    each model: TensorFlow then warns of "excessive retracing", which a learner would take for a fault of theirs.
+    Errors still show."""
+    import tensorflow as tf
+
     logger = tf.get_logger()
     level = logger.level
-    logger.setLevel("ERROR")  # each check traces a new function: TensorFlow's retracing warning would only confuse
+    logger.setLevel("ERROR")
     try:
-        compiled(*(tf.convert_to_tensor(value) for value in tensors))
-    except Exception as error:  # any failure to trace is the learner's: NumPy on a symbolic tensor, int(tensor), ...
-        message = " ".join(str(error).split())
-        return f"{type(error).__name__}: {message[:160]}"
+        yield
     finally:
         logger.setLevel(level)
-    return None
 
 
 @contextlib.contextmanager
