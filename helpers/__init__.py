@@ -2,8 +2,8 @@
 
 ``import helpers as hp`` in a lesson's setup cell, then ``hp.data.load_fashion_mnist()``, ``hp.plotting...``:
 config (params, fast mode), data (Fashion-MNIST from disk), plotting, evaluation (domain FID/KID, class coverage),
-vae_tools (a VAE's codings), gan_tools (sampling and training callbacks), diffusion_tools (a diffusion model's U-Net and plots), earlier (a learner's
-answers from an earlier lesson's notebook).
+vae_tools (a VAE's codings), gan_tools (sampling and training callbacks), diffusion_tools (a diffusion model's U-Net
+and plots), earlier (a learner's answers from an earlier lesson's notebook).
 Students get this package whole; it holds no reference answer (those are in ``solutions``, which they never get).
 Importing it starts TensorFlow without its start-up log lines.
 """

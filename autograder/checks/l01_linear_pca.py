@@ -124,29 +124,30 @@ def _pca_mistakes(X, n_components):
     mean = X.mean(axis=0)
     _, singular_values, components = np.linalg.svd(X - mean, full_matrices=False)
     variances = singular_values ** 2 / num_samples  # the covariance's eigenvalues, largest first
+    standardized = np.linalg.svd((X - mean) / X.std(axis=0), compute_uv=False) ** 2 / num_samples
 
-    def reconstruction(data, k):
-        centre = data.mean(axis=0)
-        _, _, rows = np.linalg.svd(data - centre, full_matrices=False)
-        return (data - centre) @ rows[:k].T @ rows[:k] + centre
+    def mse(spectrum, k):
+        """PCA's reconstruction MSE with k components: the variance it leaves out, per feature."""
+        return float(np.sum(spectrum[k:]) / num_features)
 
-    standardized = (X - mean) / X.std(axis=0)
+    kept = components[:n_components]
+    reconstruction = (X - mean) @ kept.T @ kept + mean
     mistakes = [
-        (float(np.mean(np.abs(X - reconstruction(X, n_components)))),
+        (float(np.mean(np.abs(X - reconstruction))),
          "that is the mean absolute error: square the differences (np.square), then take the mean"),
-        (float(np.mean(np.square(standardized - reconstruction(standardized, n_components)))),
+        (mse(standardized, n_components),
          "you standardized the features first (StandardScaler): PCA on X as it is, the error in X's own units"),
         (float(np.sum(variances[n_components:]) / np.sum(variances)),
          "that is the share of variance left unexplained (1 - sum of explained_variance_ratio_), not an error in "
          "X's units: compare X with its reconstruction (inverse_transform)"),
-        (float(np.sum(variances[n_components:]) / num_features * num_samples / (num_samples - 1)),
+        (mse(variances, n_components) * num_samples / (num_samples - 1),
          "explained_variance_ divides by n - 1 samples; the reconstruction's MSE averages over the n samples: "
          "compare X with its reconstruction (inverse_transform)"),
     ]
     for k, hint in ((n_components + 1, "you kept n_components + 1 components: PCA(n_components=n_components)"),
                     (n_components - 1, "you kept n_components - 1 components: PCA(n_components=n_components)")):
         if 0 <= k <= min(num_samples, num_features):
-            mistakes.append((float(np.mean(np.square(X - reconstruction(X, k)))), hint))
+            mistakes.append((mse(variances, k), hint))
     return mistakes
 
 

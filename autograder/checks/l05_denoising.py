@@ -222,8 +222,8 @@ class DenoisingAutoencoder(Exercise):
         if not 0.7 * wanted <= effect <= 1.4 * wanted:
             after_noise = (got["noise_layer"] or {}).get("after_noise")
             hint = (f"a {after_noise} layer after the noise layer changes the noisy images (a clip, say): let the "
-                    "noise layer feed the first Dense layer as it is; the network learns to undo the noise" if after_noise
-                    else "the noise layer's strength: GaussianNoise(noise_level) (a standard deviation) or "
+                    "noise layer feed the first Dense layer as it is; the network learns to undo the noise"
+                    if after_noise else "the noise layer's strength: GaussianNoise(noise_level) (a standard deviation) or "
                     "Dropout(noise_level) (the fraction dropped), once, right after Flatten")
             raise Fail(f"how much the noise changes the outputs in training, with weights set from the seed ({label})",
                        f"{wanted:.3g}", f"{effect:.3g}", hint)
