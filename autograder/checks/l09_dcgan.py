@@ -16,7 +16,8 @@ from autograder.checks.exercise import Exercise, Fail, close_mask, expect_close,
 LESSON = "09_dcgan"
 
 _ACTIVATION_LAYERS = {"Activation", "LeakyReLU", "ReLU", "ELU", "PReLU", "Softmax"}
-_SETTINGS = ("units", "filters", "kernel_size", "strides", "padding", "rate", "input_dim", "output_dim", "use_bias")
+_SETTINGS = ("units", "filters", "kernel_size", "strides", "padding", "rate", "input_dim", "output_dim", "use_bias",
+             "momentum")
 
 
 def _activation_name(activation):
@@ -95,8 +96,10 @@ def _weight_streams(rng):
 
 
 def _dropping_layers(model):
-    """``[(layer, rate)]``: every layer that drops units while training (measured: kept units are scaled by 1 / (1 -
-    rate)), whatever its class."""
+    """``[(layer, rate, how)]``: every layer without weights that behaves differently while training, whatever its
+    class. A layer that zeroes values and scales the kept ones by 1 / (1 - rate) drops units: ``how`` is "values"
+    when it drops single values (Dropout), "feature maps" when its zeros are shared across positions
+    (SpatialDropout2D, a noise_shape). Any other such layer adds noise: rate None, ``how`` "noise"."""
     found = []
     for layer in _flat_layers(model):
         if layer.weights:
@@ -106,25 +109,37 @@ def _dropping_layers(model):
             training, inference = np.asarray(layer(x, training=True)), np.asarray(layer(x, training=False))
         except Exception:  # noqa: BLE001 - a layer that cannot take this input (Reshape, Concatenate, ...)
             continue
-        if training.shape == inference.shape and not np.allclose(training, inference):
-            kept = training[training != 0]
-            found.append((layer, round(float(1 - 1 / kept.max()), 4) if kept.size else 1.0))
+        if training.shape != inference.shape or np.allclose(training, inference):
+            continue
+        kept = training[training != 0]
+        if not kept.size:
+            found.append((layer, 1.0, "values"))
+        elif not np.allclose(kept, kept.max(), rtol=1e-5, atol=0):
+            found.append((layer, None, "noise"))
+        else:
+            dropped = training == 0
+            shared = training.ndim == 4 and all(
+                np.array_equal(dropped, np.broadcast_to(np.take(dropped, [0], axis=axis), dropped.shape))
+                for axis in (1, 2))
+            found.append((layer, round(float(1 - 1 / kept.max()), 4), "feature maps" if shared else "values"))
     return found
 
 
 def dropout_calls(model, call):
-    """``(rates, shapes)``: for each call of a dropping layer of ``model`` while ``call()`` runs the model in training
-    mode, in order, the layer's rate and the shape (without the batch) of what it received: how much and where the
-    model drops units, however it is written (a Dropout layer used twice counts twice)."""
-    rates, shapes, hooked = [], [], []
-    for layer, rate in _dropping_layers(model):
+    """``(rates, shapes, hows)``: for each call of a layer of ``model`` that drops units (or adds noise) while
+    ``call()`` runs the model in training mode, in order, the layer's rate, the shape (without the batch) of what it
+    received, and how it drops (see :func:`_dropping_layers`): how much, where and how the model drops units, however
+    it is written (a Dropout layer used twice counts twice)."""
+    rates, shapes, hows, hooked = [], [], [], []
+    for layer, rate, how in _dropping_layers(model):
         if "call" in vars(layer):
             continue
         original = layer.call
 
-        def recording(inputs, *args, _original=original, _rate=rate, **kwargs):
+        def recording(inputs, *args, _original=original, _rate=rate, _how=how, **kwargs):
             rates.append(_rate)
             shapes.append([int(size) for size in inputs.shape[1:]])
+            hows.append(_how)
             return _original(inputs, *args, **kwargs)
 
         layer.call = recording
@@ -134,7 +149,7 @@ def dropout_calls(model, call):
     finally:
         for layer in hooked:
             del layer.call
-    return rates, shapes
+    return rates, shapes, hows
 
 
 def _same_place(got, expected):
@@ -236,8 +251,20 @@ def _without_biases(layers, expected):
 def _verify_generator(layers, expected, f):
     kinds, wanted = _kinds(layers), _kinds(expected)
     _without_biases(layers, expected)
-    normalizations = [entry["activation"] for entry in layers if entry["kind"] == "BatchNormalization"]
-    if any(activation not in (None, "linear") for activation in normalizations):
+    if "Conv2DTranspose" in kinds and "BatchNormalization" in kinds[len(kinds) - kinds[::-1].index("Conv2DTranspose"):]:
+        raise Fail("BatchNormalization layers", hint="no BatchNormalization on the output layer: the last "
+                   "Conv2DTranspose's tanh gives the images directly (normalise after the Dense/Reshape and after "
+                   "the first Conv2DTranspose)")
+    if "Rescaling" in kinds:
+        raise Fail("the generator's layers", hint="no Rescaling after the tanh: the generator's images stay in "
+                   "[-1, 1], the range the lesson scales the training images to")
+    normalized = [(i, entry["activation"]) for i, entry in enumerate(layers) if entry["kind"] == "BatchNormalization"]
+    for i, activation in normalized:
+        if activation in (None, "linear"):
+            continue
+        if "Conv2DTranspose" in kinds[:i]:
+            raise Fail("activations", hint="the SELU belongs to the first Conv2DTranspose (activation='selu'), "
+                       "before its BatchNormalization: no activation after a BatchNormalization")
         raise Fail("activations", hint="exercise 1 is the book's generator: no activation after a "
                    "BatchNormalization (the SELU after the first one is the wide recipe's change, in section 4; "
                    "keep it for your own experiments)")
@@ -262,12 +289,19 @@ def _verify_generator(layers, expected, f):
                                            "(7, 7, 2 * filters)")
     if kinds != wanted:
         raise Fail("the generator's layers", hint=f"follow the book's order of layers: {', '.join(wanted)}")
+    if _of_kind(layers, "BatchNormalization", "momentum") != _of_kind(expected, "BatchNormalization", "momentum"):
+        raise Fail("the BatchNormalization layers' momentum", hint="keep BatchNormalization()'s default momentum "
+                   "(0.99): the moving statistics the generator samples with (training=False) follow the batches "
+                   "more slowly")
 
 
 def _verify_discriminator(layers, expected, f):
     _without_biases(layers, expected)
     convs = _convolutions(layers, "Conv2D", [f, 2 * f], "the discriminator's",
                           "two Conv2D layers: `filters` filters, then 2 * filters")
+    if "BatchNormalization" in _kinds(layers) and "BatchNormalization" not in _kinds(expected):
+        raise Fail("the discriminator's layers", hint="the book's discriminator has no BatchNormalization (the "
+                   "generator has two): Conv2D with LeakyReLU(0.2), then Dropout(0.4), twice")
     activations = [entry["activation"] for entry in convs]
     if any(a == "leaky_relu(0.3)" for a in activations):
         raise Fail("activations", hint="keras.layers.LeakyReLU() has a slope of 0.3 by default: write "
@@ -283,7 +317,11 @@ def expect_outputs(what, got, expected, hint):
     expect_close(what, got, expected, rtol=1e-3, atol=1e-4, hint=hint)
 
 
-def expect_dropout(rates, places, expected_places):
+def expect_dropout(rates, places, expected_places, hows=()):
+    if "noise" in hows:
+        raise Fail("the discriminator's layers that act only while training", "two Dropout(0.4)",
+                   "a layer that adds noise", "the book's discriminator adds no noise (no GaussianNoise, "
+                   "GaussianDropout or AlphaDropout): only its two Dropout(0.4) layers act while training")
     if rates != [0.4, 0.4]:
         raise Fail("the discriminator's dropout, measured while training", [0.4, 0.4], rates,
                    "Dropout(0.4) after each convolution: it keeps the discriminator from winning too easily")
@@ -292,6 +330,10 @@ def expect_dropout(rates, places, expected_places):
                    expected_places, places,
                    "put each Dropout(0.4) right after a convolution, on its output: not on the input images, and not "
                    "on the probability the last layer outputs")
+    if any(how != "values" for how in hows):
+        raise Fail("how the discriminator's dropout drops while training", "single values", "whole feature maps",
+                   "use layers.Dropout(0.4): it drops single values; SpatialDropout2D (or a noise_shape) drops whole "
+                   "feature maps, another regulariser")
 
 
 class Dcgan(Exercise):
@@ -315,8 +357,10 @@ class Dcgan(Exercise):
                "g_shapes": set_probe_weights(generator, g_rng), "d_shapes": set_probe_weights(discriminator, d_rng)}
         got["g_images"] = np.asarray(generator(noise, training=False), dtype=np.float64)
         got["g_images_training"] = np.asarray(generator(noise, training=True), dtype=np.float64)
+        # that call moved batch normalization's moving statistics: how far shows in inference
+        got["g_images_after_training"] = np.asarray(generator(noise, training=False), dtype=np.float64)
         got["d_scores"] = np.asarray(discriminator(images, training=False), dtype=np.float64)
-        got["d_rates"], got["d_dropout_inputs"] = dropout_calls(discriminator,
+        got["d_rates"], got["d_dropout_inputs"], got["d_dropout_hows"] = dropout_calls(discriminator,
                                                                 lambda: discriminator(images, training=True))
         return got
 
@@ -333,6 +377,8 @@ class Dcgan(Exercise):
         expect_outputs("the generator's images while training (batch statistics)", got["g_images_training"],
                        expected["g_images_training"], "batch normalization after the Reshape and after the first "
                        "Conv2DTranspose, and nothing else that behaves differently while training")
+        expect_outputs("the generator's images in inference after one training call (moving statistics)",
+                       got["g_images_after_training"], expected["g_images_after_training"], g_hint)
 
     @staticmethod
     def _verify_discriminator(got, expected, f):
@@ -341,7 +387,8 @@ class Dcgan(Exercise):
             raise Fail("the discriminator's weights (shapes, in order)", hint=d_hint)
         expect_outputs("the discriminator's scores with the grader's weights", got["d_scores"], expected["d_scores"],
                        d_hint)
-        expect_dropout(got["d_rates"], got["d_dropout_inputs"], expected["d_dropout_inputs"])
+        expect_dropout(got["d_rates"], got["d_dropout_inputs"], expected["d_dropout_inputs"],
+                       got["d_dropout_hows"])
 
 
 class MinibatchStd(Exercise):
@@ -373,7 +420,12 @@ class MinibatchStd(Exercise):
             tape.watch(x_tensor)
             extra_sum = tf.reduce_sum(tf.convert_to_tensor(Layer()(x_tensor))[..., -1])
         extra_gradient = tape.gradient(extra_sum, x_tensor)
-        copy = type(custom).from_config(custom.get_config())
+        try:
+            named = Layer(epsilon=1e-2, name="grader_std")
+            copy = type(named).from_config(named.get_config())
+            config_error = None
+        except TypeError as error:  # an __init__ without **kwargs: Keras passes name, dtype and trainable back
+            copy, config_error = custom, f"{type(error).__name__}: {error}"
         return {
             "shape": list(out.shape), "passes_input": float(np.max(np.abs(out[..., :4] - x))) if out.ndim == 4 and
             out.shape[-1] >= 4 else None,
@@ -385,6 +437,7 @@ class MinibatchStd(Exercise):
             # fit runs the layer compiled as a graph, on symbolic tensors
             "graph_error": graph_error(lambda inputs: Layer()(inputs), [x]),
             "copy_extra": np.asarray(copy(same), dtype=np.float64)[..., -1],
+            "copy_name": copy.name, "config_error": config_error,
             "registered": keras.saving.get_registered_name(type(custom)),
             "symbolic_shape": list(keras.Sequential([keras.Input((5, 5, 2)), Layer()]).output_shape[1:]),
         }
@@ -428,8 +481,15 @@ class MinibatchStd(Exercise):
         expect_close("extra channel for identical images with epsilon=1e-2", np.asarray(got["same_extra"]).flat[0],
                      0.1, rtol=1e-3, hint="identical images have variance 0, so the statistic is "
                                           "sqrt(0 + epsilon): use the epsilon given to __init__")
+        if got["config_error"]:
+            raise Fail("the layer rebuilt from get_config()", "a copy", got["config_error"],
+                       "accept **kwargs in __init__ and pass them on, super().__init__(**kwargs): Keras rebuilds the "
+                       "layer with its name, dtype and trainable flag")
         expect_close("the same layer rebuilt from get_config()", np.asarray(got["copy_extra"]).flat[0], 0.1,
                      rtol=1e-3, hint="get_config must return {**super().get_config(), 'epsilon': self.epsilon}")
+        expect_equal("the name of the layer rebuilt from get_config()", got["copy_name"], "grader_std",
+                     "get_config must return {**super().get_config(), 'epsilon': self.epsilon}: the parent's "
+                     "config carries the layer's name, dtype and trainable flag")
         expect_equal("registered name", got["registered"], expected["registered"],
                      "decorate the class with @keras.saving.register_keras_serializable(package='course')")
         expect_equal("output shape inside a Sequential model", got["symbolic_shape"], expected["symbolic_shape"],
@@ -494,7 +554,7 @@ class ConditionalGan(Exercise):
                 else:
                     got[f"d_scores{order}"] = run(discriminator, images, labels)
                     got[f"d_scores_other_labels{order}"] = run(discriminator, images, other_labels)
-        got["d_rates"], got["d_dropout_inputs"] = dropout_calls(discriminator,
+        got["d_rates"], got["d_dropout_inputs"], got["d_dropout_hows"] = dropout_calls(discriminator,
                                                                 lambda: run(discriminator, images, labels, True))
         return got
 
@@ -517,7 +577,7 @@ class ConditionalGan(Exercise):
             return
         f = expected["sizes"]["filters"]
         g_hint = self._label_hint(got, "g_images", "the generator") or self._embedding_hint(
-            got["g_layers"], got["g_shapes"], expected["g_shapes"]) or generator_hint(
+            got["g_layers"], expected["g_layers"], "generator") or generator_hint(
             got["g_images"], got["g_layers"], expected["g_layers"], f)
         if got["g_shapes"] != expected["g_shapes"]:
             raise Fail("the generator's weights (shapes, in order)", hint=g_hint)
@@ -532,14 +592,15 @@ class ConditionalGan(Exercise):
     def _verify_discriminator(self, got, expected):
         f = expected["sizes"]["filters"]
         d_hint = self._label_hint(got, "d_scores", "the discriminator") or self._embedding_hint(
-            got["d_layers"], got["d_shapes"], expected["d_shapes"]) or discriminator_hint(
+            got["d_layers"], expected["d_layers"], "discriminator") or discriminator_hint(
             got["d_scores"], got["d_layers"], expected["d_layers"], f)
         if got["d_shapes"] != expected["d_shapes"]:
             raise Fail("the discriminator's weights (shapes, in order)", hint=d_hint)
         if self._order(got, expected, "d_scores", ("", "_other_labels")) is None:
             raise Fail("the discriminator's scores with the grader's weights", "the reference's scores",
                        "other scores", d_hint)
-        expect_dropout(got["d_rates"], got["d_dropout_inputs"], expected["d_dropout_inputs"])
+        expect_dropout(got["d_rates"], got["d_dropout_inputs"], expected["d_dropout_inputs"],
+                       got["d_dropout_hows"])
 
     @staticmethod
     def _label_hint(got, key, network):
@@ -554,13 +615,23 @@ class ConditionalGan(Exercise):
                 "image as a second channel")
 
     @staticmethod
-    def _embedding_hint(layers, shapes, expected_shapes):
-        if not any(entry["kind"] == "Embedding" for entry in layers):
+    def _embedding_hint(layers, expected_layers, network):
+        kinds = _kinds(layers)
+        if "Embedding" not in kinds:
             return "turn each class id into a learned vector with layers.Embedding(num_classes, size)"
-        if shapes[:1] != expected_shapes[:1]:
-            return (f"the label's Embedding has shape {expected_shapes[0]}: layers.Embedding(num_classes, "
+        if "Concatenate" not in kinds and any(kind in kinds for kind in ("Multiply", "Add")):
+            return (f"concatenate the label's code with the {'noise' if network == 'generator' else 'image'} "
+                    f"(layers.Concatenate): multiplying or adding mixes the two into the same numbers")
+        sizes = [[entry.get("input_dim"), entry.get("output_dim")] for entry in layers if entry["kind"] == "Embedding"]
+        wanted = [[entry.get("input_dim"), entry.get("output_dim")] for entry in expected_layers
+                  if entry["kind"] == "Embedding"]
+        if sizes != wanted:
+            return (f"the label's Embedding has shape {wanted[0]}: layers.Embedding(num_classes, "
                     f"embedding_dim) in the generator, layers.Embedding(num_classes, 28 * 28) in the "
                     f"discriminator, with the arguments given (no fixed numbers)")
+        if network == "discriminator" and "Concatenate" in kinds and "Conv2D" in kinds[:kinds.index("Concatenate")]:
+            return ("concatenate the label map with the image itself, as a second channel, before the first "
+                    "convolution: the convolutions then see the image and its label together")
         return None
 
 

@@ -293,3 +293,242 @@ def build_dcgan(codings_size=100, filters=64):
         "generator = keras.Model([noise, label], fake)", "generator = keras.Model([label, noise], fake)"),
         hint="declare them in the lesson's order"),
 ]
+
+# A red-team batch (2026-12-07): dropout that drops whole feature maps, noise layers, batch normalization in
+# the wrong places or with another momentum, the label combined other ways, and correct variants.
+_GEN_SEQ = """
+    generator = keras.Sequential([
+        keras.Input(shape=(codings_size,)),
+        layers.Dense(7 * 7 * 2 * filters),
+        layers.Reshape((7, 7, 2 * filters)),
+        layers.BatchNormalization(),
+        layers.Conv2DTranspose(filters, kernel_size=5, strides=2, padding="same", activation="selu"),
+        layers.BatchNormalization(),
+        layers.Conv2DTranspose(1, kernel_size=5, strides=2, padding="same", activation="tanh"),
+    ])
+"""
+
+_DISC_SEQ = """
+    discriminator = keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(filters, kernel_size=5, strides=2, padding="same", activation=layers.LeakyReLU(0.2)),
+        layers.Dropout(0.4),
+        layers.Conv2D(2 * filters, kernel_size=5, strides=2, padding="same", activation=layers.LeakyReLU(0.2)),
+        layers.Dropout(0.4),
+        layers.Flatten(),
+        layers.Dense(1, activation="sigmoid"),
+    ])
+"""
+
+CASES += [
+    # ------------------------------------------------------------------------------------------------ DCGAN
+    Case("dcgan", "wrong", "SpatialDropout2D(0.4) instead of Dropout(0.4)", _dcgan(dropout=None).replace(
+        'activation=layers.LeakyReLU(0.2)),\n', 'activation=layers.LeakyReLU(0.2)),\n        layers.SpatialDropout2D(0.4),\n'),
+        hint="drops whole feature maps"),
+    Case("dcgan", "wrong", "Dropout(0.4, noise_shape=...) dropping whole feature maps", _dcgan(dropout=None).replace(
+        'activation=layers.LeakyReLU(0.2)),\n',
+        'activation=layers.LeakyReLU(0.2)),\n        layers.Dropout(0.4, noise_shape=(None, 1, 1, None)),\n'),
+        hint="drops whole feature maps"),
+    Case("dcgan", "right", "Conv2D -> Dropout -> LeakyReLU (dropout and leaky ReLU commute)", """
+def build_dcgan(codings_size=100, filters=64):
+""" + _GEN_SEQ + """
+    discriminator = keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(filters, kernel_size=5, strides=2, padding="same"),
+        layers.Dropout(0.4),
+        layers.LeakyReLU(negative_slope=0.2),
+        layers.Conv2D(2 * filters, kernel_size=5, strides=2, padding="same"),
+        layers.Dropout(0.4),
+        layers.LeakyReLU(negative_slope=0.2),
+        layers.Flatten(),
+        layers.Dense(1),
+        layers.Activation("sigmoid"),
+    ])
+    return generator, discriminator
+"""),
+    Case("dcgan", "right", "activation=tf.nn.leaky_relu (alpha 0.2 by default)", _dcgan(leaky="tf.nn.leaky_relu")),
+    Case("dcgan", "right", "activation=lambda x: ops.leaky_relu(x, negative_slope=0.2)",
+         _dcgan(leaky="lambda x: ops.leaky_relu(x, negative_slope=0.2)")),
+    Case("dcgan", "wrong", "an activation on the generator's Dense layer", _dcgan().replace(
+        'layers.Dense(7 * 7 * 2 * filters)', 'layers.Dense(7 * 7 * 2 * filters, activation="relu")'),
+        hint="Dense(7 * 7 * 2 * filters)"),
+    Case("dcgan", "wrong", "BatchNormalization(momentum=0.8), a GAN-tutorial habit", _dcgan(
+        batch_norm="layers.BatchNormalization(momentum=0.8),"), hint="default momentum"),
+    Case("dcgan", "wrong", "Conv-BN-activation order: SELU after the second BatchNormalization", _dcgan(
+        generator_activation="None").replace(
+        'activation=None),\n        layers.BatchNormalization(),\n',
+        'activation=None),\n        layers.BatchNormalization(),\n        layers.Activation("selu"),\n'),
+        hint="SELU belongs to the first Conv2DTranspose"),
+    Case("dcgan", "wrong", "second BatchNormalization on the output layer (before the tanh)", """
+def build_dcgan(codings_size=100, filters=64):
+    generator = keras.Sequential([
+        keras.Input(shape=(codings_size,)),
+        layers.Dense(7 * 7 * 2 * filters),
+        layers.Reshape((7, 7, 2 * filters)),
+        layers.BatchNormalization(),
+        layers.Conv2DTranspose(filters, kernel_size=5, strides=2, padding="same", activation="selu"),
+        layers.Conv2DTranspose(1, kernel_size=5, strides=2, padding="same"),
+        layers.BatchNormalization(),
+        layers.Activation("tanh"),
+    ])
+""" + _DISC_SEQ + """
+    return generator, discriminator
+""", hint="no BatchNormalization on the output layer"),
+    Case("dcgan", "wrong", "the discriminator's Dense(1) without a sigmoid (logits)", _dcgan().replace(
+        'layers.Dense(1, activation="sigmoid")', 'layers.Dense(1)'), hint="sigmoid"),
+    Case("dcgan", "wrong", "BatchNormalization in the discriminator too", _dcgan().replace(
+        'activation=layers.LeakyReLU(0.2)),\n        layers.Dropout(0.4),\n        layers.Conv2D(2 * filters',
+        'activation=layers.LeakyReLU(0.2)),\n        layers.Dropout(0.4),\n        layers.Conv2D(2 * filters').replace(
+        'layers.Conv2D(2 * filters, kernel_size=5, strides=2, padding="same", activation=layers.LeakyReLU(0.2)),',
+        'layers.Conv2D(2 * filters, kernel_size=5, strides=2, padding="same"),\n        layers.BatchNormalization(),'
+        '\n        layers.LeakyReLU(0.2),'), hint="discriminator has no BatchNormalization"),
+    Case("dcgan", "wrong", "leaky slope 0.02 (typo)", _dcgan(leaky="layers.LeakyReLU(0.02)"), hint="LeakyReLU(0.2)"),
+    Case("dcgan", "wrong", "GaussianNoise on the discriminator's input (an instance-noise trick)", _dcgan().replace(
+        "        keras.Input(shape=(28, 28, 1)),\n", "        keras.Input(shape=(28, 28, 1)),\n        layers.GaussianNoise(0.1),\n"),
+        hint="adds no noise"),
+    Case("dcgan", "right", "generator tanh via 2 * sigmoid(2x) - 1", _dcgan(
+        last_activation="lambda x: 2 * ops.sigmoid(2 * x) - 1")),
+
+    # --------------------------------------------------------------------------------------- minibatch std
+    Case("minibatch_std", "wrong", "sqrt of the mean variance (mean taken before the square root)", _std(
+        statistic="ops.sqrt(ops.mean(ops.var(inputs, axis=0)) + self.epsilon)"), hint="then the mean of those"),
+    Case("minibatch_std", "wrong", "unbiased variance (n - 1)", _std(
+        statistic="ops.mean(ops.sqrt(ops.sum(ops.square(inputs - ops.mean(inputs, axis=0)), axis=0) / "
+                  "(ops.cast(ops.shape(inputs)[0], inputs.dtype) - 1) + self.epsilon))"), hint="ops.var(inputs, axis=0)"),
+    Case("minibatch_std", "wrong", "variance over batch and positions (per channel)", _std(
+        statistic="ops.mean(ops.sqrt(ops.var(inputs, axis=(0, 1, 2)) + self.epsilon))"),
+        hint="ops.var(inputs, axis=0)"),
+    Case("minibatch_std", "wrong", "get_config without the parent's config", _std(
+        config='return {"epsilon": self.epsilon}'), hint="super().get_config()"),
+    Case("minibatch_std", "wrong", "epsilon added after the square root", _std(
+        statistic="ops.mean(ops.sqrt(ops.var(inputs, axis=0)) + self.epsilon)"), hint="ops.sqrt(variance + self.epsilon)"),
+    Case("minibatch_std", "right", "E[x^2] - E[x]^2, broadcast_to", """
+@keras.saving.register_keras_serializable(package="course")
+class MinibatchStdDev(keras.layers.Layer):
+    def __init__(self, epsilon=1e-8, **kwargs):
+        super().__init__(**kwargs)
+        self.epsilon = epsilon
+
+    def call(self, inputs):
+        mean = ops.mean(inputs, axis=0)
+        variance = ops.mean(inputs * inputs, axis=0) - mean * mean
+        stat = ops.mean(ops.sqrt(ops.maximum(variance, 0.0) + self.epsilon))
+        shape = ops.shape(inputs)
+        std_map = ops.broadcast_to(ops.reshape(stat, (1, 1, 1, 1)), (shape[0], shape[1], shape[2], 1))
+        return ops.concatenate([inputs, ops.cast(std_map, inputs.dtype)], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        batch, height, width, channels = input_shape
+        return (batch, height, width, None if channels is None else channels + 1)
+
+    def get_config(self):
+        config = super().get_config()
+        config["epsilon"] = self.epsilon
+        return config
+"""),
+    Case("minibatch_std", "right", "tf.tile and tf.math.reduce_std of the centred inputs with eps", """
+@keras.saving.register_keras_serializable(package="course")
+class MinibatchStdDev(layers.Layer):
+    def __init__(self, epsilon=1e-8, **kwargs):
+        super().__init__(**kwargs)
+        self.epsilon = epsilon
+
+    def call(self, inputs):
+        centred = inputs - tf.reduce_mean(inputs, axis=0, keepdims=True)
+        std = tf.sqrt(tf.reduce_mean(tf.square(centred), axis=0) + self.epsilon)
+        avg = tf.reshape(tf.reduce_mean(std), [1, 1, 1, 1])
+        std_map = tf.tile(avg, [tf.shape(inputs)[0], tf.shape(inputs)[1], tf.shape(inputs)[2], 1])
+        return tf.concat([inputs, std_map], -1)
+
+    def compute_output_shape(self, input_shape):
+        shape = list(input_shape)
+        shape[-1] = shape[-1] + 1
+        return tuple(shape)
+
+    def get_config(self):
+        base = super().get_config()
+        return dict(list(base.items()) + [("epsilon", self.epsilon)])
+"""),
+    Case("minibatch_std", "wrong", "the statistic only while training (zeros otherwise)", _std().replace(
+        "    def call(self, inputs):\n        mean_std = ops.mean(ops.sqrt(ops.var(inputs, axis=0) + self.epsilon))\n",
+        "    def call(self, inputs, training=None):\n"
+        "        mean_std = ops.mean(ops.sqrt(ops.var(inputs, axis=0) + self.epsilon)) if training else 0.0\n"),
+        hint="the batch's mean standard deviation"),
+
+    # ------------------------------------------------------------------------------------- conditional GAN
+    Case("conditional_gan", "right", "one-hot labels through Dense(use_bias=False) (an embedding by matmul)",
+         _conditional().replace(
+             "code = layers.Embedding(num_classes, embedding_dim)(label)",
+             "code = layers.Dense(embedding_dim, use_bias=False)(ops.one_hot(label, num_classes))").replace(
+             "layers.Embedding(num_classes, 28 * 28)(image_label)",
+             "layers.Dense(28 * 28, use_bias=False)(ops.one_hot(image_label, num_classes))")),
+    Case("conditional_gan", "wrong", "label embedding multiplied with the noise (the Keras-tutorial cGAN)",
+         _conditional().replace(
+             "code = layers.Embedding(num_classes, embedding_dim)(label)\n    x = layers.Concatenate()([noise, code])",
+             "code = layers.Embedding(num_classes, codings_size)(label)\n    x = layers.Multiply()([noise, code])"),
+         hint="multiplying or adding"),
+    Case("conditional_gan", "wrong", "label map added to the image instead of stacked as a channel",
+         _conditional().replace("x = layers.Concatenate()([image, label_map])", "x = layers.Add()([image, label_map])"),
+         hint="multiplying or adding"),
+    Case("conditional_gan", "wrong", "discriminator label: Embedding(num_classes, embedding_dim) then Dense(784)",
+         _conditional().replace(
+             "layers.Embedding(num_classes, 28 * 28)(image_label)",
+             "layers.Dense(28 * 28)(layers.Embedding(num_classes, embedding_dim)(image_label))"),
+         hint="Embedding(num_classes, 28 * 28)"),
+    Case("conditional_gan", "wrong", "Embedding(num_classes + 1, ...) in the generator", _conditional(
+        num_classes="num_classes + 1").replace("layers.Embedding(num_classes + 1, 28 * 28)",
+                                               "layers.Embedding(num_classes, 28 * 28)"), hint="no fixed numbers"),
+    Case("conditional_gan", "wrong", "the label map concatenated after the first convolution", """
+def build_conditional_gan(codings_size=100, num_classes=10, filters=64, embedding_dim=50):
+    noise = keras.Input(shape=(codings_size,))
+    label = keras.Input(shape=(), dtype="int32")
+    x = layers.Concatenate()([noise, layers.Embedding(num_classes, embedding_dim)(label)])
+    x = layers.Dense(7 * 7 * 2 * filters)(x)
+    x = layers.Reshape((7, 7, 2 * filters))(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.Conv2DTranspose(filters, 5, strides=2, padding="same", activation="selu")(x)
+    x = layers.BatchNormalization()(x)
+    fake = layers.Conv2DTranspose(1, 5, strides=2, padding="same", activation="tanh")(x)
+    generator = keras.Model([noise, label], fake)
+
+    image = keras.Input(shape=(28, 28, 1))
+    image_label = keras.Input(shape=(), dtype="int32")
+    x = layers.Conv2D(filters, 5, strides=2, padding="same", activation=layers.LeakyReLU(0.2))(image)
+    x = layers.Dropout(0.4)(x)
+    label_map = layers.Reshape((14, 14, 4))(layers.Embedding(num_classes, 28 * 28)(image_label))
+    x = layers.Concatenate()([x, label_map])
+    x = layers.Conv2D(2 * filters, 5, strides=2, padding="same", activation=layers.LeakyReLU(0.2))(x)
+    x = layers.Dropout(0.4)(x)
+    out = layers.Dense(1, activation="sigmoid")(layers.Flatten()(x))
+    return generator, keras.Model([image, image_label], out)
+""", hint="before the first convolution"),
+    Case("conditional_gan", "right", "label map via Reshape((28, 28)) then expand_dims", _conditional().replace(
+        "label_map = layers.Reshape((28, 28, 1))(layers.Embedding(num_classes, 28 * 28)(image_label))",
+        "label_map = ops.expand_dims(layers.Reshape((28, 28))(layers.Embedding(num_classes, 28 * 28)(image_label)), -1)")),
+    # ------------------------------------------------------------------------------------------ second batch
+    Case("dcgan", "right", "layers.ReLU(negative_slope=0.2) as the leaky ReLU", _dcgan(
+        leaky="layers.ReLU(negative_slope=0.2)")),
+    Case("dcgan", "wrong", "tanh images rescaled to [0, 1] (lesson 08's range)", _dcgan().replace(
+        'padding="same", activation="tanh"),\n',
+        'padding="same", activation="tanh"),\n        layers.Rescaling(0.5, offset=0.5),\n'),
+        hint="no Rescaling after the tanh"),
+    Case("dcgan", "wrong", "GlobalAveragePooling2D instead of Flatten", _dcgan().replace(
+        "layers.Flatten(),", "layers.GlobalAveragePooling2D(),"), hint="Flatten"),
+    Case("dcgan", "wrong", "padding='valid' in the discriminator", _dcgan().replace(
+        'layers.Conv2D({0}, kernel_size=5, strides=2, padding="same"'.format("filters"),
+        'layers.Conv2D(filters, kernel_size=5, strides=2, padding="valid"').replace(
+        'layers.Conv2D(2 * filters, kernel_size=5, strides=2, padding="same"',
+        'layers.Conv2D(2 * filters, kernel_size=5, strides=2, padding="valid"'), hint="padding='same'"),
+    Case("minibatch_std", "right", "no compute_output_shape (Keras infers it)", _std().replace(
+        "    def compute_output_shape(self, input_shape):\n        return (*input_shape[:-1], input_shape[-1] + 1)\n\n",
+        "")),
+    Case("minibatch_std", "wrong", "__init__ without **kwargs", _std().replace(
+        "def __init__(self, epsilon=1e-8, **kwargs):\n        super().__init__(**kwargs)",
+        "def __init__(self, epsilon=1e-8):\n        super().__init__()"), hint="accept **kwargs"),
+    Case("conditional_gan", "wrong", "an extra Dense on the generator's label embedding", _conditional().replace(
+        "code = layers.Embedding(num_classes, embedding_dim)(label)",
+        "code = layers.Dense(embedding_dim, activation=\"relu\")(layers.Embedding(num_classes, embedding_dim)(label))"),
+        hint="one Dense layer"),
+    Case("conditional_gan", "wrong", "SpatialDropout2D in the conditional discriminator",
+         _conditional(dropout="layers.SpatialDropout2D(0.4)(x)"), hint="drops whole feature maps"),
+]
