@@ -45,8 +45,10 @@ def _conv(decoder_padding=("valid", "same", "same"), conv_padding="same", pool_p
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (_conv(decoder_padding=("same", "same", "same")), "first Conv2DTranspose needs padding=\"valid\""),
-    (_conv(decoder_padding=("same", "same", "same"), reshape=False), "first Conv2DTranspose needs padding=\"valid\""),
+    (_conv(decoder_padding=("same", "same", "same")),
+     "first Conv2DTranspose needs kernel_size=3 and padding=\"valid\""),
+    (_conv(decoder_padding=("same", "same", "same"), reshape=False),
+     "first Conv2DTranspose needs kernel_size=3 and padding=\"valid\""),
     (_conv(decoder_padding=("valid", "valid", "same")), "the next two use padding=\"same\""),
     (_conv(decoder_padding=("valid", "valid", "valid"), reshape=False), "the next two use padding=\"same\""),
     (_conv(reshape=False), "end the decoder with Reshape([28, 28])"),
@@ -54,9 +56,9 @@ def _conv(decoder_padding=("valid", "same", "same"), conv_padding="same", pool_p
     (_conv(output_activation=None), "activation=\"sigmoid\""),
     (_conv(output_activation="selu"), "activation=\"sigmoid\""),
     (_conv(conv_padding="valid"), "padding=\"same\" in every Conv2D"),
-    (_conv(pool_padding="same"), "MaxPool2D's default padding=\"valid\""),
+    (_conv(pool_padding="same"), "MaxPool2D(pool_size=2) with its default padding=\"valid\""),
     (_conv(pool_padding="same", decoder_input=(4, 4, 64), decoder_padding=("same",) * 3),
-     "MaxPool2D's default padding=\"valid\""),  # 4x4 codings and a decoder to 32x32
+     "MaxPool2D(pool_size=2) with its default padding=\"valid\""),  # 4x4 codings and a decoder to 32x32
     (_conv(pools=2), "MaxPool2D(pool_size=2) after each"),
     (_conv(pools=0, decoder_input=(28, 28, 64), reshape=False), "MaxPool2D(pool_size=2) after each"),
     (_conv(filters=(16, 32, 32)), "64 filters"),

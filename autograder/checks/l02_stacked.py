@@ -38,20 +38,19 @@ class RoundedAccuracy(Exercise):
             except Exception as error:  # e.g. axes written for (batch, 28, 28) images only
                 accuracy = {"error": f"{type(error).__name__}: {_first_line(error)}"}
             data[label] = {"y_true": y_true, "y_pred": y_pred, "accuracy": accuracy}
-        try:  # fit() calls a metric on graph tensors, where numpy functions cannot run
-            graph = tf.function(metric)(tf.constant(cases["grey images"], "float32"),
-                                        tf.constant(data["grey images"]["y_pred"]))
-        except Exception as error:
-            raise Fail("calling the metric inside a compiled graph (as fit does)", "a tensor",
-                       f"{type(error).__name__}: {str(error)[:150]}",
-                       "use keras.ops (ops.round, ops.equal, ops.cast, ops.mean), not numpy: Keras compiles the "
-                       "metric into a graph when it trains")
-        data["graph_shape"] = list(np.asarray(graph).shape)
+        # fit() calls a metric on graph tensors whose batch size is unknown (None), where numpy cannot run
+        unknown_batch = [tf.TensorSpec((None, *shape[1:]), "float32")] * 2
+        try:
+            graph = tf.function(metric, input_signature=unknown_batch)(
+                tf.constant(cases["grey images"], "float32"), tf.constant(data["grey images"]["y_pred"]))
+            data["graph_shape"] = list(np.asarray(graph).shape)
+        except Exception as error:  # noqa: BLE001 - told in verify, after the values (whose hints are sharper)
+            data["graph_error"] = f"{type(error).__name__}: {_first_line(error)[:150]}"
         return data
 
     def verify(self, got, expected):
         for label, exp in expected.items():
-            if label == "graph_shape":
+            if label in ("graph_shape", "graph_error"):
                 continue
             y_true, y_pred = exp["y_true"], exp["y_pred"]
             value, target = got[label]["accuracy"], exp["accuracy"]
@@ -71,6 +70,8 @@ class RoundedAccuracy(Exercise):
                 (per_sample(np.round(y_true) == y_pred), "round the predictions too"),
                 (per_sample(np.round(y_true) != np.round(y_pred)),
                  "that is the error rate: count the pixels where the rounded values are equal"),
+                (per_sample(np.floor(y_true) == np.floor(y_pred)),
+                 "a cast to an integer type truncates (0.9 becomes 0): round with ops.round, then compare"),
             ]
             for wrong, hint in mistakes:
                 if not np.allclose(wrong, target, atol=1e-6) and np.allclose(value, wrong, atol=1e-6):
@@ -78,6 +79,9 @@ class RoundedAccuracy(Exercise):
             expect_close(f"rounded accuracy ({label})", value, target, rtol=1e-5, atol=1e-6,
                          hint="per sample: the mean over every axis but the batch axis of "
                               "equal(round(y_true), round(y_pred)), cast to float")
+        if "graph_error" in got:
+            raise Fail("calling the metric inside a compiled graph, batch size unknown (as fit does)", "a tensor",
+                       got["graph_error"], _graph_hint(got["graph_error"]))
         expect_equal("shape of the result inside a compiled graph", got["graph_shape"], expected["graph_shape"],
                      "average over every axis but the batch axis, with ops.mean(..., axis=...)")
 
@@ -94,6 +98,15 @@ def _shape_hint(shape, input_shape):
         return ("you averaged over the last axis only: for (batch, 28, 28) images average over both image axes, "
                 "e.g. axis=tuple(range(1, len(matches.shape)))")
     return "return one accuracy per sample: shape (batch,)"
+
+
+def _graph_hint(error):
+    if "numpy" in error.lower() or error.startswith("NotImplementedError"):
+        return ("use keras.ops (ops.round, ops.equal, ops.cast, ops.mean), not numpy: Keras compiles the metric into "
+                "a graph when it trains")
+    return ("inside fit the batch size is unknown (None) when Keras compiles the metric: do not read it with "
+            ".shape[0], len() or a Python loop over the samples; average over the axes instead, "
+            "ops.mean(matches, axis=tuple(range(1, len(matches.shape))))")
 
 
 def _first_line(error):
@@ -155,6 +168,7 @@ class StackedAutoencoder(Exercise):
                 "compose_error": float(np.max(np.abs(np.asarray(autoencoder(images))
                                                      - np.asarray(decoder(encoder(images)))))),
                 "training_gap": training_gap(autoencoder, images),
+                "encoder_kinds": [type(layer).__name__ for layer in encoder.layers],
             }
         return data
 
@@ -175,11 +189,13 @@ class StackedAutoencoder(Exercise):
                 raise Fail("decoder output shape (batch, 28, 28)" + when, exp["reconstructions"].shape,
                            value["reconstructions"].shape, hint)
             expect_equal("shapes of the encoder's weights" + when, value["encoder_shapes"], exp["encoder_shapes"],
+                         _bias_hint(value["encoder_shapes"], exp["encoder_shapes"]) or
                          "the encoder has two Dense layers: `hidden_size` units, then `codings_size` units")
             expect_equal("shapes of the decoder's weights" + when, value["decoder_shapes"], exp["decoder_shapes"],
+                         _bias_hint(value["decoder_shapes"], exp["decoder_shapes"]) or
                          "the decoder mirrors the encoder: Dense(`hidden_size`), then Dense(784)")
             expect_close("codings with the grader's weights" + when, value["codings"], exp["codings"],
-                         rtol=1e-4, atol=1e-4, hint=self._encoder_hint(label, value))
+                         rtol=1e-4, atol=1e-4, hint=self._encoder_hint(label, value, exp))
             low, high = value["output_range"]
             expect_close("decoder outputs with the grader's weights" + when, value["reconstructions"],
                          exp["reconstructions"], rtol=1e-4, atol=1e-4,
@@ -191,11 +207,18 @@ class StackedAutoencoder(Exercise):
                          hint="build the autoencoder as keras.Sequential([encoder, decoder]) from the same two models")
             expect_no_training_only_layers(value.get("training_gap", 0.0), "the autoencoder's outputs" + when)
 
-    def _encoder_hint(self, label, value):
-        low, _ = value["codings_range"]
+    def _encoder_hint(self, label, value, expected):
+        low, high = value["codings_range"]
+        extra = sorted(set(value["encoder_kinds"]) - set(expected["encoder_kinds"]) - {"Activation"})
+        if extra:
+            return (f"the encoder has no {', '.join(extra)} layer: Flatten, then Dense(hidden_size) and "
+                    "Dense(codings_size) (the lesson's images are already scaled to [0, 1])")
         if label != "default":
             return (f"use the `activation` argument (here {self.other['activation']!r}) in the encoder's Dense "
                     "layers, not a fixed activation")
+        if low >= 0 and high <= 1 + 1e-6:
+            return ("use the `activation` argument ('selu' by default) in both of the encoder's Dense layers: "
+                    "a sigmoid keeps the codings in [0, 1]")
         if low >= 0:
             return "use the `activation` argument ('selu' by default), not ReLU"
         if low < SELU_MIN - 1e-3:
@@ -204,6 +227,14 @@ class StackedAutoencoder(Exercise):
 
     def _kwargs_text(self):
         return ", ".join(f"{key}={value!r}" for key, value in self.other.items())
+
+
+def _bias_hint(shapes, expected_shapes):
+    """The hint for weights that are the reference's kernels without (some of) their biases, else None."""
+    kernels = [shape for shape in expected_shapes if len(shape) > 1]
+    if len(shapes) < len(expected_shapes) and [shape for shape in shapes if len(shape) > 1] == kernels:
+        return "keep the biases (use_bias=True, the default): every Dense layer of the lesson has one"
+    return None
 
 
 def _call(function, what, hint):

@@ -62,6 +62,7 @@ def _probe_autoencoder(build, rng, explain_error, kwargs):
     models = expect_autoencoder_models(models)
     encoder, decoder, autoencoder = models
     x = rng.uniform(0, 1, size=(2, 28, 28)).astype("float32")
+    x[:, :3] = x[:, -2:] = 0.0  # black rows, as above and below most Fashion-MNIST items (a Masking layer skips them)
     codings = np.asarray(attempt(encoder, x))
     data = {"codings_shape": list(codings.shape[1:]), "encoder_layers": _layer_summary(encoder)}
     data["decoder_layers"] = _layer_summary(decoder)
@@ -104,6 +105,12 @@ def _nonlinearities(layers):
     return [activation for _, activation, *_ in layers if activation not in ("", "linear", "None")]
 
 
+def _extra_layers(layers, expected_layers):
+    """The kinds of layer the learner's model has and the reference's lacks (activation layers aside)."""
+    wanted = {layer[0] for layer in expected_layers}
+    return sorted({layer[0] for layer in layers} - wanted - {"Activation", *_ACTIVATION_LAYERS})
+
+
 def _fail_outputs_and_composition(got, expected, sigmoid_hint, compose_hint):
     low, high = got["output_range"]
     if low < 0 or high > 1:
@@ -127,7 +134,8 @@ def _conv_codings_hint(codings, pools=3):
         return ("put a MaxPool2D(pool_size=2) after each of the three Conv2D layers: the pooling does the "
                 "shrinking, 28 -> 14 -> 7 -> 3")
     if codings[0] == 4:
-        return "keep MaxPool2D's default padding=\"valid\", which turns 7 into 3; padding=\"same\" rounds up to 4"
+        return ("7 must become 3: MaxPool2D(pool_size=2) with its default padding=\"valid\" does that; "
+                "padding=\"same\" (or a strided convolution instead of the pooling) rounds up to 4")
     if codings[0] < 3:
         return "use padding=\"same\" in every Conv2D: \"valid\" shrinks the image by 2 pixels at each 3x3 convolution"
     if codings[2] != 64:
@@ -143,8 +151,9 @@ def _conv_decoder_shape_hint(shape):
         return "the last Conv2DTranspose needs 1 filter (one grey channel), then Reshape([28, 28])"
     side = shape[0] if shape else None
     if side == 24:
-        return ("the first Conv2DTranspose needs padding=\"valid\": from 3x3 codings it gives (3 - 1) * 2 + 3 = 7 "
-                "pixels; with \"same\" it gives 6, and 6 -> 12 -> 24")
+        return ("the first Conv2DTranspose needs kernel_size=3 and padding=\"valid\": from 3x3 codings it gives "
+                "(3 - 1) * 2 + 3 = 7 pixels; with \"same\", kernel_size=2 or an UpSampling2D it gives 6, and "
+                "6 -> 12 -> 24")
     if side is not None and 24 < side < 32:
         return ("only the first Conv2DTranspose uses padding=\"valid\" (3 -> 7); the next two use padding=\"same\", "
                 "so that each exactly doubles the size: 7 -> 14 -> 28")
@@ -221,6 +230,9 @@ class ConvAutoencoder(Exercise):
             return ("kernel_size=3 everywhere; filters 16, 32, 64 in the encoder's Conv2D layers and 32, 16, 1 in the "
                     f"decoder's Conv2DTranspose layers; no extra layers ({part}: weight shapes "
                     f"{got[f'{part}_weights']})")
+        extra = _extra_layers(layers, expected[f"{part}_layers"])
+        if extra:
+            return f"the lesson's {part} has no {', '.join(extra)} layer: only the layers the exercise lists"
         activations = _nonlinearities(layers)
         wanted = _nonlinearities(expected[f"{part}_layers"])
         if activations != wanted:
@@ -324,8 +336,13 @@ class RecurrentAutoencoder(Exercise):
             return ("LSTM(100) then LSTM(codings_size) in the encoder; RepeatVector(28), LSTM(100) and "
                     f"TimeDistributed(Dense(28)) in the decoder; nothing more ({part}: weight shapes "
                     f"{got[f'{part}_weights']})")
+        extra = _extra_layers(got[f"{part}_layers"], expected[f"{part}_layers"])
+        if extra:
+            return f"the lesson's {part} has no {', '.join(extra)} layer: only the layers the exercise lists"
         if part == "encoder":
-            return "keep the LSTMs' default activations (tanh and sigmoid gates)"
+            return ("read the rows top to bottom (no go_backwards) and take the codings from the last step of "
+                    "LSTM(codings_size) (return_sequences=False); keep the LSTMs' default activations (tanh and "
+                    "sigmoid gates)")
         return ("keep the LSTM's default activations; RepeatVector(28), LSTM(100, return_sequences=True), "
                 "TimeDistributed(Dense(28, activation=\"sigmoid\"))")
 

@@ -186,3 +186,231 @@ def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu
         "keras.Sequential([keras.layers.Flatten(), keras.layers.GaussianNoise(0.1), "),
         hint="acts only while training"),
 ]
+
+
+# A red-team batch (2026-12-07): metrics that read the batch size from a static shape (they crash in fit), layers added
+# to the encoder, and correct variants.
+_RT_STACKED = """
+def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
+    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),{extra}
+                                keras.layers.Dense(hidden_size, activation=activation),{mid}
+                                keras.layers.Dense(codings_size, activation={codings}{codings_kw})])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)),
+                                keras.layers.Dense({dec_units}, activation={decoder}),
+                                keras.layers.Dense(28 * 28, activation={output}),
+                                keras.layers.Reshape({reshape})])
+    autoencoder = keras.Sequential([encoder, decoder])
+    return encoder, decoder, autoencoder
+"""
+
+
+def _rt_stacked(**change):
+    parts = {"extra": "", "mid": "", "codings": "activation", "codings_kw": "", "dec_units": "hidden_size",
+             "decoder": "activation", "output": '"sigmoid"', "reshape": "(28, 28)"}
+    return _RT_STACKED.format(**{**parts, **change})
+
+
+CASES += [
+    # ---------------------------------------------------------------------------------------------------------
+    # rounded_accuracy: right
+    Case("rounded_accuracy", "right", "floor(x + 0.5) rounding, flattened with ops.shape", """
+def rounded_accuracy(y_true, y_pred):
+    true_bits = ops.floor(y_true + 0.5)
+    pred_bits = ops.floor(y_pred + 0.5)
+    same = ops.cast(ops.equal(true_bits, pred_bits), "float32")
+    same = ops.reshape(same, (ops.shape(same)[0], -1))
+    return ops.mean(same, axis=1)
+"""),
+    Case("rounded_accuracy", "right", "tf.reduce_mean over tf.range(1, tf.rank(...))", """
+def rounded_accuracy(y_true, y_pred):
+    y_true = tf.convert_to_tensor(y_true, dtype=tf.float32)
+    y_pred = tf.convert_to_tensor(y_pred, dtype=tf.float32)
+    hits = tf.cast(tf.round(y_true) == tf.round(y_pred), tf.float32)
+    return tf.reduce_mean(hits, axis=tf.range(1, tf.rank(hits)))
+"""),
+    Case("rounded_accuracy", "right", "one minus the mean absolute difference of rounded values", """
+def rounded_accuracy(y_true, y_pred):
+    diff = ops.abs(ops.round(y_true) - ops.round(y_pred))
+    axes = list(range(1, len(diff.shape)))
+    return 1.0 - ops.mean(diff, axis=axes)
+"""),
+    Case("rounded_accuracy", "right", "a Flatten layer inside the metric, float64 result", """
+def rounded_accuracy(y_true, y_pred):
+    agree = ops.cast(ops.equal(ops.round(y_true), ops.round(y_pred)), "float64")
+    flat = keras.layers.Flatten()(agree)
+    return ops.mean(flat, axis=-1)
+"""),
+    Case("rounded_accuracy", "right", "mean of the rows' means via ops.ndim helper", """
+def _per_sample_mean(x):
+    return ops.mean(x, axis=tuple(range(1, ops.ndim(x))))
+
+def rounded_accuracy(y_true, y_pred):
+    return _per_sample_mean(ops.cast(ops.round(y_true) == ops.round(y_pred), "float32"))
+"""),
+    Case("rounded_accuracy", "right", "sum divided by the number of pixels (static non-batch dims)", """
+def rounded_accuracy(y_true, y_pred):
+    matches = ops.cast(ops.equal(ops.round(y_true), ops.round(y_pred)), "float32")
+    axes = tuple(range(1, len(matches.shape)))
+    return ops.sum(matches, axis=axes) / float(np.prod(matches.shape[1:]))
+"""),
+    # rounded_accuracy: wrong
+    Case("rounded_accuracy", "wrong", "batch size read from the static shape (x.shape[0]): breaks in fit", """
+def rounded_accuracy(y_true, y_pred):
+    matches = ops.cast(ops.equal(ops.round(y_true), ops.round(y_pred)), "float32")
+    matches = ops.reshape(matches, (matches.shape[0], -1))
+    return ops.mean(matches, axis=1)
+""", hint="compiled graph"),
+    Case("rounded_accuracy", "wrong", "batch size from len(tensor): breaks in fit", """
+def rounded_accuracy(y_true, y_pred):
+    matches = tf.cast(tf.equal(tf.round(y_true), tf.round(y_pred)), tf.float32)
+    return tf.reduce_mean(tf.reshape(matches, [len(matches), -1]), axis=1)
+""", hint="compiled graph"),
+    Case("rounded_accuracy", "wrong", "binary_accuracy on the raw targets, averaged per sample", """
+def rounded_accuracy(y_true, y_pred):
+    per_pixel = keras.metrics.binary_accuracy(y_true, y_pred)
+    return ops.mean(per_pixel, axis=tuple(range(1, len(per_pixel.shape))))
+""", hint="round the targets too"),
+    Case("rounded_accuracy", "wrong", "cast to int32 truncates instead of rounding", """
+def rounded_accuracy(y_true, y_pred):
+    t = ops.cast(y_true, "int32")
+    p = ops.cast(y_pred, "int32")
+    matches = ops.cast(ops.equal(t, p), "float32")
+    return ops.mean(matches, axis=tuple(range(1, len(matches.shape))))
+""", hint="truncates"),
+    Case("rounded_accuracy", "wrong", "sum of matches instead of mean", """
+def rounded_accuracy(y_true, y_pred):
+    matches = ops.cast(ops.equal(ops.round(y_true), ops.round(y_pred)), "float32")
+    return ops.sum(matches, axis=tuple(range(1, len(matches.shape))))
+""", hint="mean"),
+    Case("rounded_accuracy", "wrong", "'close enough': |y_true - y_pred| < 0.5 instead of rounding", """
+def rounded_accuracy(y_true, y_pred):
+    close = ops.cast(ops.abs(y_true - y_pred) < 0.5, "float32")
+    return ops.mean(close, axis=tuple(range(1, len(close.shape))))
+""", hint="round"),
+    Case("rounded_accuracy", "wrong", "reshape to (-1, 784): Fashion-MNIST only", """
+def rounded_accuracy(y_true, y_pred):
+    matches = ops.cast(ops.equal(ops.round(y_true), ops.round(y_pred)), "float32")
+    return ops.mean(ops.reshape(matches, (-1, 28 * 28)), axis=1)
+""", hint="every axis but the batch axis"),
+    Case("rounded_accuracy", "wrong", "mean over axis 1 only", """
+def rounded_accuracy(y_true, y_pred):
+    matches = ops.cast(ops.equal(ops.round(y_true), ops.round(y_pred)), "float32")
+    return ops.mean(matches, axis=1)
+""", hint="return one accuracy per sample"),
+    Case("rounded_accuracy", "wrong", "axes (-2, -1) written for images", """
+def rounded_accuracy(y_true, y_pred):
+    matches = ops.cast(ops.equal(ops.round(y_true), ops.round(y_pred)), "float32")
+    return ops.mean(matches, axis=(-2, -1))
+""", hint="you averaged over everything"),
+    Case("rounded_accuracy", "wrong", "round to one decimal (ops.round(x, 1))", """
+def rounded_accuracy(y_true, y_pred):
+    matches = ops.cast(ops.equal(ops.round(y_true, 1), ops.round(y_pred, 1)), "float32")
+    return ops.mean(matches, axis=tuple(range(1, len(matches.shape))))
+""", hint="round"),
+    Case("rounded_accuracy", "wrong", "batch size from y_true.shape[0] in a tf.reshape", """
+def rounded_accuracy(y_true, y_pred):
+    n = y_true.shape[0]
+    agree = tf.cast(tf.equal(tf.round(y_true), tf.round(y_pred)), tf.float32)
+    return tf.reduce_mean(tf.reshape(agree, (n, -1)), axis=-1)
+""", hint="compiled graph"),
+    # ---------------------------------------------------------------------------------------------------------
+    # stacked_autoencoder: right
+    Case("stacked_autoencoder", "right", "Reshape((784,)) instead of Flatten, lecun_normal init", """
+def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
+    dense = lambda units, act: keras.layers.Dense(units, activation=act, kernel_initializer="lecun_normal")
+    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Reshape((28 * 28,)),
+                                dense(hidden_size, activation), dense(codings_size, activation)])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), dense(hidden_size, activation),
+                                dense(28 * 28, "sigmoid"), keras.layers.Reshape((28, -1))])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+"""),
+    Case("stacked_autoencoder", "right", "autoencoder as keras.Model(encoder.input, decoder(encoder.output))", """
+def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
+    inputs = keras.Input(shape=(28, 28))
+    x = keras.layers.Flatten()(inputs)
+    x = keras.layers.Dense(hidden_size, activation=activation)(x)
+    codings = keras.layers.Dense(codings_size, activation=activation)(x)
+    encoder = keras.Model(inputs, codings, name="encoder")
+    latent = keras.Input(shape=(codings_size,))
+    y = keras.layers.Dense(hidden_size, activation=activation)(latent)
+    y = keras.layers.Dense(784, activation="sigmoid")(y)
+    decoder = keras.Model(latent, keras.layers.Reshape((28, 28))(y), name="decoder")
+    autoencoder = keras.Model(encoder.input, decoder(encoder.output), name="autoencoder")
+    return encoder, decoder, autoencoder
+"""),
+    Case("stacked_autoencoder", "right", "subclassed encoder and decoder", """
+class Encoder(keras.Model):
+    def __init__(self, codings_size, hidden_size, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.flatten = keras.layers.Flatten()
+        self.hidden = keras.layers.Dense(hidden_size, activation=activation)
+        self.codings = keras.layers.Dense(codings_size, activation=activation)
+
+    def call(self, images):
+        return self.codings(self.hidden(self.flatten(images)))
+
+
+class Decoder(keras.Model):
+    def __init__(self, hidden_size, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden = keras.layers.Dense(hidden_size, activation=activation)
+        self.pixels = keras.layers.Dense(28 * 28, activation="sigmoid")
+        self.reshape = keras.layers.Reshape((28, 28))
+
+    def call(self, codings):
+        return self.reshape(self.pixels(self.hidden(codings)))
+
+
+def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
+    encoder = Encoder(codings_size, hidden_size, activation)
+    decoder = Decoder(hidden_size, activation)
+    encoder.build((None, 28, 28))
+    decoder.build((None, codings_size))
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+"""),
+    Case("stacked_autoencoder", "right", "layers built in loops over the sizes, sigmoid after the Reshape", """
+def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
+    encoder = keras.Sequential(name="enc")
+    encoder.add(keras.Input(shape=(28, 28)))
+    encoder.add(keras.layers.Flatten())
+    for units in [hidden_size, codings_size]:
+        encoder.add(keras.layers.Dense(units, activation=keras.activations.get(activation)))
+    decoder = keras.Sequential(name="dec")
+    decoder.add(keras.Input(shape=(codings_size,)))
+    for units, act in [(hidden_size, activation), (28 * 28, None)]:
+        decoder.add(keras.layers.Dense(units, activation=act))
+    decoder.add(keras.layers.Reshape([28, 28]))
+    decoder.add(keras.layers.Activation("sigmoid"))
+    return encoder, decoder, keras.Sequential([encoder, decoder], name="ae")
+"""),
+    # stacked_autoencoder: wrong
+    Case("stacked_autoencoder", "wrong", "Rescaling(1/255) at the encoder's start (pixels already in [0, 1])",
+         _rt_stacked(extra="\n                                keras.layers.Rescaling(1 / 255),"),
+         hint="has no Rescaling layer"),
+    Case("stacked_autoencoder", "wrong", "linear codings layer (no activation on the codings)",
+         _rt_stacked(codings="None"), hint="activation"),
+    Case("stacked_autoencoder", "wrong", "softmax on the output layer", _rt_stacked(output='"softmax"'),
+         hint="sigmoid"),
+    Case("stacked_autoencoder", "wrong", "Reshape((28, 28, 1)) at the decoder's end", _rt_stacked(reshape="(28, 28, 1)"),
+         hint="Reshape((28, 28))"),
+    Case("stacked_autoencoder", "wrong", "BatchNormalization between the encoder's Dense layers",
+         _rt_stacked(mid="\n                                keras.layers.BatchNormalization(),"), hint="two Dense layers"),
+    Case("stacked_autoencoder", "wrong", "decoder's hidden layer hard-codes selu", _rt_stacked(decoder='"selu"'),
+         hint="the decoder's hidden Dense layer uses the `activation` argument"),
+    Case("stacked_autoencoder", "wrong", "decoder's hidden layer has codings_size units",
+         _rt_stacked(dec_units="codings_size"), hint="the decoder mirrors the encoder"),
+    Case("stacked_autoencoder", "wrong", "use_bias=False on every Dense layer", _rt_stacked().replace(
+        "activation=activation)", "activation=activation, use_bias=False)"), hint="bias"),
+    Case("stacked_autoencoder", "wrong", "tanh output layer", _rt_stacked(output='"tanh"'), hint="sigmoid"),
+    Case("stacked_autoencoder", "wrong", "sigmoid on the codings layer (codings squashed to (0, 1))",
+         _rt_stacked(codings='"sigmoid"'), hint="sigmoid"),
+    Case("stacked_autoencoder", "wrong", "relu on the codings layer only", _rt_stacked(codings='"relu"'), hint="not ReLU"),
+    Case("rounded_accuracy", "wrong", "a Python loop over the samples (range(y_true.shape[0])): breaks in fit", """
+def rounded_accuracy(y_true, y_pred):
+    scores = []
+    for i in range(y_true.shape[0]):
+        same = ops.equal(ops.round(y_true[i]), ops.round(y_pred[i]))
+        scores.append(ops.mean(ops.cast(same, "float32")))
+    return ops.stack(scores)
+""", hint="compiled graph"),
+]
