@@ -483,10 +483,38 @@ def normal_weights(rng, shapes):
             for shape in shapes]
 
 
-def seed_uniform_weights(model, rng):
-    """Give every float weight of ``model`` (in order; seed states skipped) values from ``rng``: uniform with a
-    variance of 1 / fan-in for kernels, in [-0.1, 0.1] for vectors."""
-    for variable in (v for v in model.weights if str(v.dtype).startswith("float")):
+def weights_in_call_order(model, inputs):
+    """``model.weights``, ordered by when their layers first run on ``inputs``. A subclassed model lists its weights in
+    the order its ``__init__`` made the layers, which need not be the order ``call`` uses them: setting weights by
+    shape in this order gives two models that compute the same thing the same weights. Weights of layers that did not
+    run follow, in their own order."""
+    leaves = [layer for layer in model._flatten_layers(include_self=False, recursive=True)
+              if not list(layer._flatten_layers(include_self=False, recursive=False)) and "call" not in vars(layer)]
+    called = []
+    for layer in leaves:
+        def recording(*args, _layer=layer, _original=layer.call, **kwargs):
+            if not any(_layer is other for other in called):
+                called.append(_layer)
+            return _original(*args, **kwargs)
+
+        layer.call = recording
+    try:
+        model(inputs)
+    finally:
+        for layer in leaves:
+            del layer.call
+    ordered, seen = [], set()
+    for variable in [v for layer in called for v in layer.weights] + list(model.weights):
+        if id(variable) not in seen:
+            seen.add(id(variable))
+            ordered.append(variable)
+    return [variable for variable in ordered if any(variable is weight for weight in model.weights)]
+
+
+def seed_uniform_weights(model, rng, weights=None):
+    """Give every float weight of ``model`` (in order, or in the order of ``weights``; seed states skipped) values
+    from ``rng``: uniform with a variance of 1 / fan-in for kernels, in [-0.1, 0.1] for vectors."""
+    for variable in (v for v in (model.weights if weights is None else weights) if str(v.dtype).startswith("float")):
         shape = tuple(variable.shape)
         scale = np.sqrt(3.0 / np.prod(shape[:-1])) if len(shape) > 1 else 0.1
         variable.assign(rng.uniform(-scale, scale, size=shape).astype("float32"))

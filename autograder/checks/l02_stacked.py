@@ -3,7 +3,8 @@
 import numpy as np
 
 from autograder.checks.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close, expect_equal,
-                                        expect_no_training_only_layers, normal_weights, training_gap)
+                                        expect_no_training_only_layers, normal_weights, training_gap,
+                                        weights_in_call_order)
 
 LESSON = "02_stacked"
 SELU_MIN = -1.7580993  # selu(x) > -scale * alpha for every x
@@ -150,10 +151,13 @@ class StackedAutoencoder(Exercise):
             _call(lambda: decoder(codings_in), f"calling the decoder on (batch, {codings_size}) codings" + when,
                   "the encoder must end with a Dense layer of `codings_size` units, and the decoder take "
                   "(codings_size,) codings")
-            encoder_shapes = [list(w.shape) for w in encoder.weights]
-            decoder_shapes = [list(w.shape) for w in decoder.weights]
+            # in the order the layers run (a subclassed model lists its weights in the order __init__ made them)
+            encoder_weights = weights_in_call_order(encoder, images)
+            decoder_weights = weights_in_call_order(decoder, codings_in)
+            encoder_shapes = [list(w.shape) for w in encoder_weights]
+            decoder_shapes = [list(w.shape) for w in decoder_weights]
             values = normal_weights(weight_rng, encoder_shapes + decoder_shapes)
-            for variable, value in zip(encoder.weights + decoder.weights, values):
+            for variable, value in zip(encoder_weights + decoder_weights, values):
                 variable.assign(value)
             codings = np.asarray(encoder(images), dtype=np.float64)
             data[label] = {

@@ -1,18 +1,22 @@
 """Checks for lesson 03, tied weights and greedy layer-wise training. Reference answers: ``solutions/tied.py``.
 
 Every point rests on values computed on this run's inputs: the DenseTranspose layer's outputs with a kernel and a
-bias the grader sets (and after the grader changes the kernel), the same after a JSON round trip and a save and
-reload; the shallow autoencoder's codings after training from weights the grader sets (the given optimizer sets
-them when Keras builds it), and its outputs with fresh weights the grader sets.
+bias the grader sets (and after the grader changes the kernel), the gradients of a loss of those outputs w.r.t. the
+shared kernel and the bias, the same outputs after a JSON round trip and a save and reload; the shallow autoencoder's
+codings after training from weights the grader sets (the given optimizer sets them when Keras builds it), its outputs
+with fresh weights the grader sets, and the number of steps the given optimizer takes when batches are smaller than
+the training set.
 """
 
 import json
 import os
+import re
 import tempfile
 
 import numpy as np
 
-from autograder.checks.exercise import Exercise, Fail, expect_close, expect_equal, normal_weights, raised_by_library
+from autograder.checks.exercise import (Exercise, Fail, expect_close, expect_equal, expect_no_training_only_layers,
+                                        normal_weights, raised_by_library, training_gap)
 
 LESSON = "03_tied_greedy"
 
@@ -69,7 +73,11 @@ class DenseTransposeLayer(Exercise):
                 own = [list(variable.shape) for variable in layer.weights if id(variable) not in tied]
                 hint = ("the kernel has shape (n_inputs, units): multiply the inputs by its transpose, "
                         "ops.matmul(inputs, ops.transpose(self.dense.kernel))")
-                if [num_inputs] not in own and any(len(shape) == 1 for shape in own):
+                if isinstance(error, TypeError) and re.search(r"'(NoneType|str)' object is not callable", str(error)):
+                    hint = (f"activation={activation!r} is not a function: keep "
+                            "self.activation = keras.activations.get(activation) in __init__ (None becomes the "
+                            "linear activation, a name its function)")
+                elif [num_inputs] not in own and any(len(shape) == 1 for shape in own):
                     hint = (f"the bias has one value per output of this layer, dense.kernel.shape[0] = {num_inputs} "
                             f"(the Dense layer's inputs), not input_shape[-1] = {units}: its shapes are {own}")
                 raise Fail(f"calling the layer ({label}) on inputs of shape {inputs.shape}",
@@ -81,7 +89,10 @@ class DenseTransposeLayer(Exercise):
             outputs_before = np.asarray(layer(inputs), dtype=np.float64)
             # a new kernel in the Dense layer must show at once: the weights are tied, not copied
             dense.kernel.assign(new_kernel)
-            data[label] = {"inputs": inputs, "kernel": new_kernel, "bias": bias_values,
+            gradients = _gradients(layer, dense, bias, inputs, rng.normal(size=(6, num_inputs)).astype("float32"))
+            data[label] = {**gradients,
+                           "kernel_trainable": any(variable is dense.kernel for variable in dense.trainable_weights),
+                           "inputs": inputs, "kernel": new_kernel, "bias": bias_values,
                            "initial_bias_max": float(np.max(np.abs(initial_bias))),
                            "bias_trainable": any(variable is bias for variable in layer.trainable_weights),
                            "outputs_before": outputs_before, "outputs": np.asarray(layer(inputs), dtype=np.float64)}
@@ -112,15 +123,35 @@ class DenseTransposeLayer(Exercise):
             if activation and np.allclose(outputs, x @ kernel.T + bias, atol=1e-4):
                 raise Fail(f"outputs ({label})", f"the {activation} activation applied", "a linear output",
                            "keep keras.activations.get(activation) in __init__ and apply it in call()")
+            if activation and np.allclose(outputs, apply(x @ kernel.T) + bias, atol=1e-4):
+                raise Fail(f"outputs ({label})", "activation(inputs @ transpose(kernel) + bias)",
+                           "activation(inputs @ transpose(kernel)) + bias",
+                           "add the bias before the activation: self.activation(z + self.bias)")
             for key in ("outputs_before", "outputs"):
                 expect_close(f"outputs ({label})", value[key], exp[key], rtol=1e-4, atol=1e-4,
                              hint="activation(inputs @ transpose(dense.kernel) + bias)")
+            if value.get("kernel_gradient") is None or value.get("bias_gradient") is None:
+                raise Fail(f"gradient of a loss of the outputs ({label})", "a gradient for the Dense layer's kernel "
+                           "and for the bias", "none for the " + " and the ".join(
+                               name for name in ("kernel", "bias") if value.get(f"{name}_gradient") is None),
+                           "do not stop gradients (ops.stop_gradient) or convert to numpy in call(): training the "
+                           "tied decoder must update the shared kernel too")
+            for name in ("kernel", "bias"):
+                expect_close(f"gradient of a loss of the outputs w.r.t. the {name} ({label})",
+                             value[f"{name}_gradient"], exp[f"{name}_gradient"], rtol=1e-3, atol=1e-4,
+                             hint="do not stop gradients (ops.stop_gradient) in call(): the decoder's gradient must "
+                                  "reach the shared kernel")
+            if not value.get("kernel_trainable", True):
+                raise Fail(f"the tied Dense layer's kernel ({label})", "a trainable weight",
+                           "a weight fit cannot change", "do not freeze the Dense layer (dense.trainable = False): "
+                                                         "the encoder and the tied decoder train the shared kernel")
             if not value.get("bias_trainable", True):
                 raise Fail(f"the bias of the layer ({label})", "a trainable weight", "a weight fit cannot change",
                            "create the bias with self.add_weight(..., initializer='zeros') and leave trainable=True "
                            "(the default): the tied decoder learns its own bias")
             if value.get("initial_bias_max", 0.0) > 0:
-                raise Fail(f"the bias of a new layer ({label})", "zeros", f"values up to {value['initial_bias_max']:.3g}",
+                raise Fail(f"the bias of a new layer ({label})", "zeros",
+                           f"values up to {value['initial_bias_max']:.3g}",
                            "initialise the bias to zeros: self.add_weight(shape=(n_inputs,), initializer='zeros'), "
                            "so that a fresh tied decoder starts as the plain transpose of the encoder")
 
@@ -130,6 +161,11 @@ def _own_bias(layer, dense, num_inputs):
     tied = {id(variable) for variable in dense.weights}
     own = [variable for variable in layer.weights if id(variable) not in tied]
     shapes = [list(variable.shape) for variable in own]
+    rows = [shape for shape in shapes if shape in ([1, num_inputs], [num_inputs, 1])]
+    if rows and not any(len(shape) == 2 and shape not in rows for shape in shapes):
+        raise Fail("weights of the layer itself", f"one bias of shape [{num_inputs}]", shapes,
+                   f"give the bias shape (n_inputs,) = ({num_inputs},), a vector, not a {tuple(rows[0])} matrix: "
+                   "self.add_weight(shape=(n_inputs,), initializer='zeros')")
     if any(len(shape) == 2 for shape in shapes):
         raise Fail("weights of the layer itself", f"one bias of shape [{num_inputs}]", shapes,
                    "do not create a kernel: use the tied Dense layer's kernel, transposed, in call()")
@@ -138,6 +174,23 @@ def _own_bias(layer, dense, num_inputs):
                    "create a bias in build() with self.add_weight(shape=(n_inputs,), initializer='zeros'), "
                    "where n_inputs is dense.kernel.shape[0]")
     return own[shapes.index([num_inputs])]
+
+
+def _gradients(layer, dense, bias, inputs, weights):
+    """The gradients of sum(weights * layer(inputs)) w.r.t. the Dense layer's kernel and the layer's bias (None where
+    none flows), whether or not the variables are trainable."""
+    import tensorflow as tf
+
+    sources = [dense.kernel.value, bias.value]
+    with tf.GradientTape() as tape:
+        tape.watch(sources)
+        loss = tf.reduce_sum(tf.convert_to_tensor(weights) * tf.cast(layer(inputs), "float32"))
+    try:
+        gradients = tape.gradient(loss, sources)
+    except Exception:  # noqa: BLE001 - e.g. numpy in call(): nothing to differentiate
+        gradients = [None, None]
+    return {f"{name}_gradient": None if gradient is None else np.asarray(gradient, dtype=np.float64)
+            for name, gradient in zip(("kernel", "bias"), gradients)}
 
 
 def _saving(layer_class, rng, keras):
@@ -236,7 +289,8 @@ class ShallowAutoencoder(Exercise):
     """The given optimizer sets every trainable weight from this run's seed when Keras builds it (by shape, in
     order), and each epoch is one full batch, so the trained codings are deterministic: they show the loss, the
     optimizer, the number of epochs and the batch size used. Fresh weights set afterwards judge the layers and
-    activations. Every argument is varied between the two cases."""
+    activations. Every argument is varied between the two cases. A last run, with batches smaller than the training
+    set, only counts the optimizer's steps (see ``steps_case``)."""
 
     name = "shallow_autoencoder"
     title = "one step of greedy layer-wise training"
@@ -247,6 +301,17 @@ class ShallowAutoencoder(Exercise):
              "codings, linear output, tanh, batch_size=48": (48, 3, 3, None, {"activation": "tanh",
                                                                                 "batch_size": 48})}
     num_valid, num_features = 16, 12
+    # one more run that only counts the optimizer's steps, with batches smaller than the training set (shuffling
+    # makes the trained weights vary, so only the count is compared): 5 steps per epoch, and each mistake below
+    # gives a count of its own
+    steps_case = {"num_train": 40, "num_valid": 24, "batch_size": 8, "num_epochs": 2}
+    steps_hints = {2: "fit with batch_size=batch_size: one step per epoch means one batch of the whole training set",
+                   4: "fit with `batch_size` (batch_size=batch_size): 2 steps per epoch is Keras' default batch of 32",
+                   6: "fit on X_train, as both inputs and targets: 3 steps per epoch are the 24 rows of X_valid",
+                   16: "fit on X_train only (X_valid is for validation_data=(X_valid, X_valid)): 8 steps per epoch "
+                       "are the training and the validation rows together",
+                   8: "validate on validation_data=(X_valid, X_valid), not validation_split: that holds back part of "
+                      "X_train from training"}
 
     def probe(self, train, rng):
         import keras
@@ -298,17 +363,33 @@ class ShallowAutoencoder(Exercise):
                                                                                              np.float64),
                 # what the hints are chosen from
                 "iterations": int(optimizer.iterations), "weights_set": bool(optimizer.weights_set),
+                "num_params": [int(encoder.count_params()), int(decoder.count_params())],
+                "training_gap": max(training_gap(encoder, x), training_gap(decoder, codings_in)),
                 "returned_gap": max(_gap(a, b) for a, b in zip(returned, after_fit)),
                 "codings_min": float(np.min(encoder(rng.uniform(-3, 3, size=(40, self.num_features))
                                                     .astype("float32")))),
             }
         data["loss_used"] = bool(traced)
+        num_train, num_valid, batch_size, num_epochs = self.steps_case.values()
+        X = rng.normal(size=(num_train + num_valid, self.num_features)).astype("float32")
+        optimizer = _optimizer_setting_weights(keras, np.random.default_rng(rng.integers(2**32)))
+        train(X[:num_train].copy(), X[num_train:].copy(), codings_size=3, num_epochs=num_epochs, optimizer=optimizer,
+              loss="mse", output_activation=None, batch_size=batch_size, verbose=0)
+        data["steps"] = {"iterations": int(optimizer.iterations), "weights_set": bool(optimizer.weights_set)}
         return data
 
     def verify(self, got, expected):
         if not got["loss_used"]:
             raise Fail("the loss used for training", "the `loss` argument", "another loss",
                        "compile the autoencoder with loss=loss (the argument)")
+        value, exp = got["steps"], expected["steps"]
+        if value["iterations"] != exp["iterations"] or not value["weights_set"]:
+            hint = (self.steps_hints.get(value["iterations"], "fit for `num_epochs` epochs with `batch_size` (do not "
+                                                              "hard-code them)")
+                    if value["weights_set"] else _OPTIMIZER_HINT)
+            raise Fail(f"training steps taken by the given optimizer ({self.steps_case['num_train']} training rows, "
+                       f"batch_size={self.steps_case['batch_size']}, num_epochs={self.steps_case['num_epochs']})",
+                       exp["iterations"], value["iterations"], hint)
         for label, (_, _, _, _, arguments) in self.cases.items():  # in this order: the defaults first
             value, exp = got[label], expected[label]
             for key in ("codings_train", "codings_valid"):
@@ -322,12 +403,19 @@ class ShallowAutoencoder(Exercise):
                              "use the `activation` argument ('selu' by default) in the encoder's Dense layer"
                              if value["codings_min"] >= 0 else
                              "the encoder is one Dense layer with activation=activation"))
+            decoder_hint = "give the decoder's Dense layer activation=output_activation"
+            if value.get("num_params", exp["num_params"])[1] != exp["num_params"][1]:
+                decoder_hint = (f"the decoder has {value['num_params'][1]} parameters instead of "
+                                f"{exp['num_params'][1]}: one Dense layer back to the input's features, with its "
+                                "bias, activation=output_activation")
             expect_close(f"decoder outputs with the grader's weights ({label})", value["reconstructions"],
-                         exp["reconstructions"], rtol=1e-4, atol=1e-4,
-                         hint="give the decoder's Dense layer activation=output_activation")
+                         exp["reconstructions"], rtol=1e-4, atol=1e-4, hint=decoder_hint)
+            expect_no_training_only_layers(value.get("training_gap", 0.0),
+                                           f"the encoder's or decoder's outputs ({label})",
+                                           hint="the shallow autoencoder is two Dense layers: no Dropout, "
+                                                "GaussianNoise or other layer that acts only while training")
             if value["iterations"] != exp["iterations"] or not value["weights_set"]:
-                hint = ("compile with the `optimizer` argument itself, not a new optimizer"
-                        if not value["weights_set"] else
+                hint = (_OPTIMIZER_HINT if not value["weights_set"] else
                         "fit for `num_epochs` epochs with `batch_size` (do not hard-code them)")
                 raise Fail(f"training steps taken by the given optimizer ({label})", exp["iterations"],
                            value["iterations"], hint)
@@ -339,6 +427,10 @@ class ShallowAutoencoder(Exercise):
                 expect_close(f"{key} after training from the grader's weights ({label})", value[key], exp[key],
                              rtol=1e-3, atol=1e-4, hint="compile with optimizer=optimizer and loss=loss, and fit "
                                                         "on X_train as both inputs and targets")
+
+
+_OPTIMIZER_HINT = ("compile with the `optimizer` argument itself (optimizer=optimizer), not a new optimizer or a "
+                   "copy of it, as the exercise asks")
 
 
 def _input_size(model):
@@ -362,7 +454,7 @@ def _optimizer_setting_weights(keras, rng):
             with tf.init_scope():  # Keras builds the optimizer inside the traced step when the model had no Input
                 for variable, value in zip(variables, normal_weights(rng, [list(v.shape) for v in variables])):
                     variable.assign(value)
-            SettingSGD.weights_set = True
+            self.weights_set = True  # this object: a copy of it sets its own
 
     return SettingSGD(learning_rate=0.5)
 

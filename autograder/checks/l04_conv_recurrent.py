@@ -13,7 +13,8 @@ import re
 import numpy as np
 
 from autograder.checks.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close,
-                                        expect_no_training_only_layers, seed_uniform_weights, training_gap)
+                                        expect_no_training_only_layers, seed_uniform_weights, training_gap,
+                                        weights_in_call_order)
 
 LESSON = "04_conv_recurrent"
 
@@ -76,8 +77,10 @@ def _probe_autoencoder(build, rng, explain_error, kwargs):
     data["decoder_shape"] = list(decoded.shape[1:])
     if data["decoder_shape"] != [28, 28]:
         return data  # verify stops at the shapes
-    seed_uniform_weights(encoder, rng)
-    seed_uniform_weights(decoder, rng)
+    # in the order the layers run (a subclassed model lists its weights in the order __init__ made them)
+    encoder_weights, decoder_weights = weights_in_call_order(encoder, x), weights_in_call_order(decoder, codings)
+    seed_uniform_weights(encoder, rng, encoder_weights)
+    seed_uniform_weights(decoder, rng, decoder_weights)
     codings = np.asarray(encoder(x))
     far = (rng.normal(size=codings.shape) * 20 * (np.abs(codings).max() + 1)).astype("float32")
     far_output = np.asarray(decoder(far))
@@ -87,8 +90,8 @@ def _probe_autoencoder(build, rng, explain_error, kwargs):
         "output_range": [float(far_output.min()), float(far_output.max())],
         "compose_error": float(np.max(np.abs(np.asarray(autoencoder(x)) - np.asarray(decoder(encoder(x)))))),
         "num_params": int(autoencoder.count_params()),
-        "encoder_weights": [list(variable.shape) for variable in encoder.weights],
-        "decoder_weights": [list(variable.shape) for variable in decoder.weights],
+        "encoder_weights": [list(variable.shape) for variable in encoder_weights],
+        "decoder_weights": [list(variable.shape) for variable in decoder_weights],
         "training_gap": training_gap(autoencoder, x),
     })
     return data

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from autograder.checks.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close,
-                                 expect_equal, seed_uniform_weights)
+from autograder.checks.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close, expect_equal,
+                                        expect_no_training_only_layers, seed_uniform_weights, training_gap)
 
 LESSON = "06_sparse"
 REGISTERED_NAME = "course>KLDivergenceRegularizer"
@@ -56,7 +56,9 @@ class SparseAutoencoder(Exercise):
         seed_uniform_weights(encoder, rng)
         seed_uniform_weights(decoder, rng)
         codings = _numpy(encoder(x))
+        rescaled_codings = _numpy(encoder(x * 255))  # the codings a Rescaling(1 / 255) first would give
         output = _numpy(autoencoder(x))
+        gap = training_gap(autoencoder, x)
         composed = _numpy(decoder(codings.astype("float32")))
         plain_losses = len(autoencoder.losses)
 
@@ -76,7 +78,8 @@ class SparseAutoencoder(Exercise):
         spied(x)
         penalty = float(sum(_numpy(loss) for loss in spied.losses)) if spied.losses else 0.0
         return {
-            "codings": codings, "reconstructions": composed,
+            "codings": codings, "reconstructions": composed, "rescaled_codings": rescaled_codings,
+            "training_gap": gap,
             "codings_shape": list(codings.shape), "output_shape": list(output.shape),
             "codings_range": [float(codings.min()), float(codings.max())],
             "output_range": [float(output.min()), float(output.max())],
@@ -99,6 +102,10 @@ class SparseAutoencoder(Exercise):
         if got["compose_error"] > 1e-5:
             raise Fail("autoencoder(x) == decoder(encoder(x))", "0 difference", f"{got['compose_error']:.3g}",
                        "build the autoencoder as keras.Sequential([encoder, decoder])")
+        expect_no_training_only_layers(got.get("training_gap", 0.0), "the autoencoder's outputs",
+                                       hint="leave out Dropout and GaussianNoise (lesson 05's denoising layers): "
+                                            "this autoencoder has none, and dropping units does not make the "
+                                            "codings sparse, the activity regularizer does")
         self._verify_outputs(got, expected)
         if got["losses_without_regularizer"]:
             raise Fail("penalties with activity_regularizer=None", "none",
@@ -135,7 +142,15 @@ class SparseAutoencoder(Exercise):
             hints["codings"] = (f"{got['num_params']} parameters instead of {expected['num_params']}: encoder "
                                 "Flatten, Dense(100, relu), Dense(codings_size, sigmoid); decoder Dense(100, relu), "
                                 "Dense(784, sigmoid), Reshape((28, 28))")
-        if not 0 < got["codings_range"][0] <= got["codings_range"][1] < 1:
+        codings = np.asarray(got["codings"])
+        if codings.ndim == 2 and np.allclose(codings.sum(axis=1), 1, atol=1e-4):
+            hints["codings"] = ("give the coding layer activation='sigmoid', not softmax: softmax codings sum to 1, "
+                                "so the units compete; sigmoid units fire each on its own, at a rate the sparsity "
+                                "penalties compare with a target")
+        elif np.shape(got.get("rescaled_codings")) == np.shape(expected["codings"]) and np.allclose(
+                got["rescaled_codings"], expected["codings"], rtol=1e-3, atol=1e-5):
+            hints["codings"] = "the pixels are already in [0, 1]: do not rescale the inputs (no Rescaling(1 / 255))"
+        elif not 0 < got["codings_range"][0] <= got["codings_range"][1] < 1:
             hints["codings"] = ("give the coding layer activation='sigmoid': a mean activation is then a firing rate, "
                                 "which the sparsity penalties compare with a target")
         low, high = got["output_range"]
@@ -398,7 +413,7 @@ class KLDivergence(Exercise):
                        "define get_config(self) returning {'weight': self.weight, 'target': self.target}, so a "
                        "model using the regularizer can be saved and loaded")
         config, wanted = got["config"], expected["config"]
-        if {key: config.get(key) for key in wanted} != wanted or "from_config_error" in got:
+        if not all(_same_item(config.get(key), item) for key, item in wanted.items()) or "from_config_error" in got:
             raise Fail("get_config()", wanted, config,
                        "return the constructor's arguments by name, {'weight': self.weight, 'target': self.target}, "
                        "so that KLDivergenceRegularizer(**config) rebuilds the same regularizer")
@@ -416,6 +431,14 @@ class KLDivergence(Exercise):
         expect_close("the value of a serialized and deserialized regularizer", got["deserialized_value"],
                      expected["deserialized_value"], rtol=1e-4, atol=1e-7,
                      hint="register the class and make get_config return the constructor's arguments")
+
+
+def _same_item(item, wanted):
+    """Whether a config item is the reference's: numbers equal up to float32 rounding, anything else exactly."""
+    numbers = (int, float)
+    if isinstance(item, numbers) and isinstance(wanted, numbers) and not isinstance(item, bool):
+        return bool(np.isclose(item, wanted, rtol=1e-6, atol=0))
+    return item == wanted
 
 
 def _plain_scalar(value):

@@ -7,6 +7,9 @@ them with the reference's for the same state, so only a step that computes what 
 The networks are wrapped to record what the step does (which images the discriminator saw, which labels each
 ``loss_fn`` call paired with which predictions, which weights each optimizer changed, the noise the step drew);
 that record only chooses the hint for a failure the values have shown, and checks that the noise is seeded.
+The probe runs the steps eagerly even when the learner wrapped ``train_step`` in ``@tf.function`` (the same step), so
+that the record sees values; ``fit``, which the probe also runs, compiles the step into a graph as usual. After the two
+steps it resets the metrics, as ``fit`` does at each epoch, and takes a third: its report must be that step's alone.
 """
 
 import numpy as np
@@ -112,6 +115,22 @@ def _recording_classes():
     return RecordingModel, RecordingSGD
 
 
+def _weights(models):
+    """A float64 copy of each network's trainable weights, to tell later which of them a step moved."""
+    return {name: [np.array(w, dtype=np.float64) for w in model.trainable_weights] for name, model in models.items()}
+
+
+def _losses(logs):
+    """The one-number entries of what ``train_step`` returned, as floats."""
+    logs = dict(logs) if isinstance(logs, dict) else {}
+    return {key: float(np.asarray(value)) for key, value in logs.items() if np.asarray(value).size == 1}
+
+
+def _describe(error):
+    """An error as its type and the first line of its message: enough to choose and show a hint."""
+    return f"{type(error).__name__}: {str(error).strip().splitlines()[0][:300] if str(error).strip() else ''}"
+
+
 def _moved(before, model):
     return any(not np.array_equal(old, np.array(new)) for old, new in zip(before, model.trainable_weights))
 
@@ -145,8 +164,9 @@ def _draw_state(rng):
             "bank": rng.normal(size=(2 * STEPS + 2, batch_size, codings_size)).astype("float32")}
 
 
-def _run_steps(GAN, state, d_learning_rate=D_LEARNING_RATE, seed=None, steps=STEPS):
-    """Run ``steps`` eager train steps from ``state`` on recording networks; returns what they did."""
+def _run_steps(GAN, state, d_learning_rate=D_LEARNING_RATE, seed=None, steps=STEPS, after_reset=False):
+    """Run ``steps`` eager train steps from ``state`` on recording networks; returns what they did. With
+    ``after_reset``, then reset the metrics (as fit does at each epoch's start) and report one more step's losses."""
     import keras
     import tensorflow as tf
 
@@ -169,18 +189,52 @@ def _run_steps(GAN, state, d_learning_rate=D_LEARNING_RATE, seed=None, steps=STE
               state["codings_size"], seed=state["seed"] if seed is None else seed)
     gan.compile(d_optimizer=RecordingSGD("d", d_learning_rate, log),
                 g_optimizer=RecordingSGD("g", G_LEARNING_RATE, log), loss_fn=loss_fn)
-    before = {name: [np.array(w, dtype=np.float64) for w in model.trainable_weights]
-              for name, model in log.models.items()}
-    returned, first_step = None, None
-    for batch in state["real"][:steps]:
-        returned = gan.train_step(tf.constant(batch))
-        first_step = log.events[:] if first_step is None else first_step
-    updates = {name: [np.array(w, dtype=np.float64) - old for w, old in zip(model.trainable_weights, before[name])]
-               for name, model in log.models.items()}
-    returned = dict(returned) if isinstance(returned, dict) else {}
-    returned = {key: float(np.asarray(value)) for key, value in returned.items() if np.asarray(value).size == 1}
+    before = _weights(log.models)
+    returned, first_step, log.first_updates, log.moved, log.after_reset = None, None, None, [], None
+    # a train_step wrapped in @tf.function (as TensorFlow's DCGAN tutorial does) is the same step: run it eagerly so
+    # that the recording sees its values and substitutes the noise
+    functions_eagerly = tf.config.functions_run_eagerly()
+    tf.config.run_functions_eagerly(True)
+    try:
+        for batch in state["real"][:steps]:
+            start = _weights(log.models)
+            returned = gan.train_step(tf.constant(batch))
+            now = _weights(log.models)
+            log.moved.append(sorted(name for name in now if not _close(now[name], start[name], exact=True)))
+            if first_step is None:
+                first_step = log.events[:]
+                log.first_updates = [[new - old for new, old in zip(now[name], before[name])]
+                                     for name in ("discriminator", "generator")]
+        updates = {name: [w - old for w, old in zip(now[name], before[name])] for name in now}
+        draws = len(log.raw_noise)
+        if after_reset:
+            try:
+                gan.reset_metrics()  # what fit does at each epoch's start: every tracker listed in metrics restarts
+            except Exception:  # noqa: BLE001 - metrics that are not a list: fit fails too, which reports it
+                pass
+            else:
+                log.after_reset = _losses(gan.train_step(tf.constant(state["real"][0])))
+            log.raw_noise = log.raw_noise[:draws]  # the noise checks look at the two steps' draws only
+    finally:
+        tf.config.run_functions_eagerly(functions_eagerly)
     log.first_step = first_step or []
-    return log, updates, returned
+    return log, updates, _losses(returned)
+
+
+def _default_seed_error(GAN, state):
+    """None, or the error of a GAN made without a seed (the default, seed=None) and trained one step."""
+    import keras
+    import tensorflow as tf
+
+    generator, discriminator = _tiny_models(state["codings_size"])
+    try:
+        gan = GAN(generator, discriminator, state["codings_size"])
+        gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1),
+                    loss_fn=keras.losses.BinaryCrossentropy())
+        gan.train_step(tf.constant(state["real"][0]))
+    except Exception as error:  # noqa: BLE001 - reported with a hint
+        return _describe(error)
+    return None
 
 
 def _match(values, bank, atol=1e-6):
@@ -262,7 +316,7 @@ def _fit_error(GAN, state):
         history = gan.fit(state["real"].reshape(-1, *IMAGE_SHAPE), batch_size=len(state["real"][0]), epochs=1,
                           verbose=0, shuffle=False).history
     except Exception as error:  # noqa: BLE001 - the learner's step fails once compiled: reported with a hint
-        return f"{type(error).__name__}: {str(error).strip().splitlines()[0][:300] if str(error).strip() else ''}"
+        return _describe(error)
     finally:
         logger.setLevel(level)
     missing = sorted({"d_loss", "g_loss"} - set(history))
@@ -273,10 +327,22 @@ def _fit_error(GAN, state):
     return None
 
 
-def _close(got, expected):
-    """True when two lists of arrays have the same shapes and agree within the check's tolerance."""
+def _close(got, expected, exact=False):
+    """True when two lists of arrays have the same shapes and agree within the check's tolerance (or exactly)."""
     return len(got) == len(expected) and all(
-        np.shape(g) == np.shape(e) and bool(np.all(close_mask(g, e, RTOL, ATOL))) for g, e in zip(got, expected))
+        np.shape(g) == np.shape(e) and (np.array_equal(g, e) if exact else bool(np.all(close_mask(g, e, RTOL, ATOL))))
+        for g, e in zip(got, expected))
+
+
+def _ratio(got, expected):
+    """The factor ``r`` for which ``got`` (a list of arrays) is ``r`` times ``expected``, or None."""
+    if len(got) != len(expected) or any(np.shape(g) != np.shape(e) for g, e in zip(got, expected)):
+        return None
+    g, e = (np.concatenate([np.ravel(a) for a in arrays]) for arrays in (got, expected))
+    if not e.size or not np.any(e):
+        return None
+    ratio = float(g @ e / (e @ e))
+    return ratio if bool(np.all(close_mask(g, ratio * e, RTOL, ATOL))) else None
 
 
 class GanTrainStep(Exercise):
@@ -287,10 +353,11 @@ class GanTrainStep(Exercise):
 
     def probe(self, GAN, rng):
         state = _draw_state(rng)
-        log, updates, returned = _run_steps(GAN, state)
+        log, updates, returned = _run_steps(GAN, state, after_reset=True)
         # A phase-1 loss that sums the fakes' and the real images' mean losses (as TensorFlow's DCGAN tutorial does)
         # is twice the mean: with half the learning rate it takes the reference's step.
-        log_half, updates_half, returned_half = _run_steps(GAN, state, d_learning_rate=D_LEARNING_RATE / 2)
+        log_half, updates_half, returned_half = _run_steps(GAN, state, d_learning_rate=D_LEARNING_RATE / 2,
+                                                           after_reset=True)
         other_seed, _, _ = _run_steps(GAN, state, seed=state["seed"] + 1, steps=1)
         phases, swapped = _analyse(log)
         calls = [e for e in log.first_step if e["event"] in ("generator", "discriminator")]
@@ -299,6 +366,9 @@ class GanTrainStep(Exercise):
             "updates": [updates["discriminator"], updates["generator"]],
             "updates_half": [updates_half["discriminator"], updates_half["generator"]],
             "returned": returned, "returned_half": returned_half,
+            "after_reset": log.after_reset, "after_reset_half": log_half.after_reset,
+            "first_updates": log.first_updates, "moved_per_step": log.moved,
+            "default_seed_error": _default_seed_error(GAN, state),
             "noise_shapes": [list(noise.shape) for noise in log.raw_noise],
             "noise_min": float(min((noise.min() for noise in log.raw_noise if noise.size), default=0.0)),
             "same_seed_same_noise": bool(np.array_equal(first_noise(log), first_noise(log_half))),
@@ -325,7 +395,13 @@ class GanTrainStep(Exercise):
             hint = ("fit compiles train_step into a graph where the batch size is unknown: take it with "
                     "ops.shape(real_images)[0], not real_images.shape[0] or len(real_images), and return the "
                     "trackers' results as {'d_loss': ..., 'g_loss': ...}")
-            if "singleton" in got["fit_error"] or "SeedGenerator" in got["fit_error"]:
+            if "must call `compile()`" in got["fit_error"]:
+                hint = ("call super().compile(**kwargs) in your compile before storing the optimizers and loss_fn: "
+                        "only then does Keras count the model as compiled, and fit refuses a model that is not")
+            elif "'method' object is not iterable" in got["fit_error"]:
+                hint = ("metrics must be a @property (write @property above def metrics(self)): Keras reads "
+                        "self.metrics as a list of trackers, it does not call it")
+            elif "singleton" in got["fit_error"] or "SeedGenerator" in got["fit_error"]:
                 hint = ("make the SeedGenerator once, in __init__ (self.seed_generator = keras.random.SeedGenerator("
                         "seed)): one made inside train_step creates new variables each time fit's compiled step "
                         "runs, which a graph cannot do")
@@ -337,9 +413,26 @@ class GanTrainStep(Exercise):
             which = [name for name, g, e in zip(("discriminator", "generator"), got["updates"], expected["updates"])
                      if not _close(g, e)]
             raise Fail("how two train steps from the grader's state moved the weights", "the reference's updates",
-                       f"other updates of the {' and the '.join(which)}", self._diagnose(got))
+                       f"other updates of the {' and the '.join(which)}", self._diagnose(got, expected))
         self._verify_reports(got["returned" if scale == 1 else "returned_half"], expected["returned"], scale)
+        self._verify_reset(got["after_reset" if scale == 1 else "after_reset_half"], expected["after_reset"], scale)
         self._verify_noise(got)
+
+    @staticmethod
+    def _verify_reset(returned, expected, scale):
+        """After reset_metrics (what fit does at each epoch's start) a step reports its own losses only: a tracker
+        missing from the metrics property is never reset, and its history is a running mean across epochs."""
+        returned = returned or {}
+        wanted = {"d_loss": scale * expected["d_loss"], "g_loss": expected["g_loss"]}
+        stale = [key for key in ("d_loss", "g_loss") if key not in returned or
+                 not np.isclose(returned[key], wanted[key], rtol=RTOL, atol=ATOL)]
+        if stale:
+            raise Fail("losses of one step after reset_metrics() (what fit does at each epoch's start)",
+                       f"({wanted['d_loss']:.4g}, {wanted['g_loss']:.4g})",
+                       f"({returned.get('d_loss', float('nan')):.4g}, {returned.get('g_loss', float('nan')):.4g})",
+                       f"the {' and the '.join(stale)} tracker was not reset, so the history would report a running "
+                       "mean across epochs: list both trackers in the metrics property, return [self.d_loss_tracker, "
+                       "self.g_loss_tracker], so that Keras resets them at every epoch")
 
     @staticmethod
     def _verify_reports(returned, expected, scale):
@@ -364,6 +457,11 @@ class GanTrainStep(Exercise):
 
     @staticmethod
     def _verify_noise(got):
+        if got["default_seed_error"]:
+            raise Fail("a GAN made without a seed (seed=None, the default)", "no error", got["default_seed_error"],
+                       "seed the noise, not the whole program: make self.seed_generator = keras.random.SeedGenerator("
+                       "seed) in __init__ (it accepts None) and draw every noise with seed=self.seed_generator, "
+                       "not keras.utils.set_random_seed(seed) and unseeded draws")
         if not got["same_seed_same_noise"]:
             raise Fail("noise for the same seed", "the same noise", "other noise", _SEED_HINT)
         if not got["other_seed_other_noise"]:
@@ -380,11 +478,10 @@ class GanTrainStep(Exercise):
                        "the noise is standard normal: keras.random.normal((batch_size, self.codings_size), "
                        "seed=self.seed_generator), with its default mean 0 and stddev 1, not scaled or truncated")
 
-    def _diagnose(self, got):
+    def _diagnose(self, got, expected):
         """The hint for updates that differ from the reference's: the first mistake the record shows."""
         if not got["recorded"]:
-            return ("call the networks and self.loss_fn directly in train_step, and do not wrap it in @tf.function: "
-                    "fit compiles it for you")
+            return "call the networks and self.loss_fn directly in train_step, the generator on the noise it draws"
         if not got["losses_recorded"]:
             return "compute both phases' losses with the loss_fn given to compile, stored as self.loss_fn"
         if got["swapped_arguments"]:
@@ -393,6 +490,11 @@ class GanTrainStep(Exercise):
             self._verify_phases(got["phases"])
         except Fail as failure:
             return failure.hint
+        moved = got["moved_per_step"]
+        if "discriminator" in moved[0] and any("discriminator" not in names for names in moved[1:]):
+            return ("the discriminator learned in the first step but not in the next one: what a step switches off "
+                    "must not outlast it; if phase 2 sets self.discriminator.trainable = False, set it back to True "
+                    "after phase 2 (or take phase 2's gradients for self.generator.trainable_weights only)")
         if got["not_training"]:
             return (f"call the {' and the '.join(got['not_training'])} with training=True in train_step: batch "
                     f"normalization and dropout behave differently while training")
@@ -403,11 +505,21 @@ class GanTrainStep(Exercise):
             return ("every draw of noise must be new: phase 2 draws its own noise (not phase 1's), and an integer "
                     "seed repeats the same draw at every call; draw with seed=self.seed_generator, a "
                     "keras.random.SeedGenerator(seed) made in __init__")
+        ratio = _ratio(got["first_updates"][0], expected["first_updates"][0])
+        if ratio is not None and not np.isclose(ratio, 1, rtol=0.01):
+            return (f"the discriminator's first update is {ratio:.3g} times the reference's: phase 1's loss is "
+                    f"scaled by {ratio:.3g}; d_loss is self.loss_fn(labels, predictions) on the fakes and real images "
+                    "together (or the sum of their two losses), not halved or otherwise scaled")
         return ("follow the two phases of the lesson: the discriminator's loss on fakes (0) and real images (1), "
                 "one d_optimizer step; then new fakes labelled 1, one g_optimizer step")
 
     def _verify_phases(self, phases):
         optimizers = [phase["optimizer"] for phase in phases]
+        if optimizers == ["g", "d"] and [phase["changed"] for phase in phases] == [["discriminator"], ["generator"]]:
+            raise Fail("optimizer updates, in order", hint=(
+                "the optimizers are crossed: g_optimizer updated the discriminator and d_optimizer the generator; "
+                "compile stores self.d_optimizer = d_optimizer and self.g_optimizer = g_optimizer, phase 1 applies "
+                "self.d_optimizer and phase 2 self.g_optimizer"))
         if optimizers == ["g", "d"]:
             raise Fail("optimizer updates, in order", hint=(
                 "the generator was updated before the discriminator: phase 1 trains the discriminator (its own tape, "
@@ -433,11 +545,14 @@ class GanTrainStep(Exercise):
                                        "GradientTape so that the gradient flows from the discriminator's verdict "
                                        "back into the generator")
         self._verify_phase_1(d_phase)
-        self._verify_phase_2(g_phase)
+        self._verify_phase_2(g_phase, len(d_phase["real_labels"]))
 
     @staticmethod
     def _verify_phase_1(phase):
         fake, real, other = phase["fake_labels"], phase["real_labels"], phase["other_labels"]
+        if not (fake or real or other):
+            raise Fail("phase 1's loss", "self.loss_fn", "another loss",
+                       "compute phase 1's loss with self.loss_fn, the loss given to compile")
         if other:
             raise Fail("what the discriminator is trained on in phase 1", "fakes and real images",
                        f"{len(other)} other predictions",
@@ -467,14 +582,21 @@ class GanTrainStep(Exercise):
                        "label every fake 0 and every real image 1")
 
     @staticmethod
-    def _verify_phase_2(phase):
+    def _verify_phase_2(phase, batch_size):
         fake, real, other = phase["fake_labels"], phase["real_labels"], phase["other_labels"]
+        if not (fake or real or other):
+            raise Fail("phase 2's loss", "self.loss_fn", "another loss",
+                       "compute phase 2's loss with self.loss_fn, the loss given to compile, not a loss of its own")
         if real:
             raise Fail("images in phase 2", "fakes only", f"{len(real)} real images too",
                        "phase 2 trains the generator: the discriminator judges a fresh batch of fakes only")
         if other or not fake:
             raise Fail("what phase 2's loss is computed on", "the discriminator's predictions for new fakes",
                        f"{len(other)} other predictions", "phase 2's loss is loss_fn(ones, discriminator(fakes))")
+        if len(fake) != batch_size:
+            raise Fail("number of fakes in phase 2", batch_size, len(fake),
+                       "phase 2 trains the generator on a new batch of as many fakes as there are real images: "
+                       "batch_size = ops.shape(real_images)[0] of them")
         if np.allclose(fake, 0):
             raise Fail("phase 2 labels of the fakes", 1, 0,
                        "in phase 2 the fakes are labelled 1 ('real'): the generator learns to fool the "

@@ -414,3 +414,28 @@ def rounded_accuracy(y_true, y_pred):
     return ops.stack(scores)
 """, hint="compiled graph"),
 ]
+
+# A subclassed model lists its weights in the order its __init__ made the layers: the grader sets weights in the
+# order the layers run, so a decoder that made its output layer first computes the reference's function.
+CASES += [
+    Case("stacked_autoencoder", "right", "subclassed decoder whose __init__ creates the output layer first", """
+class Decoder(keras.Model):
+    def __init__(self, hidden_size, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.output_layer = keras.layers.Dense(28 * 28, activation="sigmoid")
+        self.hidden = keras.layers.Dense(hidden_size, activation=activation)
+        self.to_image = keras.layers.Reshape((28, 28))
+
+    def call(self, codings):
+        return self.to_image(self.output_layer(self.hidden(codings)))
+
+
+def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu"):
+    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                                keras.layers.Dense(hidden_size, activation=activation),
+                                keras.layers.Dense(codings_size, activation=activation)])
+    decoder = Decoder(hidden_size, activation)
+    decoder.build((None, codings_size))
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+"""),
+]

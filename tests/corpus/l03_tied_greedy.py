@@ -233,4 +233,135 @@ def train_shallow_autoencoder(X_train, X_valid, codings_size, num_epochs, optimi
     Case("shallow_autoencoder", "wrong", "returns the decoder first", _shallow(
         codings_train="encoder.predict(X_train, verbose=0)").replace("return encoder, decoder,", "return decoder, encoder,"),
         hint="the encoder first"),
+
+    # found by a red-team batch (2026-12-07, second round)
+    Case("dense_transpose", "right", "tensordot over the units axis", _layer(
+        "        z = ops.tensordot(inputs, self.dense.kernel, axes=[[1], [1]])\n"
+        "        return self.activation(z + self.bias)")),
+    Case("dense_transpose", "right", "(K x^T)^T route", _layer(
+        "        z = ops.transpose(ops.matmul(self.dense.kernel, ops.transpose(inputs)))\n"
+        "        return self.activation(ops.add(z, self.bias))")),
+    Case("dense_transpose", "right", "kernel variable referenced (not copied) in build", _layer(
+        "        return self.activation(ops.matmul(inputs, ops.transpose(self.tied_kernel)) + self.bias)",
+        build="        self.tied_kernel = self.dense.kernel\n"
+              "        self.bias = self.add_weight(shape=(self.dense.kernel.shape[0],), initializer='zeros')")),
+    Case("dense_transpose", "right", "activation function object stored raw in get_config", _layer(
+        TRANSPOSED, config="""
+    def get_config(self):
+        config = super().get_config()
+        config.update(dense=keras.layers.serialize(self.dense), activation=self.activation)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["dense"] = keras.layers.deserialize(config["dense"])
+        return cls(**config)
+""")),
+    Case("dense_transpose", "right", "Activation layer inside, name kept for config", _layer(
+        "        return self.act_layer(ops.matmul(inputs, ops.transpose(self.dense.kernel)) + self.bias)",
+        activation="        self.activation = keras.activations.get(activation)\n"
+                   "        self.act_layer = keras.layers.Activation(self.activation)")),
+    Case("dense_transpose", "right", "tf.matmul with transpose_b, bias via tf.nn.bias_add", _layer(
+        "        z = tf.nn.bias_add(tf.matmul(inputs, self.dense.kernel, transpose_b=True), self.bias)\n"
+        "        return self.activation(z)")),
+    Case("dense_transpose", "wrong", "bias kept as a (1, n_inputs) row, broadcast", _layer(
+        TRANSPOSED,
+        build="        self.bias = self.add_weight(shape=(1, self.dense.kernel.shape[0]), initializer='zeros')"),
+        hint="give the bias shape (n_inputs,)"),
+    Case("dense_transpose", "wrong", "activation string never passed through keras.activations.get", _layer(
+        TRANSPOSED, activation="        self.activation = activation",
+        config=CONFIG.replace("keras.activations.serialize(self.activation)", "self.activation")),
+        hint="keras.activations.get(activation) in __init__"),
+    Case("dense_transpose", "wrong", "reuses the Dense layer's bias (tied bias too)", _layer(
+        "        return self.activation(ops.matmul(inputs, ops.transpose(self.dense.kernel)) + self.dense.bias)",
+        build="        pass"), hint="create a bias in build()"),
+    Case("dense_transpose", "wrong", "activation applied before the bias", _layer(
+        "        return self.activation(ops.matmul(inputs, ops.transpose(self.dense.kernel))) + self.bias"),
+        hint="add the bias before the activation"),
+    Case("dense_transpose", "wrong", "kernel reshaped instead of transposed", _layer(
+        "        n_inputs, units = self.dense.kernel.shape\n"
+        "        kernel = ops.reshape(self.dense.kernel, (units, n_inputs))\n"
+        "        return self.activation(ops.matmul(inputs, kernel) + self.bias)"), hint="transpose the kernel"),
+    Case("dense_transpose", "wrong", "uses the Dense layer's activation instead of its own", _layer(
+        TRANSPOSED, activation="        self.activation = dense.activation"), hint="keras.activations.get(activation)"),
+    Case("dense_transpose", "wrong", "bias initialised by add_weight's default (glorot)", _layer(
+        TRANSPOSED, build="        self.bias = self.add_weight(shape=(self.dense.kernel.shape[0],))"),
+        hint="initialise the bias to zeros"),
+    Case("dense_transpose", "wrong", "from_config forgets to deserialize the Dense layer", _layer(TRANSPOSED, config="""
+    def get_config(self):
+        return {**super().get_config(), "dense": keras.layers.serialize(self.dense),
+                "activation": keras.activations.serialize(self.activation)}
+"""), hint="keras.layers.deserialize"),
+    Case("dense_transpose", "wrong", "stop_gradient on the borrowed kernel (decoder must not move the encoder)", _layer(
+        "        kernel = ops.stop_gradient(self.dense.kernel)\n"
+        "        return self.activation(ops.matmul(inputs, ops.transpose(kernel)) + self.bias)"),
+        hint="do not stop gradients"),
+    Case("dense_transpose", "wrong", "the tied Dense layer frozen (trainable=False) in __init__", _layer(
+        TRANSPOSED, activation="        self.activation = keras.activations.get(activation)\n"
+                               "        self.dense.trainable = False"), hint="do not freeze the Dense layer"),
+    Case("dense_transpose", "wrong", "kernel.T on the variable (KerasVariable has no .T: crashes)", _layer(
+        "        return self.activation(ops.matmul(inputs, self.dense.kernel.T) + self.bias)"), hint="ops.transpose"),
+    Case("dense_transpose", "wrong", "from_config rebuilds a fresh Dense from its inner config", _layer(
+        TRANSPOSED, config="""
+    def get_config(self):
+        return {**super().get_config(), "dense": keras.layers.serialize(self.dense),
+                "activation": keras.activations.serialize(self.activation)}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["dense"] = keras.layers.Dense.from_config(config["dense"]["config"])
+        return cls(**config)
+"""), hint="keras.layers.deserialize"),
+    Case("shallow_autoencoder", "right", "fit one epoch at a time in a loop", _shallow(
+        epochs="1", before="for _ in range(num_epochs - 1):\n"
+                           "        autoencoder.fit(X_train, X_train, epochs=1, batch_size=batch_size, "
+                           "verbose=verbose)")),
+    Case("shallow_autoencoder", "right", "subclassed autoencoder model chaining encoder and decoder",
+         _shallow().replace("    autoencoder = keras.Sequential([encoder, decoder])\n",
+                            "    class AE(keras.Model):\n"
+                            "        def __init__(self, enc, dec):\n"
+                            "            super().__init__()\n"
+                            "            self.enc, self.dec = enc, dec\n"
+                            "        def call(self, x):\n"
+                            "            return self.dec(self.enc(x))\n"
+                            "    autoencoder = AE(encoder, decoder)\n")),
+    Case("shallow_autoencoder", "right", "loss and optimizer resolved with keras getters", _shallow(
+        loss="keras.losses.get(loss) if isinstance(loss, str) else loss", optimizer="keras.optimizers.get(optimizer)")),
+    Case("shallow_autoencoder", "right", "codings via ops.convert_to_numpy(encoder(...))", _shallow(
+        codings_train="ops.convert_to_numpy(encoder(X_train))",
+        codings_valid="ops.convert_to_numpy(encoder(X_valid))")),
+    Case("shallow_autoencoder", "right", "validation data as tf.data dataset", _shallow().replace(
+        "validation_data=(X_valid, X_valid)",
+        "validation_data=tf.data.Dataset.from_tensor_slices((X_valid, X_valid)).batch(batch_size)")),
+    Case("shallow_autoencoder", "right", "seeds set inside the function, metrics added", _shallow(
+        before="keras.utils.set_random_seed(42)").replace("autoencoder.compile(",
+                                                           "autoencoder.compile(metrics=['mae'], ")),
+    # the exercise asks to compile with the given optimizer: a copy of it is not that
+    Case("shallow_autoencoder", "wrong", "a fresh copy of the given optimizer (same class and config)", _shallow(
+        optimizer="optimizer.__class__.from_config(optimizer.get_config())"),
+        hint="compile with the `optimizer` argument itself"),
+    Case("shallow_autoencoder", "wrong", "full-batch training: batch_size=len(X_train)", _shallow(
+        batch="batch_size=len(X_train), "), hint="fit with batch_size=batch_size"),
+    Case("shallow_autoencoder", "wrong", "validation_split instead of validation_data", _shallow().replace(
+        "validation_data=(X_valid, X_valid)", "validation_split=0.2"), hint="not validation_split"),
+    Case("shallow_autoencoder", "wrong", "encoder's activation reused when output_activation is None", _shallow(
+        out="output_activation or activation"), hint="activation=output_activation"),
+    Case("shallow_autoencoder", "wrong", "one epoch too few (num_epochs - 1)", _shallow(
+        epochs="num_epochs - 1"), hint="fit for `num_epochs` epochs"),
+    Case("shallow_autoencoder", "wrong", "trains on the validation set", _shallow().replace(
+        "autoencoder.fit(X_train, X_train", "autoencoder.fit(X_valid, X_valid"), hint="fit on X_train"),
+    Case("shallow_autoencoder", "wrong", "decoder without bias", _shallow(
+        out="output_activation, use_bias=False"), hint="with its bias"),
+    Case("shallow_autoencoder", "wrong", "trains on X_train and X_valid concatenated", _shallow().replace(
+        "autoencoder.fit(X_train, X_train", "X_all = np.concatenate([X_train, X_valid])\n"
+        "    autoencoder.fit(X_all, X_all"), hint="fit on X_train only"),
+    Case("shallow_autoencoder", "wrong", "codings of the reconstructions", _shallow(
+        codings_train="encoder.predict(autoencoder.predict(X_train, verbose=0), verbose=0)",
+        codings_valid="encoder.predict(autoencoder.predict(X_valid, verbose=0), verbose=0)"), hint="encoder(X_train)"),
+    Case("shallow_autoencoder", "wrong", "Dropout on the inputs kept from lesson 05's denoising encoder", _shallow(
+        ).replace("keras.Input(shape=[n_features]), keras.layers.Dense(codings_size",
+                  "keras.Input(shape=[n_features]), keras.layers.Dropout(0.2), keras.layers.Dense(codings_size"),
+        hint="no Dropout"),
 ]

@@ -497,3 +497,56 @@ def build_recurrent_autoencoder(codings_size=30):
     Case("recurrent_autoencoder", "wrong", "decoder output transposed (Permute((2, 1)) at the end)", _rt_recurrent(
         _RT_RNN_ENCODER, _RT_RNN_DECODER + "\n        keras.layers.Permute((2, 1)),"), hint="has no Permute layer"),
 ]
+
+# A subclassed model lists its weights in the order its __init__ made the layers: the grader sets weights in the
+# order the layers run, so models that made their layers in another order compute the reference's function.
+CASES += [
+    Case("conv_autoencoder", "right", "subclassed decoder whose __init__ creates the output layer first", """
+class ConvDecoder(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # the output layer first, then the upsampling blocks
+        self.to_image = keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid")
+        self.up_valid = keras.layers.Conv2DTranspose(32, 3, strides=2, padding="valid", activation="selu")
+        self.up_same = keras.layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="selu")
+        self.reshape = keras.layers.Reshape((28, 28))
+
+    def call(self, codings):
+        return self.reshape(self.to_image(self.up_same(self.up_valid(codings))))
+
+
+def build_conv_autoencoder():
+    encoder = keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        keras.layers.Reshape((28, 28, 1)),
+        keras.layers.Conv2D(16, 3, padding="same", activation="selu"), keras.layers.MaxPool2D(2),
+        keras.layers.Conv2D(32, 3, padding="same", activation="selu"), keras.layers.MaxPool2D(2),
+        keras.layers.Conv2D(64, 3, padding="same", activation="selu"), keras.layers.MaxPool2D(2),
+    ])
+    decoder = ConvDecoder()
+    decoder.build((None, 3, 3, 64))
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+"""),
+    Case("recurrent_autoencoder", "right", "subclassed encoder whose __init__ creates the codings LSTM first", """
+class Encoder(keras.Model):
+    def __init__(self, codings_size, **kwargs):
+        super().__init__(**kwargs)
+        self.to_codings = keras.layers.LSTM(codings_size)
+        self.rows = keras.layers.LSTM(100, return_sequences=True)
+
+    def call(self, images):
+        return self.to_codings(self.rows(images))
+
+
+def build_recurrent_autoencoder(codings_size=30):
+    encoder = Encoder(codings_size)
+    encoder.build((None, 28, 28))
+    decoder = keras.Sequential([
+        keras.Input(shape=(codings_size,)),
+        keras.layers.RepeatVector(28),
+        keras.layers.LSTM(100, return_sequences=True),
+        keras.layers.TimeDistributed(keras.layers.Dense(28, activation="sigmoid")),
+    ])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+"""),
+]

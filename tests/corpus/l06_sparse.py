@@ -46,6 +46,8 @@ _Q = """
 _RIGHT = _Q + """
         return self.weight * keras.ops.sum(p * keras.ops.log(p / q) + (1 - p) * keras.ops.log((1 - p) / (1 - q)))"""
 
+GENERIC = "weight x the sum over units of KL(p || q)"  # the message of a wrong penalty no candidate names
+
 CASES = [
     # ---------------------------------------------------------------------------------------------------------
     # sparse_autoencoder: right in other styles
@@ -242,4 +244,155 @@ class KLDivergenceRegularizer(keras.regularizers.Regularizer):
     Case("sparse_autoencoder", "wrong", "returned as (decoder, encoder, autoencoder)", _SPARSE.replace(
         "return encoder, decoder, keras.Sequential([encoder, decoder])",
         "return decoder, encoder, keras.Sequential([encoder, decoder])"), hint="return encoder, decoder, autoencoder"),
+
+    # found by a red-team batch (2026-12-07)
+    Case("sparse_autoencoder", "right", "sigmoid as its own Activation layer carrying the regularizer",
+         _SPARSE.replace('keras.layers.Dense(codings_size, activation="sigmoid",\n'
+                         '                                                   '
+                         'activity_regularizer=activity_regularizer)',
+                         'keras.layers.Dense(codings_size),\n'
+                         '                                keras.layers.Activation("sigmoid", '
+                         'activity_regularizer=activity_regularizer)')),
+    Case("sparse_autoencoder", "right", "subclassed autoencoder model", _SPARSE.replace(
+        "    return encoder, decoder, keras.Sequential([encoder, decoder])",
+        "    class Autoencoder(keras.Model):\n"
+        "        def __init__(self, encoder, decoder):\n"
+        "            super().__init__()\n"
+        "            self.encoder, self.decoder = encoder, decoder\n"
+        "        def call(self, x):\n"
+        "            return self.decoder(self.encoder(x))\n"
+        "    return encoder, decoder, Autoencoder(encoder, decoder)")),
+    Case("sparse_autoencoder", "right", "regularizer set on the layer after it is made, Reshape via target_shape",
+         """
+def build_sparse_autoencoder(codings_size=300, activity_regularizer=None):
+    coding_layer = keras.layers.Dense(codings_size, activation="sigmoid")
+    if activity_regularizer is not None:
+        coding_layer.activity_regularizer = activity_regularizer
+    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Reshape((784,)),
+                                keras.layers.Dense(100, activation="relu"), coding_layer])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
+                                keras.layers.Dense(784, activation="sigmoid"),
+                                keras.layers.Reshape(target_shape=(28, 28))])
+    autoencoder = keras.Sequential([keras.Input(shape=(28, 28)), encoder, decoder])
+    return encoder, decoder, autoencoder
+"""),
+    Case("sparse_autoencoder", "right", "keras.regularizers.get on the argument", _SPARSE.replace(
+        "activity_regularizer=activity_regularizer)",
+        "activity_regularizer=keras.regularizers.get(activity_regularizer))")),
+    Case("sparse_autoencoder", "wrong", "Dropout kept from lesson 05's denoising encoder", _SPARSE.replace(
+        "keras.layers.Flatten(),", "keras.layers.Flatten(), keras.layers.Dropout(0.5),"),
+         hint="leave out Dropout and GaussianNoise"),
+    Case("sparse_autoencoder", "wrong", "GaussianNoise kept from lesson 05", _SPARSE.replace(
+        "keras.layers.Flatten(),", "keras.layers.Flatten(), keras.layers.GaussianNoise(0.2),"),
+         hint="leave out Dropout and GaussianNoise"),
+    Case("sparse_autoencoder", "wrong", "Dropout on the codings (to make them sparse)", _SPARSE.replace(
+        "activity_regularizer=activity_regularizer)])", "activity_regularizer=activity_regularizer),\n"
+        "                                keras.layers.Dropout(0.5)])"), hint="does not make the codings sparse"),
+    Case("sparse_autoencoder", "wrong", "softmax codings (few units active)", _SPARSE.replace(
+        'codings_size, activation="sigmoid"', 'codings_size, activation="softmax"'), hint="not softmax"),
+    Case("sparse_autoencoder", "wrong", "Rescaling(1/255) first, as if pixels were 0-255", _SPARSE.replace(
+        "keras.layers.Flatten(),", "keras.layers.Rescaling(1 / 255), keras.layers.Flatten(),"),
+         hint="do not rescale the inputs"),
+    Case("sparse_autoencoder", "wrong", "regularizer on the coding layer and again on the decoder's first layer",
+         _SPARSE.replace('keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu")',
+                         'keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu", '
+                         'activity_regularizer=activity_regularizer)'), hint="once"),
+    Case("sparse_autoencoder", "wrong", "decoder's hidden layer without relu", _SPARSE.replace(
+        'keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu")',
+        'keras.Input(shape=(codings_size,)), keras.layers.Dense(100)'), hint="relu"),
+    Case("sparse_autoencoder", "wrong", "hidden layers sized 128", _SPARSE.replace("Dense(100", "Dense(128"),
+         hint="parameters"),
+    Case("sparse_autoencoder", "wrong", "sigmoid hidden layers everywhere", _SPARSE.replace('"relu"', '"sigmoid"'),
+         hint="relu"),
+    Case("kl_regularizer", "right", "activations clipped first, then averaged", _kl("""
+        eps = keras.config.epsilon()
+        q = keras.ops.mean(keras.ops.clip(inputs, eps, 1 - eps), axis=0)
+        return self.weight * keras.ops.sum(p * keras.ops.log(p / q) + (1 - p) * keras.ops.log((1 - p) / (1 - q)))""")),
+    Case("kl_regularizer", "right", "log1p for log(1 - q), keepdims mean, backend epsilon", _kl("""
+        eps = keras.backend.epsilon()
+        q = keras.ops.clip(keras.ops.mean(inputs, axis=0, keepdims=True), eps, 1.0 - eps)
+        kl = p * (keras.ops.log(p) - keras.ops.log(q)) + (1 - p) * (keras.ops.log1p(-p) - keras.ops.log1p(-q))
+        return keras.ops.multiply(self.weight, keras.ops.sum(kl))""")),
+    Case("kl_regularizer", "right", "Keras' kl_divergence on stacked Bernoulli distributions", _kl(_Q + """
+        P = keras.ops.stack([keras.ops.full_like(q, p), keras.ops.full_like(q, 1 - p)], axis=-1)
+        Q = keras.ops.stack([q, 1 - q], axis=-1)
+        return self.weight * keras.ops.sum(keras.losses.kl_divergence(P, Q))""")),
+    Case("kl_regularizer", "right", "tf ops throughout, float() arguments, from_config overridden", """
+@keras.saving.register_keras_serializable(package="course")
+class KLDivergenceRegularizer(keras.regularizers.Regularizer):
+    def __init__(self, weight, target):
+        weight, target = float(weight), float(target)
+        if weight < 0:
+            raise ValueError("weight must be non-negative")
+        if target <= 0 or target >= 1:
+            raise ValueError("target must be in (0, 1)")
+        self.weight = weight
+        self.target = target
+
+    def __call__(self, activations):
+        eps = keras.config.epsilon()
+        q = tf.clip_by_value(tf.reduce_mean(activations, axis=0), eps, 1 - eps)
+        p = tf.constant(self.target, dtype=q.dtype)
+        kl = p * tf.math.log(p / q) + (1 - p) * tf.math.log((1 - p) / (1 - q))
+        return self.weight * tf.reduce_sum(kl)
+
+    def get_config(self):
+        return {"weight": self.weight, "target": self.target}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(config["weight"], config["target"])
+"""),
+    Case("kl_regularizer", "right", "mean as sum / batch size, p and q named like the book", _kl("""
+        n = keras.ops.cast(keras.ops.shape(inputs)[0], inputs.dtype)
+        mean_activities = keras.ops.sum(inputs, axis=0) / n
+        q = keras.ops.clip(mean_activities, keras.config.epsilon(), 1 - keras.config.epsilon())
+        return self.weight * (keras.ops.sum(p * keras.ops.log(p / q))
+                              + keras.ops.sum((1 - p) * keras.ops.log((1 - p) / (1 - q))))""")),
+    Case("kl_regularizer", "right", "arguments stored as float32 tensors", _kl(_RIGHT).replace(
+        "self.weight, self.target = weight, target",
+        "self.weight = keras.ops.convert_to_tensor(weight, dtype='float32')\n"
+        "        self.target = keras.ops.convert_to_tensor(target, dtype='float32')").replace(
+        'return {"weight": self.weight, "target": self.target}',
+        'return {"weight": float(self.weight), "target": float(self.target)}')),
+    Case("kl_regularizer", "right", "arguments kept as np.float32, like the activations", _kl(_RIGHT).replace(
+        "self.weight, self.target = weight, target",
+        "self.weight, self.target = np.float32(weight), np.float32(target)")),
+    Case("kl_regularizer", "wrong", "KL per activation, averaged over the batch (no mean activation first)", _kl("""
+        a = keras.ops.clip(inputs, 1e-7, 1 - 1e-7)
+        kl = p * keras.ops.log(p / a) + (1 - p) * keras.ops.log((1 - p) / (1 - a))
+        return self.weight * keras.ops.mean(keras.ops.sum(kl, axis=1))"""), hint=GENERIC),
+    Case("kl_regularizer", "wrong", "KL per activation, summed over everything", _kl("""
+        a = keras.ops.clip(inputs, 1e-7, 1 - 1e-7)
+        kl = p * keras.ops.log(p / a) + (1 - p) * keras.ops.log((1 - p) / (1 - a))
+        return self.weight * keras.ops.sum(kl)"""), hint=GENERIC),
+    Case("kl_regularizer", "wrong", "weight multiplies only the first term (precedence)", _kl(_Q + """
+        return keras.ops.sum(self.weight * p * keras.ops.log(p / q) + (1 - p) * keras.ops.log((1 - p) / (1 - q)))"""),
+         hint=GENERIC),
+    Case("kl_regularizer", "wrong", "log base 2 (KL in bits)", _kl(_Q + """
+        return self.weight * keras.ops.sum(p * keras.ops.log2(p / q) + (1 - p) * keras.ops.log2((1 - p) / (1 - q)))"""),
+         hint=GENERIC),
+    Case("kl_regularizer", "wrong", "squared error (p - q)^2 instead of KL", _kl(_Q + """
+        return self.weight * keras.ops.sum(keras.ops.square(p - q))"""), hint=GENERIC),
+    Case("kl_regularizer", "wrong", "mean over the batch taken with sum (forgot to divide)", _kl("""
+        q = keras.ops.clip(keras.ops.sum(inputs, axis=0), 1e-7, 1 - 1e-7)
+        return self.weight * keras.ops.sum(p * keras.ops.log(p / q) + (1 - p) * keras.ops.log((1 - p) / (1 - q)))"""),
+         hint=GENERIC),
+    Case("kl_regularizer", "wrong", "the weight applied twice", _kl(_Q + """
+        kl = p * keras.ops.log(p / q) + (1 - p) * keras.ops.log((1 - p) / (1 - q))
+        return self.weight * self.weight * keras.ops.sum(kl)"""), hint=GENERIC),
+    Case("kl_regularizer", "wrong", "target check only an upper bound", _kl(_RIGHT).replace(
+        "if weight < 0 or not 0 < target < 1:", "if weight < 0 or target >= 1:"), hint="raise ValueError unless"),
+    Case("kl_regularizer", "wrong", "get_config keys named after the attributes p and w", _kl(_RIGHT, get_config="""
+    def get_config(self):
+        return {"w": self.weight, "p": self.target}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(config["w"], config["p"])
+"""), hint="return the constructor's arguments by name"),
+    Case("kl_regularizer", "wrong", "clip with numpy on the mean (gradient cut)", _kl("""
+        q = np.clip(keras.ops.convert_to_numpy(keras.ops.mean(inputs, axis=0)), 1e-7, 1 - 1e-7)
+        return self.weight * keras.ops.sum(p * keras.ops.log(p / q) + (1 - p) * keras.ops.log((1 - p) / (1 - q)))"""),
+         hint="not numpy"),
 ]
