@@ -249,7 +249,9 @@ def test_corpus_cases_get_the_same_verdicts_from_the_real_grader(tmp_path):
     from autograder import accuracy, build, grade
 
     prelude, cases = accuracy.load_corpus("01_linear_pca")
-    chosen = {(case.exercise, case.kind): case for case in cases}
+    chosen = {}
+    for case in cases:  # the first case of each kind: later ones may lose only part of the points
+        chosen.setdefault((case.exercise, case.kind), case)
     sample = [chosen["linear_autoencoder", "right"], chosen["principal_angles", "wrong"]]
     notebook = build.build_notebook("01_linear_pca", "reference")
     for cell in notebook.cells:

@@ -9,7 +9,7 @@ their own namespace) is bound to a stand-in that records its arguments and retur
 
 import numpy as np
 
-from autograder.checks.exercise import close_mask, graph_error  # noqa: F401 (the checks take it from here)
+from autograder.checks.exercise import close_mask, graph_error, quiet_retracing  # noqa: F401 (checks take it here)
 
 INPUT_NAMES = ("x_t", "t")  # the names of helpers.diffusion_tools.build_unet's inputs, in order
 IMAGE_SHAPE = (4, 4, 1)  # the probes' images: small, so that every check runs in well under a second
@@ -40,7 +40,8 @@ def recording_network(rng, T, image_shape=IMAGE_SHAPE):
 
     Its outputs depend on x_t, on t and on the ``training`` flag (a scale of 0.5 in training, like dropout's
     rescaling), so a caller that passes the wrong t or flag gets other numbers. ``network.calls`` records, for
-    each eager call, ``{"t": (batch,) array, "training": bool, "x": array, "out": array}``.
+    each eager call, ``{"t": (batch,) array, "training": bool, "x": array, "out": array}``; ``network.refused_t``
+    the dtype of every time-step input the lesson's ``fast_network(unet)`` refuses (it converts t to int32).
     """
     import keras
     from keras import ops
@@ -54,6 +55,13 @@ def recording_network(rng, T, image_shape=IMAGE_SHAPE):
             super().__init__(name="probe_network")
             self.dense = keras.layers.Dense(size, activation="tanh")
             self.calls = []
+            self.refused_t = []
+
+        def __call__(self, inputs, *args, **kwargs):
+            refused = refused_time_steps(inputs)
+            if refused:
+                self.refused_t.append(refused)
+            return super().__call__(inputs, *args, **kwargs)
 
         def build(self, input_shape):
             self.dense.build((None, size))
@@ -94,7 +102,43 @@ def recording_network(rng, T, image_shape=IMAGE_SHAPE):
     network = RecordingNetwork()
     network([np.zeros((1, *image_shape), "float32"), np.zeros((1,), "int32")])
     network.calls.clear()
+    network.refused_t.clear()
     return network
+
+
+def refused_time_steps(inputs):
+    """None when the time steps in ``inputs`` (``[x_t, t]`` or keyed by name) convert to int32 as the lesson's
+    ``fast_network`` converts them (ints, NumPy arrays of any dtype, int32 tensors); else their dtype (a float32 or
+    int64 tensor: TensorFlow refuses to convert a tensor to another dtype)."""
+    import tensorflow as tf
+
+    if isinstance(inputs, dict):
+        t = inputs.get(INPUT_NAMES[1])
+    elif isinstance(inputs, (list, tuple)) and len(inputs) == 2:
+        t = inputs[1]
+    else:
+        return None
+    try:
+        tf.convert_to_tensor(t, tf.int32)
+    except (TypeError, ValueError):
+        return str(getattr(getattr(t, "dtype", None), "name", getattr(t, "dtype", type(t).__name__)))
+    return None
+
+
+def unknown_batch_graph_error(function, tensors, constants=()):
+    """None when ``function(*tensors, *constants)`` traces as a graph whose inputs have an unknown batch size (as
+    the compiled sampling network and fit retrace it for a new batch size); else the error, in one short line."""
+    import tensorflow as tf
+
+    signature = [tf.TensorSpec((None, *np.shape(value)[1:]), tf.as_dtype(np.asarray(value).dtype)) for value in tensors]
+    compiled = tf.function(lambda *inputs: function(*inputs, *constants), autograph=False, input_signature=signature)
+    with quiet_retracing():
+        try:
+            compiled(*(tf.convert_to_tensor(value) for value in tensors))
+        except Exception as error:  # noqa: BLE001 - any failure to trace is the learner's (a None batch size)
+            message = " ".join(str(error).split())
+            return f"{type(error).__name__}: {message[:160]}"
+    return None
 
 
 def aliases(namespaces, name, replacement):

@@ -15,6 +15,8 @@ from autograder.checks.exercise import Exercise, Fail, expect_close, stand_ins
 
 UNIT = 0.05  # small unit inputs keep the DDIM step's clip inactive while its factors are read
 SATURATING_INPUTS = (3.0, 6.0)  # x_t values whose x_0 = x_t / sqrt(alpha_bar_t) > 1 for every alpha_bar_t: clipped
+TIME_DTYPE_HINT = ("make t_batch an int32 tensor: ops.full((batch_size,), t, dtype='int32') (ops.full alone gives "
+                   "float32, which the lesson's fast_network(unet) refuses to convert to its int32 time steps)")
 
 
 def _step_coefficients(step, shape, times, **fixed):
@@ -102,6 +104,9 @@ class DDPMStep(Exercise):
             hint = "the variance of the reverse step is beta_t: add sqrt(beta_t) * noise"
         elif close(x, ref_x ** 2, 1e-3):
             hint = "divide by sqrt(alpha_t), not by alpha_t"
+        elif close(x, 1 / ref_x, 1e-3):
+            hint = ("divide by sqrt(alpha_t), do not multiply: x_{t-1} = (x_t - beta_t / sqrt(1 - alpha_bar_t) * "
+                    "predicted_noise) / sqrt(alpha_t) + sqrt(beta_t) * noise")
         elif close(x, 1 / np.sqrt(alpha_bar), 1e-3):
             hint = "divide by sqrt(alpha_t), the one-step alpha, not by sqrt(alpha_bar_t)"
         elif close(x, ref_x, 1e-3) and close(ratio, -ref_ratio, 1e-3):
@@ -147,6 +152,7 @@ class DDPMSampling(Exercise):
                 result = to_numpy(ddpm_sample(network, x_T, alpha, alpha_cumprod, beta, seed=run_seed,
                                               callback=callback))
             runs.append({"result": result, "steps": stand_in.calls, "network": network.calls,
+                         "refused_t": network.refused_t,
                          "callbacks": callbacks, "callback_states": callback_states, "replaced": replaced})
         first = runs[0]
         noises = [call["noise"] for call in first["steps"]]
@@ -159,6 +165,8 @@ class DDPMSampling(Exercise):
             "step_times": [call["t"] for call in first["steps"]],
             "network_times": [sorted(set(call["t"].ravel().tolist())) for call in first["network"]],
             "network_t_shapes": [list(call["t"].shape) for call in first["network"]],
+            # the dtype of time steps the lesson's fast_network(unet) cannot convert to int32 (None: all fine)
+            "network_t_refused": first["refused_t"][0] if first["refused_t"] else None,
             "network_training": [call["training"] for call in first["network"]],
             "callbacks": first["callbacks"],
             "last_noise_max": float(np.max(np.abs(noises[-1]))) if noises else -1.0,
@@ -196,6 +204,9 @@ class DDPMSampling(Exercise):
         if got["network_t_shapes"] != expected["network_t_shapes"]:
             raise Fail("shape of the time steps given to the network", expected["network_t_shapes"][0],
                        got["network_t_shapes"][0], "one t per image: ops.full((batch_size,), t, dtype='int32')")
+        if got.get("network_t_refused"):
+            raise Fail("the dtype of the time steps given to the network", "int32 (as fast_network(unet) takes them)",
+                       got["network_t_refused"], TIME_DTYPE_HINT)
         if not got["predicted_is_network_output"]:
             raise Fail("the predicted noise given to ddpm_step", "the network's output for the current x",
                        "something else", "predict the noise of the current x (not x_T): network([x, t_batch]) "
@@ -280,9 +291,13 @@ class DDIMStep(Exercise):
         saturation = [float(np.mean(to_numpy(ddim_step(np.full((1, *IMAGE_SHAPE), c, "float32"), T, T // 2,
                                                        np.zeros((1, *IMAGE_SHAPE), "float32"), alpha_cumprod))))
                       for c in SATURATING_INPUTS]
+        # and far below it: clipped to [-1, 1], x_0 = -1; clipped to [0, 1] (the range of the plotted images), 0
+        below = [float(np.mean(to_numpy(ddim_step(np.full((1, *IMAGE_SHAPE), -c, "float32"), T, T // 2,
+                                                  np.zeros((1, *IMAGE_SHAPE), "float32"), alpha_cumprod))))
+                 for c in SATURATING_INPUTS]
         return {"T": T, "pairs": pairs, "chosen": chosen, "outputs": outputs, "alpha_cumprod": alpha_cumprod,
                 "factor_x": factors["x_t"], "factor_noise": factors["predicted_noise"],
-                "saturation_pair": list(saturation_pair), "saturation": saturation}
+                "saturation_pair": list(saturation_pair), "saturation": saturation, "saturation_below": below}
 
     def verify(self, got, expected):
         if len(got["outputs"]) != len(expected["outputs"]):
@@ -323,6 +338,9 @@ class DDIMStep(Exercise):
             hint = ("square roots are missing: x_0 = (x_t - sqrt(1 - alpha_bar_t) * predicted_noise) / "
                     "sqrt(alpha_bar_t), then sqrt(alpha_bar_{t_prev}) * x_0 + sqrt(1 - alpha_bar_{t_prev}) * "
                     "predicted_noise")
+        elif close(x, ref_x, 1e-3) and np.allclose(got.get("saturation_below", [1.0]), 0.0, atol=1e-6):
+            hint = ("clip x_0 to [-1, 1], the range of the training images, not [0, 1]: ops.clip(x_0, -1.0, 1.0) "
+                    "(a negative x_0 is clipped to 0 here)")
         elif close(x, ref_x, 1e-3) or close(x + p, ref_x + ref_p, 1e-3):
             hint = ("the noise part of x_{t_prev} is sqrt(1 - alpha_bar_{t_prev}) * predicted_noise (the same "
                     "predicted noise, no fresh noise)")
@@ -381,6 +399,7 @@ class DDIMSampling(Exercise):
                 "integer_times": all(call["integer_times"] for call in stand_in.calls),
                 "network_times": [sorted(set(call["t"].ravel().tolist())) for call in network.calls],
                 "network_training": [call["training"] for call in network.calls],
+                "network_t_refused": network.refused_t[0] if network.refused_t else None,
                 "predicted_is_network_output": bool(len(network.calls) == len(stand_in.calls) and all(
                     close(step["predicted"], call["out"]) and close(step["x"], call["x"])
                     for step, call in zip(stand_in.calls, network.calls))),
@@ -423,6 +442,9 @@ class DDIMSampling(Exercise):
                 raise Fail(f"the time steps given to the network by {where}", reference["network_times"],
                            run["network_times"], "predict the noise at the current t (not t_prev): "
                                                   "network([x, t_batch]) with t_batch filled with t")
+            if run.get("network_t_refused"):
+                raise Fail(f"the dtype of the time steps given to the network by {where}",
+                           "int32 (as fast_network(unet) takes them)", run["network_t_refused"], TIME_DTYPE_HINT)
             if not run["predicted_is_network_output"]:
                 raise Fail("the predicted noise given to ddim_step", "the network's output for the current x",
                            "something else", "predict the noise of the current x (not x_T) inside the loop")

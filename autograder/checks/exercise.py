@@ -550,6 +550,31 @@ def training_gap(model, inputs):
     return float(np.max(np.abs(training - inference))) if training.shape == inference.shape else float("inf")
 
 
+def training_settings(model, inputs):
+    """What ``fit`` would do to ``model`` besides fitting its outputs: the loss terms a call adds (regularizers), how
+    many of its weights it may change (a frozen layer's may not), and how many constraints it puts on weights."""
+    model(inputs)
+    constraints = sum(getattr(layer, name, None) is not None
+                      for layer in model._flatten_layers(include_self=False, recursive=True)
+                      for name in ("kernel_constraint", "bias_constraint"))
+    return {"losses": len(model.losses), "trainable": len(model.trainable_weights), "constraints": int(constraints)}
+
+
+def expect_training_settings(got, expected, what):
+    """Fail when :func:`training_settings` differ from the reference's: a regularizer, a frozen layer or a weight
+    constraint changes what fit learns even though the outputs with the grader's weights are the same."""
+    if got["losses"] != expected["losses"]:
+        raise Fail(f"loss terms {what} adds while training (model.losses)", expected["losses"], got["losses"],
+                   "no regularizers (kernel_regularizer, activity_regularizer, ...): this exercise's model is trained "
+                   "on the reconstruction error alone")
+    if got["trainable"] != expected["trainable"]:
+        raise Fail(f"trainable weights of {what}", expected["trainable"], got["trainable"],
+                   "do not freeze a layer or a model (trainable=False): fit must train every weight")
+    if got["constraints"] != expected["constraints"]:
+        raise Fail(f"weight constraints in {what}", expected["constraints"], got["constraints"],
+                   "no kernel_constraint or bias_constraint: this exercise's layers are plain")
+
+
 def expect_no_training_only_layers(gap, what, hint="this exercise's models have no Dropout, GaussianNoise or other "
                                                   "layer (or argument, such as an LSTM's dropout=) that acts only "
                                                   "while training: leave them out"):
@@ -566,8 +591,8 @@ def _autoencoder_order(models):
         return [layer for layer in getattr(model, "layers", ()) if any(layer is other for other in models)]
 
     wholes = [index for index, model in enumerate(models) if len(parts(model)) == 2]
-    if len(wholes) != 1:
-        return None
+    if len(wholes) != 1 or type(models[wholes[0]]).__name__ not in ("Sequential", "Functional"):
+        return None  # a subclassed model lists its parts in the order __init__ assigned them, not as it calls them
     encoder, decoder = parts(models[wholes[0]])
     roles = {id(models[wholes[0]]): "autoencoder", id(encoder): "encoder", id(decoder): "decoder"}
     return tuple(roles.get(id(model), "?") for model in models)

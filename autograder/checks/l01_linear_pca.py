@@ -9,7 +9,9 @@ line against itself. ``principal_angles`` earns partial credit per kind of input
 
 import numpy as np
 
-from autograder.checks.exercise import Exercise, Fail, expect_autoencoder_models, expect_close, normal_weights
+from autograder.checks.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close,
+                                        expect_no_training_only_layers, expect_training_settings, normal_weights,
+                                        training_gap, training_settings)
 
 LESSON = "01_linear_pca"
 
@@ -79,6 +81,8 @@ def _probe_with_weights(build, rng, input_size, codings_size, hidden=False):
         "encoder_nonlinearity": _nonlinearity(encoder, x),
         "decoder_nonlinearity": _nonlinearity(decoder, codings_in),
         "compose_error": float(np.max(np.abs(np.asarray(autoencoder(x)) - np.asarray(decoder(encoder(x)))))),
+        "training_gap": training_gap(autoencoder, x),
+        "training_settings": training_settings(autoencoder, x),
     }
 
 
@@ -115,6 +119,10 @@ def _verify_with_weights(got, expected, hidden):
                 hint = "the encoder is one Dense layer, the decoder one Dense layer, and autoencoder(x) == " \
                        "decoder(encoder(x))"
             raise Fail(failure.what, *shown(failure.expected, failure.got), hint) from None
+    expect_no_training_only_layers(got["training_gap"], "the autoencoder's outputs",
+                                   hint="a linear autoencoder is one Dense layer each way: no Dropout, GaussianNoise "
+                                        "or other layer that acts only while training")
+    expect_training_settings(got["training_settings"], expected["training_settings"], "the autoencoder")
 
 
 def _pca_mistakes(X, n_components):
@@ -144,6 +152,9 @@ def _pca_mistakes(X, n_components):
          "explained_variance_ divides by n - 1 samples; the reconstruction's MSE averages over the n samples: "
          "compare X with its reconstruction (inverse_transform)"),
     ]
+    mistakes.append((float(np.sqrt(mse(variances, n_components) * X.size) / X.size),
+                     "square the norm: the MSE is np.linalg.norm(X - reconstruction) ** 2 / X.size, or "
+                     "np.mean(np.square(X - reconstruction))"))
     for k, hint in ((n_components + 1, "you kept n_components + 1 components: PCA(n_components=n_components)"),
                     (n_components - 1, "you kept n_components - 1 components: PCA(n_components=n_components)")):
         if 0 <= k <= min(num_samples, num_features):

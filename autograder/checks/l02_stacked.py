@@ -3,8 +3,8 @@
 import numpy as np
 
 from autograder.checks.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close, expect_equal,
-                                        expect_no_training_only_layers, normal_weights, training_gap,
-                                        weights_in_call_order)
+                                        expect_no_training_only_layers, expect_training_settings, normal_weights,
+                                        training_gap, training_settings, weights_in_call_order)
 
 LESSON = "02_stacked"
 SELU_MIN = -1.7580993  # selu(x) > -scale * alpha for every x
@@ -173,6 +173,7 @@ class StackedAutoencoder(Exercise):
                                                      - np.asarray(decoder(encoder(images)))))),
                 "training_gap": training_gap(autoencoder, images),
                 "encoder_kinds": [type(layer).__name__ for layer in encoder.layers],
+                "training_settings": training_settings(autoencoder, images),
             }
         return data
 
@@ -210,6 +211,7 @@ class StackedAutoencoder(Exercise):
                          rtol=1e-4, atol=1e-4,
                          hint="build the autoencoder as keras.Sequential([encoder, decoder]) from the same two models")
             expect_no_training_only_layers(value.get("training_gap", 0.0), "the autoencoder's outputs" + when)
+            expect_training_settings(value["training_settings"], exp["training_settings"], "the autoencoder" + when)
 
     def _encoder_hint(self, label, value, expected):
         low, high = value["codings_range"]

@@ -13,7 +13,8 @@ import re
 import numpy as np
 
 from autograder.checks.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close,
-                                        expect_no_training_only_layers, seed_uniform_weights, training_gap,
+                                        expect_no_training_only_layers, expect_training_settings,
+                                        seed_uniform_weights, training_gap, training_settings,
                                         weights_in_call_order)
 
 LESSON = "04_conv_recurrent"
@@ -93,6 +94,7 @@ def _probe_autoencoder(build, rng, explain_error, kwargs):
         "encoder_weights": [list(variable.shape) for variable in encoder_weights],
         "decoder_weights": [list(variable.shape) for variable in decoder_weights],
         "training_gap": training_gap(autoencoder, x),
+        "training_settings": training_settings(autoencoder, x),
     })
     return data
 
@@ -222,6 +224,8 @@ class ConvAutoencoder(Exercise):
                      atol=1e-4, hint=self._hint(got, expected, "encoder"))
         expect_close("reconstructions with weights set from the seed", got["reconstructions"],
                      expected["reconstructions"], rtol=1e-3, atol=1e-4, hint=self._hint(got, expected, "decoder"))
+        # after the outputs: an extra layer's weights are told by the outputs, with a sharper hint
+        expect_training_settings(got["training_settings"], expected["training_settings"], "the autoencoder")
 
     @staticmethod
     def _hint(got, expected, part):
@@ -327,6 +331,8 @@ class RecurrentAutoencoder(Exercise):
                      atol=1e-4, hint=self._hint(got, expected, "encoder"))
         expect_close("reconstructions with weights set from the seed", got["reconstructions"],
                      expected["reconstructions"], rtol=1e-3, atol=1e-4, hint=self._hint(got, expected, "decoder"))
+        # after the outputs: an extra layer's weights are told by the outputs, with a sharper hint
+        expect_training_settings(got["training_settings"], expected["training_settings"], "the autoencoder")
 
     @staticmethod
     def _hint(got, expected, part):

@@ -65,6 +65,11 @@ class NoiseSchedule(Exercise):
                 raise Fail(f"shape of {name} from {where}", reference.shape, value.shape, hint)
         alpha, alpha_bar, beta = got
         ref_alpha, ref_alpha_bar, ref_beta = expected
+        order = [next((name for name, reference in zip(names, expected) if close(value, reference, 1e-4, 1e-7)), None)
+                 for value in got]
+        if None not in order and sorted(order) == sorted(names) and order != list(names):
+            raise Fail(f"the arrays {where} returns, in order", ", ".join(names), ", ".join(order),
+                       "return them in the order the lesson unpacks them: return alpha, alpha_cumprod, beta")
         if not close(alpha, ref_alpha, 1e-4, 1e-6):
             unclipped = ref_alpha > ref_alpha.min() + 1e-6
             if close(alpha[unclipped], ref_alpha[unclipped], 1e-4, 1e-6):
@@ -166,8 +171,16 @@ class ForwardDiffusion(Exercise):
         elif close(a, ref_a, 1e-3) and close(b, 1 - ref_a, 1e-3):
             hint = "the noise's factor is sqrt(1 - alpha_bar_t), not 1 - sqrt(alpha_bar_t)"
         elif close(a, ref_a, 1e-3) and close(b, ref_b, 1e-3):
-            hint = ("each image has its own t: take alpha_bar at every t of the batch (ops.take(alpha_cumprod, t)) "
-                    "and reshape it to (batch, 1, 1, 1), not alpha_cumprod[t[0]]")
+            # right factors on unit inputs, other values on the check's images: not linear in x_0 and the noise
+            if close(x_t, np.clip(expected["x_t"], -1, 1)):
+                hint = ("do not clip x_t: the noisy images go beyond [-1, 1] (the noise is standard normal), and the "
+                        "network must learn from x_t as the formula makes it")
+            elif not np.all(np.isfinite(x_t)):
+                hint = ("NaN in x_t: the square root is taken of alpha_bar_t alone, sqrt(alpha_bar_t) * x_0, not "
+                        "of the product sqrt(alpha_bar_t * x_0) (x_0 and the noise are negative in places)")
+            else:
+                hint = ("x_t is linear in x_0 and in the noise: x_t = sqrt(alpha_bar_t) * x_0 + sqrt(1 - "
+                        "alpha_bar_t) * noise, the square roots on the alpha_bar_t factors alone, nothing clipped")
         else:
             hint = "x_t = sqrt(alpha_bar_t) * x_0 + sqrt(1 - alpha_bar_t) * noise, with alpha_bar_t = alpha_cumprod[t]"
         raise Fail("x_t for images, noise and t the check chose", "the reference's x_t", "other values", hint)
@@ -441,7 +454,9 @@ class TimeEmbedding(Exercise):
         return {"t": t, "dims": dims,
                 "embeddings": [to_numpy(sinusoidal_time_embedding(t, dim)) for dim in dims],
                 # the U-Net calls it inside fit and inside the compiled sampling network, on symbolic tensors
-                "graph_error": probes.graph_error(sinusoidal_time_embedding, (t,), (dims[0],))}
+                "graph_error": probes.graph_error(sinusoidal_time_embedding, (t,), (dims[0],)),
+                # and as the compiled network retraces it for a batch of another size: an unknown batch size
+                "unknown_batch_error": probes.unknown_batch_graph_error(sinusoidal_time_embedding, (t,), (dims[0],))}
 
     def verify(self, got, expected):
         if len(got["embeddings"]) != len(expected["embeddings"]):
@@ -482,6 +497,11 @@ class TimeEmbedding(Exercise):
                        "an embedding", got["graph_error"],
                        "use keras.ops (ops.cast, ops.exp, ops.arange, ops.sin, ops.concatenate) on t: NumPy cannot "
                        "compute with the symbolic tensors of a compiled network")
+        if got.get("unknown_batch_error"):
+            raise Fail("sinusoidal_time_embedding traced for a batch of unknown size, as the compiled sampling network "
+                       "and fit retrace it", "an embedding", got["unknown_batch_error"],
+                       "do not read the batch size from t.shape[0] (None when the graph is retraced for a new batch "
+                       "size): ops.expand_dims(t, -1), or ops.reshape(t, (-1, 1))")
 
 
 EXERCISES = [NoiseSchedule(), ForwardDiffusion(), DiffusionTraining(), DDPMStep(), DDPMSampling(), DDIMStep(),

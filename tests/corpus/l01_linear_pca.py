@@ -275,3 +275,139 @@ def principal_angles(A, B):
     return np.sort(np.degrees(np.arccos(np.clip(cosines, -1, 1))))
 """, hint="orthonormalise"),
 ]
+
+
+# A red-team batch (2026-12-07): layers that act only while training, regularizers, a frozen decoder, a weight
+# constraint (each changes what fit learns), a subclassed autoencoder, and correct variants.
+_RT_AE = """
+def build_linear_autoencoder(input_size, codings_size):
+    encoder = keras.Sequential([keras.Input(shape=(input_size,)), keras.layers.Dense(codings_size)])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(input_size)])
+    autoencoder = keras.Sequential([encoder, decoder])
+    return encoder, decoder, autoencoder
+"""
+
+CASES += [
+    # linear_autoencoder: right
+    Case("linear_autoencoder", "right", "subclassed autoencoder over two Sequential parts", """
+class AutoEncoder(keras.Model):
+    def __init__(self, encoder, decoder, **kwargs):
+        super().__init__(**kwargs)
+        self.decoder = decoder
+        self.encoder = encoder
+
+    def call(self, x):
+        return self.decoder(self.encoder(x))
+
+
+def build_linear_autoencoder(input_size, codings_size):
+    encoder = keras.Sequential([keras.Input(shape=(input_size,)), keras.layers.Dense(codings_size)])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(input_size)])
+    return encoder, decoder, AutoEncoder(encoder, decoder)
+"""),
+    Case("linear_autoencoder", "right", "EinsumDense layers with biases", """
+def build_linear_autoencoder(input_size, codings_size):
+    encoder = keras.Sequential([keras.Input(shape=(input_size,)),
+                                keras.layers.EinsumDense("ab,bc->ac", output_shape=codings_size, bias_axes="c")])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)),
+                                keras.layers.EinsumDense("ab,bc->ac", output_shape=input_size, bias_axes="c")])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+"""),
+    Case("linear_autoencoder", "right", "subclassed autoencoder, encoder assigned first (control)", """
+class AutoEncoder(keras.Model):
+    def __init__(self, encoder, decoder, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder = encoder
+        self.decoder = decoder
+
+    def call(self, x):
+        return self.decoder(self.encoder(x))
+
+
+def build_linear_autoencoder(input_size, codings_size):
+    encoder = keras.Sequential([keras.Input(shape=(input_size,)), keras.layers.Dense(codings_size)])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(input_size)])
+    return encoder, decoder, AutoEncoder(encoder, decoder)
+"""),
+    # linear_autoencoder: wrong
+    Case("linear_autoencoder", "wrong", "Dropout on the codings (acts only in training)", _RT_AE.replace(
+        "keras.layers.Dense(codings_size)]", "keras.layers.Dense(codings_size), keras.layers.Dropout(0.2)]"),
+        hint="Dropout"),
+    Case("linear_autoencoder", "wrong", "L2 regularizer on the kernels", _RT_AE.replace(
+        "Dense(codings_size)", "Dense(codings_size, kernel_regularizer=keras.regularizers.l2(1e-3))").replace(
+        "Dense(input_size)", "Dense(input_size, kernel_regularizer=keras.regularizers.l2(1e-3))"),
+        hint="regularizer"),
+    Case("linear_autoencoder", "wrong", "decoder frozen (trainable=False)", _RT_AE.replace(
+        "    autoencoder = ", "    decoder.trainable = False\n    autoencoder = "), hint="trainable"),
+    Case("linear_autoencoder", "wrong", "unit-norm constraint on the decoder kernel", _RT_AE.replace(
+        "Dense(input_size)", "Dense(input_size, kernel_constraint=keras.constraints.UnitNorm(axis=1))"),
+        hint="constraint"),
+    Case("linear_autoencoder", "wrong", "GaussianNoise at the input of the encoder", _RT_AE.replace(
+        "keras.Input(shape=(input_size,)), keras.layers.Dense", "keras.Input(shape=(input_size,)), keras.layers.GaussianNoise(0.1), keras.layers.Dense"),
+        hint="GaussianNoise"),
+    # pca_mse: right
+    Case("pca_mse", "right", "np.var of the residual, whiten=True", """
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA(n_components, whiten=True, svd_solver="full").fit(X)
+    residual = X - pca.inverse_transform(pca.transform(X))
+    return float(np.var(residual))
+"""),
+    Case("pca_mse", "right", "squared Frobenius norm over X.size", """
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA(n_components=n_components, svd_solver="full")
+    codings = pca.fit_transform(X)
+    return float(np.linalg.norm(X - pca.inverse_transform(codings)) ** 2 / X.size)
+"""),
+    # pca_mse: wrong
+    Case("pca_mse", "wrong", "Frobenius norm not squared", """
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA(n_components=n_components, svd_solver="full")
+    codings = pca.fit_transform(X)
+    return float(np.linalg.norm(X - pca.inverse_transform(codings)) / X.size)
+""", hint="square the norm"),
+    Case("pca_mse", "wrong", "mean over features of the per-feature variance of the codings' loss (noise_variance_)", """
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA(n_components=n_components, svd_solver="full").fit(X)
+    return float(pca.noise_variance_)
+""", hint="inverse_transform"),
+    # principal_angles: right
+    Case("principal_angles", "right", "bases from the SVD, NaN turned to 0 instead of clipping", """
+def principal_angles(A, B):
+    Va = np.linalg.svd(np.asarray(A, float), full_matrices=False)[2]
+    Vb = np.linalg.svd(np.asarray(B, float), full_matrices=False)[2]
+    s = np.linalg.svd(Va @ Vb.T, compute_uv=False)
+    return np.sort(np.nan_to_num(np.arccos(s)) * 180 / np.pi)
+"""),
+    Case("principal_angles", "right", "eigenvalues of M^T M of the smaller side, sqrt", """
+def principal_angles(A, B):
+    Qa = np.linalg.qr(np.asarray(A, float).T)[0]
+    Qb = np.linalg.qr(np.asarray(B, float).T)[0]
+    M = Qa.T @ Qb
+    if M.shape[0] < M.shape[1]:
+        M = M.T
+    cos = np.sqrt(np.clip(np.linalg.eigvalsh(M.T @ M), 0.0, 1.0))
+    return np.sort(np.degrees(np.arccos(cos)))
+"""),
+    # principal_angles: wrong
+    Case("principal_angles", "wrong", "rows normalised to unit length instead of orthonormalised", """
+def principal_angles(A, B):
+    A = A / np.linalg.norm(A, axis=1, keepdims=True)
+    B = B / np.linalg.norm(B, axis=1, keepdims=True)
+    cosines = np.linalg.svd(A @ B.T, compute_uv=False)
+    return np.sort(np.degrees(np.arccos(np.clip(cosines, -1, 1))))
+""", hint="orthonormalise"),
+    Case("principal_angles", "wrong", "returns the cosines, not the angles", """
+def principal_angles(A, B):
+    Q_a, _ = np.linalg.qr(A.T)
+    Q_b, _ = np.linalg.qr(B.T)
+    return np.sort(np.clip(np.linalg.svd(Q_a.T @ Q_b, compute_uv=False), -1, 1))
+""", hint="arccos"),
+    Case("principal_angles", "wrong", "eigenvalues of M M^T without choosing the smaller side", """
+def principal_angles(A, B):
+    Qa = np.linalg.qr(np.asarray(A, float).T)[0]
+    Qb = np.linalg.qr(np.asarray(B, float).T)[0]
+    M = Qa.T @ Qb
+    cos = np.sqrt(np.clip(np.linalg.eigvalsh(M @ M.T), 0.0, 1.0))
+    return np.sort(np.degrees(np.arccos(cos)))
+""", hint="min(k, m)"),
+]

@@ -439,3 +439,13 @@ def build_stacked_autoencoder(codings_size=30, hidden_size=100, activation="selu
     return encoder, decoder, keras.Sequential([encoder, decoder])
 """),
 ]
+
+# What fit learns changes with a regularizer or a frozen part even when the outputs with the grader's weights match.
+CASES += [
+    Case("stacked_autoencoder", "wrong", "L1 activity regularizer on the codings (sparse AE mixed in)",
+         _rt_stacked(codings_kw=", activity_regularizer=keras.regularizers.l1(1e-3)"), hint="no regularizers"),
+    Case("stacked_autoencoder", "wrong", "encoder frozen inside the builder (trainable=False)",
+         _rt_stacked().replace("    autoencoder = keras.Sequential",
+                               "    encoder.trainable = False\n    autoencoder = keras.Sequential"),
+         hint="do not freeze"),
+]

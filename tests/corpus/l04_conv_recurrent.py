@@ -550,3 +550,11 @@ def build_recurrent_autoencoder(codings_size=30):
     return encoder, decoder, keras.Sequential([encoder, decoder])
 """),
 ]
+
+# What fit learns changes with a regularizer even when the outputs with the grader's weights match.
+CASES += [
+    Case("conv_autoencoder", "wrong", "L2 kernel regularizer on every Conv2D", _rt_conv(
+        _RT_ENCODER.replace('activation="selu")',
+                            'activation="selu", kernel_regularizer=keras.regularizers.l2(1e-3))'),
+        _RT_DECODER), hint="no regularizers"),
+]

@@ -230,3 +230,181 @@ def denoising_errors(autoencoder, images, noise_levels, seed=42):
                                                            verbose=0) - images)) for level in noise_levels])
 """, hint="not its square"),
 ]
+
+
+# A red-team batch (2026-12-07): regularizers, a frozen encoder, a builder refusing noise_level=0, a subclassed
+# encoder, error measures, and correct variants.
+CASES += [
+    # ---------------- denoising_autoencoder: right
+    Case("denoising_autoencoder", "right", "subclassed encoder, layers created in another order than called", """
+class Encoder(keras.Model):
+    def __init__(self, noise_layer, codings_size, **kwargs):
+        super().__init__(**kwargs)
+        self.codings = keras.layers.Dense(codings_size, activation="relu")
+        self.hidden = keras.layers.Dense(100, activation="relu")
+        self.flatten = keras.layers.Flatten()
+        self.noise = noise_layer
+
+    def call(self, x, training=False):
+        x = self.flatten(x)
+        x = self.noise(x, training=training)
+        return self.codings(self.hidden(x))
+
+
+def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
+    if noise == "gaussian":
+        noise_layer = keras.layers.GaussianNoise(noise_level, seed=seed)
+    elif noise == "dropout":
+        noise_layer = keras.layers.Dropout(noise_level, seed=seed)
+    else:
+        raise ValueError(f"unknown noise {noise!r}")
+    encoder = Encoder(noise_layer, codings_size)
+    encoder(np.zeros((1, 28, 28), dtype="float32"))
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
+                                keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
+    return encoder, decoder, keras.Sequential([keras.Input(shape=(28, 28)), encoder, decoder])
+"""),
+    Case("denoising_autoencoder", "right", "no noise layer at all when noise_level is 0 (plain autoencoder)", _changed(_DAE,
+        "keras.layers.Flatten(), noise_layer,",
+        "keras.layers.Flatten(), *([noise_layer] if noise_level > 0 else []),")),
+    Case("denoising_autoencoder", "right", "match statement, Dense(28 * 28) then Activation, Reshape([28, 28])", """
+def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
+    match noise:
+        case "gaussian":
+            corrupt = keras.layers.GaussianNoise(stddev=noise_level, seed=seed)
+        case "dropout":
+            corrupt = keras.layers.Dropout(rate=noise_level, seed=seed)
+        case _:
+            raise ValueError(noise)
+    encoder = keras.Sequential()
+    encoder.add(keras.Input(shape=(28, 28)))
+    encoder.add(keras.layers.Flatten())
+    encoder.add(corrupt)
+    encoder.add(keras.layers.Dense(100, activation="relu"))
+    encoder.add(keras.layers.Dense(codings_size, activation="relu"))
+    decoder = keras.Sequential()
+    decoder.add(keras.Input(shape=(codings_size,)))
+    decoder.add(keras.layers.Dense(100, activation="relu"))
+    decoder.add(keras.layers.Dense(28 * 28))
+    decoder.add(keras.layers.Activation("sigmoid"))
+    decoder.add(keras.layers.Reshape([28, 28]))
+    autoencoder = keras.Sequential()
+    autoencoder.add(encoder)
+    autoencoder.add(decoder)
+    return encoder, decoder, autoencoder
+"""),
+    # ---------------- denoising_autoencoder: wrong
+    Case("denoising_autoencoder", "wrong", "an extra Dropout between the hidden layers", _changed(_DAE,
+        'keras.layers.Dense(100, activation="relu"),\n                                keras.layers.Dense(codings_size',
+        'keras.layers.Dense(100, activation="relu"), keras.layers.Dropout(0.2, seed=seed),\n'
+        '                                keras.layers.Dense(codings_size'), hint="once, right after Flatten"),
+    Case("denoising_autoencoder", "wrong", "sparsity regularizer copied onto the codings", _changed(_DAE,
+        'keras.layers.Dense(codings_size, activation="relu")',
+        'keras.layers.Dense(codings_size, activation="relu", activity_regularizer=keras.regularizers.l1(1e-3))'),
+        hint="regularizer"),
+    Case("denoising_autoencoder", "wrong", "L2 weight decay on the Dense kernels", _DAE.replace(
+        'activation="relu")', 'activation="relu", kernel_regularizer=keras.regularizers.l2(1e-4))'),
+        hint="regularizer"),
+    Case("denoising_autoencoder", "wrong", "encoder frozen (trainable=False) as in greedy training", _changed(_DAE,
+        "    return encoder, decoder,", "    encoder.trainable = False\n    return encoder, decoder,"),
+        hint="trainable"),
+    Case("denoising_autoencoder", "wrong", "refuses noise_level=0 (the lesson's plain autoencoder)", _changed(_DAE,
+        '    if noise == "gaussian":\n',
+        '    if not 0 < noise_level <= 1:\n        raise ValueError("noise_level must be in (0, 1]")\n'
+        '    if noise == "gaussian":\n'), hint="noise_level=0"),
+    Case("denoising_autoencoder", "right", "own noise layer using the static shape x.shape (fit works)", """
+class Corrupt(keras.layers.Layer):
+    def __init__(self, noise, level, seed, **kwargs):
+        super().__init__(**kwargs)
+        self.noise, self.level = noise, level
+        self.generator = keras.random.SeedGenerator(seed)
+
+    def call(self, x, training=False):
+        if not training:
+            return x
+        if self.noise == "gaussian":
+            return x + keras.random.normal(x.shape, stddev=self.level, seed=self.generator)
+        return keras.random.dropout(x, self.level, seed=self.generator)
+
+
+def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
+    if noise not in ("gaussian", "dropout"):
+        raise ValueError(noise)
+    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), Corrupt(noise, noise_level, seed),
+                                keras.layers.Dense(100, activation="relu"),
+                                keras.layers.Dense(codings_size, activation="relu")])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
+                                keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+"""),
+    Case("denoising_autoencoder", "wrong", "masking by hand without the 1/(1-r) rescale", """
+class Mask(keras.layers.Layer):
+    def __init__(self, rate, seed, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = rate
+        self.generator = keras.random.SeedGenerator(seed)
+
+    def call(self, x, training=False):
+        if not training:
+            return x
+        keep = keras.random.uniform(keras.ops.shape(x), seed=self.generator) >= self.rate
+        return x * keras.ops.cast(keep, x.dtype)
+
+
+def build_denoising_autoencoder(noise="gaussian", noise_level=0.2, codings_size=30, seed=42):
+    if noise == "gaussian":
+        noise_layer = keras.layers.GaussianNoise(noise_level, seed=seed)
+    elif noise == "dropout":
+        noise_layer = Mask(noise_level, seed)
+    else:
+        raise ValueError(f"unknown noise {noise!r}")
+    encoder = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), noise_layer,
+                                keras.layers.Dense(100, activation="relu"),
+                                keras.layers.Dense(codings_size, activation="relu")])
+    decoder = keras.Sequential([keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu"),
+                                keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+""", hint="Dropout(noise_level) (the fraction dropped)"),
+    Case("denoising_autoencoder", "wrong", "noise layer also put in front of the autoencoder (noise twice)", _changed(_DAE,
+        "keras.Sequential([encoder, decoder])",
+        "keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), noise_layer.__class__(noise_level, seed=seed), keras.layers.Reshape((28, 28)), encoder, decoder])"),
+        hint="once"),
+    Case("denoising_autoencoder", "wrong", "GaussianDropout for the dropout noise", _changed(_DAE,
+        "keras.layers.Dropout(noise_level, seed=seed)", "keras.layers.GaussianDropout(noise_level, seed=seed)"),
+        hint="keras.layers.Dropout"),
+    Case("denoising_autoencoder", "wrong", "Dense(100) of the decoder without activation", _changed(_DAE,
+        'keras.Input(shape=(codings_size,)), keras.layers.Dense(100, activation="relu")',
+        'keras.Input(shape=(codings_size,)), keras.layers.Dense(100)'), hint="relu"),
+    Case("denoising_autoencoder", "wrong", "BatchNormalization after the noise", _changed(_DAE,
+        "keras.layers.Flatten(), noise_layer,", "keras.layers.Flatten(), noise_layer, keras.layers.BatchNormalization(),"),
+        hint="parameters instead of"),
+    # ---------------- denoising_errors: right
+    Case("denoising_errors", "right", "one standard normal draw per level, scaled; keras.losses MSE", """
+def denoising_errors(autoencoder, images, noise_levels, seed=42):
+    rng = np.random.default_rng(seed)
+    out = []
+    for level in noise_levels:
+        noisy = (images + level * rng.standard_normal(images.shape)).astype(np.float32)
+        out.append(float(np.mean(keras.losses.mean_squared_error(images, autoencoder.predict(noisy, verbose=0)))))
+    return np.asarray(out, dtype=np.float64)
+"""),
+    Case("denoising_errors", "right", "all noisy sets stacked into one predict call", """
+def denoising_errors(autoencoder, images, noise_levels, seed=42):
+    rng = np.random.default_rng(seed)
+    noisy = np.concatenate([images + rng.normal(0.0, s, images.shape) for s in noise_levels]).astype("float32")
+    recon = autoencoder.predict(noisy, verbose=0).reshape(len(noise_levels), *images.shape)
+    return ((recon - images[None]) ** 2).mean(axis=(1, 2, 3))
+"""),
+    # ---------------- denoising_errors: wrong
+    Case("denoising_errors", "wrong", "root mean squared error", _changed(_ERRORS,
+        "errors.append(np.mean(", "errors.append(np.sqrt(np.mean(").replace("- images)))", "- images))))"),
+        hint="root of the mean squared error"),
+    Case("denoising_errors", "wrong", "mean absolute error", _changed(_ERRORS, "np.square(", "np.abs("),
+        hint="squared"),
+    Case("denoising_errors", "wrong", "levels iterated in sorted order", _changed(_ERRORS,
+        "for level in noise_levels:", "for level in sorted(noise_levels):"), hint="order of noise_levels"),
+    Case("denoising_errors", "wrong", "binary cross-entropy instead of MSE", _changed(_ERRORS,
+        "errors.append(np.mean(np.square(autoencoder.predict(noisy, verbose=0) - images)))",
+        "errors.append(float(keras.ops.mean(keras.losses.binary_crossentropy(images, autoencoder.predict(noisy, verbose=0)))))"),
+        hint="squared"),
+]

@@ -723,4 +723,181 @@ def sinusoidal_time_embedding(t, dim):
     angles = ops.expand_dims(ops.cast(t, "float32"), 1) * ops.expand_dims(w, 0)
     return ops.concatenate([ops.sin(angles), ops.cos(angles)], axis=1)
 """),
+
+    # ---------------------------------------------------------------------------------------------------------
+    # red-team cases
+
+    Case("diffusion_schedule", "wrong", "returns (alpha, beta, alpha_cumprod): the last two swapped",
+         _changed(_SCHEDULE, "return alpha, alpha_cumprod, beta", "return alpha, beta, alpha_cumprod"),
+         hint="return alpha, alpha_cumprod, beta"),
+    Case("diffusion_schedule", "right", "beta clipped to max_beta instead of alpha to 1 - max_beta", """
+def variance_schedule(T, s=0.008, max_beta=0.999):
+    t = np.arange(T + 1, dtype=np.float64)
+    f = np.cos((t / T + s) / (1 + s) * np.pi / 2) ** 2
+    beta = np.minimum(1 - f[1:] / f[:-1], max_beta)
+    beta = np.concatenate([[0.0], beta]).astype(np.float32)
+    alpha = (1 - beta).astype(np.float32)
+    return alpha, np.cumprod(alpha).astype(np.float32), beta
+"""),
+    Case("diffusion_schedule", "right", "float64 computation cast at the end, cumprod of alpha_1..T, 1 prepended",
+         """
+def variance_schedule(T, s=0.008, max_beta=0.999):
+    t = np.arange(T + 1)
+    f = np.cos((t / T + s) / (1 + s) * np.pi / 2) ** 2
+    a = np.clip(f[1:] / f[:-1], 1 - max_beta, 1)
+    alpha = np.concatenate([[1.0], a])
+    alpha_cumprod = np.concatenate([[1.0], np.cumprod(a)])
+    return alpha.astype("float32"), alpha_cumprod.astype("float32"), (1 - alpha).astype("float32")
+"""),
+
+    # ---- red team: diffusion_forward
+    Case("diffusion_forward", "wrong", "x_t clipped to the images' range [-1, 1]", _changed(
+        _FORWARD, "    return ops.sqrt(alpha_bar) * images + ops.sqrt(1 - alpha_bar) * noise",
+        "    return ops.clip(ops.sqrt(alpha_bar) * images + ops.sqrt(1 - alpha_bar) * noise, -1.0, 1.0)"),
+        hint="do not clip x_t"),
+    Case("diffusion_forward", "wrong", "square root over the product (sqrt(alpha_bar * images))", _changed(
+        _FORWARD, "ops.sqrt(alpha_bar) * images + ops.sqrt(1 - alpha_bar) * noise",
+        "ops.sqrt(alpha_bar * images) + ops.sqrt((1 - alpha_bar) * noise)"),
+        hint="square root is taken of alpha_bar_t alone"),
+    Case("diffusion_forward", "right", "reshape with the static batch size images.shape[0], sqrt taken first", """
+def forward_diffusion(images, t, noise, alpha_cumprod):
+    signal = ops.take(ops.sqrt(ops.convert_to_tensor(alpha_cumprod, "float32")), t)
+    noise_level = ops.take(ops.sqrt(1.0 - ops.convert_to_tensor(alpha_cumprod, "float32")), t)
+    signal = ops.reshape(signal, (images.shape[0], 1, 1, 1))
+    noise_level = ops.reshape(noise_level, (images.shape[0], 1, 1, 1))
+    return signal * images + noise_level * noise
+"""),
+    Case("diffusion_forward", "wrong", "alpha_bar not reshaped: (batch,) broadcast against the channel axis",
+         _changed(_FORWARD, "    alpha_bar = ops.reshape(alpha_bar, (-1, 1, 1, 1))\n", ""),
+         hint="reshape alpha_bar_t to (batch, 1, 1, 1)"),
+
+    # ---- red team: diffusion_model
+    Case("diffusion_model", "right", "t as the floor of a uniform float in [1, T + 1)", _t_drawn(
+        'ops.cast(ops.floor(keras.random.uniform((batch_size,), 1.0, self.T + 1.0, seed=self.seed_generator)), '
+        '"int32")')),
+    Case("diffusion_model", "right", "apply_gradients(zip(...)) and images.shape for the draws",
+         _changed(_changed(_changed(
+        _MODEL, "batch_size = ops.shape(images)[0]", "batch_size = images.shape[0]"),
+        "keras.random.normal(ops.shape(images), seed=self.seed_generator)",
+        "keras.random.normal(images.shape, seed=self.seed_generator)"),
+        "self.optimizer.apply(gradients, self.network.trainable_weights)",
+        "self.optimizer.apply_gradients(zip(gradients, self.network.trainable_weights))")),
+
+    # ---- red team: ddpm_step
+    Case("ddpm_step", "wrong", "posterior variance beta_tilde instead of beta_t", """
+def ddpm_step(x_t, t, predicted_noise, noise, alpha, alpha_cumprod, beta):
+    mean = (x_t - beta[t] / np.sqrt(1 - alpha_cumprod[t]) * predicted_noise) / np.sqrt(alpha[t])
+    variance = beta[t] * (1 - alpha_cumprod[t - 1]) / (1 - alpha_cumprod[t])
+    return mean + np.sqrt(variance) * noise
+""", hint="the variance of the reverse step is beta_t"),
+    Case("ddpm_step", "right", "posterior mean through the x_0 estimate (no clip), float64 factors", """
+def ddpm_step(x_t, t, predicted_noise, noise, alpha, alpha_cumprod, beta):
+    ab, ab_prev = float(alpha_cumprod[t]), float(alpha_cumprod[t - 1])
+    a, b = float(alpha[t]), float(beta[t])
+    x0 = (x_t - math.sqrt(1 - ab) * predicted_noise) / math.sqrt(ab)
+    mean = math.sqrt(ab_prev) * b / (1 - ab) * x0 + math.sqrt(a) * (1 - ab_prev) / (1 - ab) * x_t
+    return mean + math.sqrt(b) * noise
+"""),
+    Case("ddpm_step", "wrong", "noise scaled by sqrt(1 - alpha_bar_t), the forward process's factor",
+         _changed(_DDPM_STEP, "return mean + beta[t] ** 0.5 * noise",
+                  "return mean + (1 - alpha_cumprod[t]) ** 0.5 * noise"),
+         hint="the variance of the reverse step is beta_t"),
+    Case("ddpm_step", "wrong", "multiplies by sqrt(alpha_t) instead of dividing",
+         _changed(_DDPM_STEP, "* predicted_noise) / alpha[t] ** 0.5", "* predicted_noise) * alpha[t] ** 0.5"),
+         hint="do not multiply"),
+    Case("ddpm_step", "right", "tensors of float64 schedule values, cast back to float32", """
+def ddpm_step(x_t, t, predicted_noise, noise, alpha, alpha_cumprod, beta):
+    a = ops.cast(alpha[t], "float64"); ab = ops.cast(alpha_cumprod[t], "float64"); b = ops.cast(beta[t], "float64")
+    x = ops.cast(x_t, "float64"); e = ops.cast(predicted_noise, "float64"); z = ops.cast(noise, "float64")
+    out = (x - b / ops.sqrt(1 - ab) * e) / ops.sqrt(a) + ops.sqrt(b) * z
+    return ops.cast(out, "float32")
+"""),
+
+    # ---- red team: ddpm_sample
+    Case("ddpm_sample", "wrong", "t_batch left float32 (ops.full without dtype): fast_network refuses it",
+         _changed(_DDPM_SAMPLE, "ops.full((batch_size,), t, dtype=\"int32\")", "ops.full((batch_size,), t)"),
+         hint="make t_batch an int32 tensor"),
+    Case("ddpm_sample", "wrong", "t_batch as (batch, 1)",
+         _changed(_DDPM_SAMPLE, "ops.full((batch_size,), t, dtype=\"int32\")",
+                  "ops.full((batch_size, 1), t, dtype=\"int32\")"),
+         hint="one t per image"),
+    Case("ddpm_sample", "right", "all the noise drawn before the loop from the seed", _DDPM_STEP + """
+def ddpm_sample(network, x_T, alpha, alpha_cumprod, beta, seed=None, callback=None):
+    T = len(alpha) - 1
+    x = ops.convert_to_tensor(x_T, "float32")
+    gen = keras.random.SeedGenerator(seed)
+    noises = keras.random.normal((T + 1, *x.shape), seed=gen)
+    for t in range(T, 0, -1):
+        eps = network([x, ops.full((x.shape[0],), t, dtype="int32")], training=False)
+        z = noises[t] if t > 1 else ops.zeros_like(x)
+        x = ddpm_step(x, t, eps, z, alpha, alpha_cumprod, beta)
+        if callback is not None:
+            callback(t - 1, x)
+    return x
+"""),
+    Case("ddpm_sample", "wrong", "callback given t, not t - 1",
+         _changed(_DDPM_SAMPLE, "callback(t - 1, x)", "callback(t, x)"), hint="callback(t - 1, x)"),
+    # works with the lesson's fast_network (it converts a NumPy array to int32)
+    Case("ddpm_sample", "right", "the network called with np.full(..., float(t)): float64 times",
+         _changed(_DDPM_SAMPLE, "ops.full((batch_size,), t, dtype=\"int32\")", "np.full((batch_size,), float(t))")),
+
+    # ---- red team: ddim_step
+    Case("ddim_step", "wrong", "x_0 clipped to [0, 1] instead of [-1, 1]",
+         _changed(_DDIM_STEP, "ops.clip(x0, -1.0, 1.0)", "ops.clip(x0, 0.0, 1.0)"), hint="not [0, 1]"),
+    Case("ddim_step", "wrong", "the output clipped instead of x_0", """
+def ddim_step(x_t, t, t_prev, predicted_noise, alpha_cumprod):
+    x0 = (x_t - (1 - alpha_cumprod[t]) ** 0.5 * predicted_noise) / alpha_cumprod[t] ** 0.5
+    return ops.clip(alpha_cumprod[t_prev] ** 0.5 * x0 + (1 - alpha_cumprod[t_prev]) ** 0.5 * predicted_noise, -1.0, 1.0)
+""", hint="clip the predicted x_0"),
+    Case("ddim_step", "right", "clip with ops.minimum/ops.maximum, tensors from tf.gather", """
+def ddim_step(x_t, t, t_prev, predicted_noise, alpha_cumprod):
+    a_t = tf.gather(tf.constant(alpha_cumprod, tf.float32), t)
+    a_p = tf.gather(tf.constant(alpha_cumprod, tf.float32), t_prev)
+    x0 = (x_t - tf.sqrt(1.0 - a_t) * predicted_noise) / tf.sqrt(a_t)
+    x0 = ops.maximum(ops.minimum(x0, 1.0), -1.0)
+    return tf.sqrt(a_p) * x0 + tf.sqrt(1.0 - a_p) * predicted_noise
+"""),
+    Case("ddim_step", "wrong", "alpha_cumprod[t_prev - 1] (wraps to alpha_bar_T at t_prev = 0)",
+         _changed(_DDIM_STEP, "alpha_cumprod[t_prev] ** 0.5 * x0 + (1 - alpha_cumprod[t_prev])",
+                  "alpha_cumprod[t_prev - 1] ** 0.5 * x0 + (1 - alpha_cumprod[t_prev - 1])"), hint="t_prev"),
+
+    # ---- red team: ddim_sample
+    Case("ddim_sample", "wrong", "t_batch left float32 (ops.full without dtype): fast_network refuses it",
+         _changed(_DDIM_SAMPLE, "ops.full((x.shape[0],), int(t), dtype=\"int32\")", "ops.full((x.shape[0],), t)"),
+         hint="make t_batch an int32 tensor"),
+    Case("ddim_sample", "wrong", "np.linspace with num_steps points (num_steps - 1 jumps)",
+         _changed(_DDIM_SAMPLE, "np.linspace(T, 0, num_steps + 1)", "np.linspace(T, 0, num_steps)"),
+         hint="num_steps jumps"),
+    Case("ddim_sample", "right", "linspace from 0 to T reversed, np.int32 times", _changed(
+        _DDIM_SAMPLE, "np.linspace(T, 0, num_steps + 1).round().astype(int)",
+        "np.round(np.linspace(0, T, num_steps + 1))[::-1].astype(np.int32)")),
+    Case("ddim_sample", "wrong", "x0 clipped output returned (final x clipped to [-1, 1])",
+         _changed(_DDIM_SAMPLE, "    return x\n", "    return ops.clip(x, -1.0, 1.0)\n"), hint="return the last one"),
+
+    # ---- red team: time_embedding
+    Case("time_embedding", "wrong", "reshape with the static t.shape[0]: None in the sampling graph once it retraces",
+         """
+def sinusoidal_time_embedding(t, dim):
+    half = dim // 2
+    frequencies = ops.exp(-math.log(10000.0) * ops.arange(half, dtype="float32") / half)
+    angles = ops.reshape(ops.cast(t, "float32"), (t.shape[0], 1)) * ops.reshape(frequencies, (1, half))
+    return ops.concatenate([ops.sin(angles), ops.cos(angles)], axis=-1)
+""", hint="do not read the batch size from t.shape[0]"),
+    Case("time_embedding", "right", "the Transformer's 2i / dim exponent, numpy frequencies", """
+def sinusoidal_time_embedding(t, dim):
+    exponents = np.arange(0, dim, 2, dtype=np.float32) / dim
+    w = (1.0 / (10000.0 ** exponents)).astype(np.float32)
+    angles = ops.cast(t, "float32")[:, None] * w[None, :]
+    return ops.concatenate([ops.sin(angles), ops.cos(angles)], axis=-1)
+"""),
+    Case("time_embedding", "right", "float64 angles, result cast to float32", """
+def sinusoidal_time_embedding(t, dim):
+    half = dim // 2
+    w = ops.exp(-math.log(10000.0) * ops.arange(half, dtype="float64") / half)
+    angles = ops.cast(ops.expand_dims(t, -1), "float64") * ops.expand_dims(w, 0)
+    return ops.cast(ops.concatenate([ops.sin(angles), ops.cos(angles)], -1), "float32")
+"""),
+    Case("time_embedding", "wrong", "positive exponent: 10000 ** (i / half)", _changed(
+        _EMBEDDING, "ops.exp(-math.log(10000.0)", "ops.exp(math.log(10000.0)"),
+        hint="frequencies are 10000 ** (-i / half)"),
 ]
