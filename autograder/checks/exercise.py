@@ -511,6 +511,12 @@ def weights_in_call_order(model, inputs):
     return [variable for variable in ordered if any(variable is weight for weight in model.weights)]
 
 
+def missing_biases(shapes, expected_shapes):
+    """Whether weight ``shapes`` are the reference's kernels with some of their biases left out (use_bias=False)."""
+    return len(shapes) < len(expected_shapes) and (
+        [shape for shape in shapes if len(shape) > 1] == [shape for shape in expected_shapes if len(shape) > 1])
+
+
 def seed_uniform_weights(model, rng, weights=None):
     """Give every float weight of ``model`` (in order, or in the order of ``weights``; seed states skipped) values
     from ``rng``: uniform with a variance of 1 / fan-in for kernels, in [-0.1, 0.1] for vectors."""

@@ -10,8 +10,8 @@ line against itself. ``principal_angles`` earns partial credit per kind of input
 import numpy as np
 
 from autograder.checks.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close,
-                                        expect_no_training_only_layers, expect_training_settings, normal_weights,
-                                        training_gap, training_settings)
+                                        expect_no_training_only_layers, expect_training_settings, missing_biases,
+                                        normal_weights, training_gap, training_settings)
 
 LESSON = "01_linear_pca"
 
@@ -96,8 +96,7 @@ def _verify_with_weights(got, expected, hidden):
         if hidden:
             hint = ("size both Dense layers from the arguments input_size and codings_size (no fixed numbers), "
                     "one layer each, with biases")
-        elif len(shapes) < len(exp_shapes) and ([shape for shape in shapes if len(shape) == 2]
-                                                == [shape for shape in exp_shapes if len(shape) == 2]):
+        elif missing_biases(shapes, exp_shapes):
             hint = ("keep the biases in both Dense layers (use_bias=True, the default): without them the model "
                     "cannot learn the data's mean, and PCA centres the data")
         elif len(shapes) > len(exp_shapes):

@@ -3,8 +3,8 @@
 import numpy as np
 
 from autograder.checks.exercise import (Exercise, Fail, expect_autoencoder_models, expect_close, expect_equal,
-                                        expect_no_training_only_layers, expect_training_settings, normal_weights,
-                                        training_gap, training_settings, weights_in_call_order)
+                                        expect_no_training_only_layers, expect_training_settings, missing_biases,
+                                        normal_weights, training_gap, training_settings, weights_in_call_order)
 
 LESSON = "02_stacked"
 SELU_MIN = -1.7580993  # selu(x) > -scale * alpha for every x
@@ -237,8 +237,7 @@ class StackedAutoencoder(Exercise):
 
 def _bias_hint(shapes, expected_shapes):
     """The hint for weights that are the reference's kernels without (some of) their biases, else None."""
-    kernels = [shape for shape in expected_shapes if len(shape) > 1]
-    if len(shapes) < len(expected_shapes) and [shape for shape in shapes if len(shape) > 1] == kernels:
+    if missing_biases(shapes, expected_shapes):
         return "keep the biases (use_bias=True, the default): every Dense layer of the lesson has one"
     return None
 

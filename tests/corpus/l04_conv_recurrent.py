@@ -9,13 +9,13 @@ import tensorflow as tf
 """
 
 
-def _conv(encoder_body, decoder_body):
-    """A learner's conv builder: the encoder's and the decoder's layers as written in the answer cell."""
+def _conv(encoder_body, decoder_body, start="\n        keras.layers.Reshape((28, 28, 1)),"):
+    """A learner's conv builder: the encoder's and the decoder's layers as written in the answer cell (``start``: what
+    comes between keras.Input and the encoder's layers)."""
     return f"""
 def build_conv_autoencoder():
     encoder = keras.Sequential([
-        keras.Input(shape=(28, 28)),
-        keras.layers.Reshape((28, 28, 1)),{encoder_body}
+        keras.Input(shape=(28, 28)),{start}{encoder_body}
     ])
     decoder = keras.Sequential([
         keras.Input(shape=(3, 3, 64)),{decoder_body}
@@ -237,59 +237,11 @@ def build_recurrent_autoencoder(codings_size=30):
 
 # A red-team batch (2026-12-07): a Masking layer (the probe's images have black rows), layers added, the codings
 # taken another way, and correct variants.
-def _rt_conv(encoder_body, decoder_body, start='\n        keras.layers.Reshape((28, 28, 1)),'):
-    return f"""
-def build_conv_autoencoder():
-    encoder = keras.Sequential([
-        keras.Input(shape=(28, 28)),{start}{encoder_body}
-    ])
-    decoder = keras.Sequential([
-        keras.Input(shape=(3, 3, 64)),{decoder_body}
-        keras.layers.Reshape((28, 28)),
-    ])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-"""
-
-
-_RT_ENCODER = """
-        keras.layers.Conv2D(16, 3, padding="same", activation="selu"),
-        keras.layers.MaxPool2D(2),
-        keras.layers.Conv2D(32, 3, padding="same", activation="selu"),
-        keras.layers.MaxPool2D(2),
-        keras.layers.Conv2D(64, 3, padding="same", activation="selu"),
-        keras.layers.MaxPool2D(2),"""
-_RT_DECODER = """
-        keras.layers.Conv2DTranspose(32, 3, strides=2, padding="valid", activation="selu"),
-        keras.layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="selu"),
-        keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid"),"""
-
-
-def _rt_recurrent(encoder_body, decoder_body):
-    return f"""
-def build_recurrent_autoencoder(codings_size=30):
-    encoder = keras.Sequential([
-        keras.Input(shape=(28, 28)),{encoder_body}
-    ])
-    decoder = keras.Sequential([
-        keras.Input(shape=(codings_size,)),{decoder_body}
-    ])
-    return encoder, decoder, keras.Sequential([encoder, decoder])
-"""
-
-
-_RT_RNN_ENCODER = """
-        keras.layers.LSTM(100, return_sequences=True),
-        keras.layers.LSTM(codings_size),"""
-_RT_RNN_DECODER = """
-        keras.layers.RepeatVector(28),
-        keras.layers.LSTM(100, return_sequences=True),
-        keras.layers.TimeDistributed(keras.layers.Dense(28, activation="sigmoid")),"""
-
 CASES += [
     # ---------------------------------------------------------------------------------------------------------
     # conv_autoencoder: right
-    Case("conv_autoencoder", "right", "Lambda expand_dims instead of Reshape, lecun_normal init", _rt_conv(
-        _RT_ENCODER.replace('activation="selu")', 'activation="selu", kernel_initializer="lecun_normal")'), _RT_DECODER,
+    Case("conv_autoencoder", "right", "Lambda expand_dims instead of Reshape, lecun_normal init", _conv(
+        _ENCODER.replace('activation="selu")', 'activation="selu", kernel_initializer="lecun_normal")'), _DECODER,
         start="\n        keras.layers.Lambda(lambda x: keras.ops.expand_dims(x, axis=-1)),")),
     Case("conv_autoencoder", "right", "subclassed encoder and decoder models", """
 class ConvEncoder(keras.Model):
@@ -325,7 +277,7 @@ def build_conv_autoencoder():
     return encoder, decoder, keras.Sequential([encoder, decoder])
 """),
     Case("conv_autoencoder", "right", "keras.Input(shape=(28, 28, 1)) and no Reshape (Keras adds the channel axis)",
-         _rt_conv(_RT_ENCODER, _RT_DECODER, start="").replace("keras.Input(shape=(28, 28)),", "keras.Input(shape=(28, 28, 1)),")),
+         _conv(_ENCODER, _DECODER, start="").replace("keras.Input(shape=(28, 28)),", "keras.Input(shape=(28, 28, 1)),")),
     Case("conv_autoencoder", "right", "built with add() in a loop, tuple kernel/strides, pools with explicit strides", """
 def build_conv_autoencoder():
     encoder = keras.Sequential(name="conv_encoder")
@@ -347,27 +299,27 @@ def build_conv_autoencoder():
     return encoder, decoder, autoencoder
 """),
     # conv_autoencoder: wrong
-    Case("conv_autoencoder", "wrong", "Rescaling(1/255) after the Reshape (pixels already in [0, 1])", _rt_conv(
-        _RT_ENCODER, _RT_DECODER, start="\n        keras.layers.Reshape((28, 28, 1)),\n        keras.layers.Rescaling(1 / 255),"),
+    Case("conv_autoencoder", "wrong", "Rescaling(1/255) after the Reshape (pixels already in [0, 1])", _conv(
+        _ENCODER, _DECODER, start="\n        keras.layers.Reshape((28, 28, 1)),\n        keras.layers.Rescaling(1 / 255),"),
         hint="has no Rescaling layer"),
-    Case("conv_autoencoder", "wrong", "each MaxPool2D before its Conv2D", _rt_conv("""
+    Case("conv_autoencoder", "wrong", "each MaxPool2D before its Conv2D", _conv("""
         keras.layers.MaxPool2D(2),
         keras.layers.Conv2D(16, 3, padding="same", activation="selu"),
         keras.layers.MaxPool2D(2),
         keras.layers.Conv2D(32, 3, padding="same", activation="selu"),
         keras.layers.MaxPool2D(2),
-        keras.layers.Conv2D(64, 3, padding="same", activation="selu"),""", _RT_DECODER),
+        keras.layers.Conv2D(64, 3, padding="same", activation="selu"),""", _DECODER),
         hint="then MaxPool2D(2)"),
-    Case("conv_autoencoder", "wrong", "the last Conv2D without activation (linear codings)", _rt_conv(
-        _RT_ENCODER.replace('Conv2D(64, 3, padding="same", activation="selu")', 'Conv2D(64, 3, padding="same")'),
-        _RT_DECODER), hint='activation="selu"'),
-    Case("conv_autoencoder", "wrong", "SELU on the last Conv2DTranspose, then a sigmoid layer", _rt_conv(
-        _RT_ENCODER, _RT_DECODER.replace('activation="sigmoid"),', 'activation="selu"),\n        keras.layers.Activation("sigmoid"),')),
+    Case("conv_autoencoder", "wrong", "the last Conv2D without activation (linear codings)", _conv(
+        _ENCODER.replace('Conv2D(64, 3, padding="same", activation="selu")', 'Conv2D(64, 3, padding="same")'),
+        _DECODER), hint='activation="selu"'),
+    Case("conv_autoencoder", "wrong", "SELU on the last Conv2DTranspose, then a sigmoid layer", _conv(
+        _ENCODER, _DECODER.replace('activation="sigmoid"),', 'activation="selu"),\n        keras.layers.Activation("sigmoid"),')),
         hint="sigmoid in the last"),
-    Case("conv_autoencoder", "wrong", "BatchNormalization after each Conv2D", _rt_conv(
-        _RT_ENCODER.replace('activation="selu"),', 'activation="selu"),\n        keras.layers.BatchNormalization(),'), _RT_DECODER),
+    Case("conv_autoencoder", "wrong", "BatchNormalization after each Conv2D", _conv(
+        _ENCODER.replace('activation="selu"),', 'activation="selu"),\n        keras.layers.BatchNormalization(),'), _DECODER),
         hint="no extra layers"),
-    Case("conv_autoencoder", "wrong", "UpSampling2D + Conv2D decoder instead of Conv2DTranspose", _rt_conv(_RT_ENCODER, """
+    Case("conv_autoencoder", "wrong", "UpSampling2D + Conv2D decoder instead of Conv2DTranspose", _conv(_ENCODER, """
         keras.layers.UpSampling2D(2),
         keras.layers.Conv2D(32, 3, padding="same", activation="selu"),
         keras.layers.UpSampling2D(2),
@@ -375,15 +327,15 @@ def build_conv_autoencoder():
         keras.layers.UpSampling2D(2),
         keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid"),"""), hint="UpSampling2D"),
     Case("conv_autoencoder", "wrong", "kernel_size=2 in every Conv2DTranspose (the usual 2x2/stride-2 upsampler)",
-         _rt_conv(_RT_ENCODER, _RT_DECODER.replace(", 3, strides=2", ", 2, strides=2")), hint="kernel_size=3"),
-    Case("conv_autoencoder", "wrong", "strided Conv2D instead of MaxPool2D", _rt_conv("""
+         _conv(_ENCODER, _DECODER.replace(", 3, strides=2", ", 2, strides=2")), hint="kernel_size=3"),
+    Case("conv_autoencoder", "wrong", "strided Conv2D instead of MaxPool2D", _conv("""
         keras.layers.Conv2D(16, 3, strides=2, padding="same", activation="selu"),
         keras.layers.Conv2D(32, 3, strides=2, padding="same", activation="selu"),
-        keras.layers.Conv2D(64, 3, strides=2, padding="same", activation="selu"),""", _RT_DECODER), hint="strided convolution instead of the pooling"),
-    Case("conv_autoencoder", "wrong", "relu in the decoder only", _rt_conv(_RT_ENCODER, _RT_DECODER.replace('"selu"', '"relu"')),
+        keras.layers.Conv2D(64, 3, strides=2, padding="same", activation="selu"),""", _DECODER), hint="strided convolution instead of the pooling"),
+    Case("conv_autoencoder", "wrong", "relu in the decoder only", _conv(_ENCODER, _DECODER.replace('"selu"', '"relu"')),
          hint="selu"),
-    Case("conv_autoencoder", "wrong", "decoder filters 64, 32, 1 (mirrors the encoder's list)", _rt_conv(
-        _RT_ENCODER, _RT_DECODER.replace("Conv2DTranspose(32,", "Conv2DTranspose(64,").replace(
+    Case("conv_autoencoder", "wrong", "decoder filters 64, 32, 1 (mirrors the encoder's list)", _conv(
+        _ENCODER, _DECODER.replace("Conv2DTranspose(32,", "Conv2DTranspose(64,").replace(
             "Conv2DTranspose(16,", "Conv2DTranspose(32,")), hint="32, 16, 1"),
     Case("conv_autoencoder", "wrong", "codings flattened, decoder reshapes them back", """
 def build_conv_autoencoder():
@@ -407,18 +359,18 @@ def build_conv_autoencoder():
 """, hint="3x3x64 grid"),
     # ---------------------------------------------------------------------------------------------------------
     # recurrent_autoencoder: right
-    Case("recurrent_autoencoder", "right", "codings LSTM returns the sequence, a Lambda keeps the last step", _rt_recurrent("""
+    Case("recurrent_autoencoder", "right", "codings LSTM returns the sequence, a Lambda keeps the last step", _recurrent("""
         keras.layers.LSTM(100, return_sequences=True),
         keras.layers.LSTM(codings_size, return_sequences=True),
-        keras.layers.Lambda(lambda seq: seq[:, -1, :]),""", _RT_RNN_DECODER)),
-    Case("recurrent_autoencoder", "right", "unroll=True, explicit default activations, Dense without TimeDistributed", _rt_recurrent("""
+        keras.layers.Lambda(lambda seq: seq[:, -1, :]),""", _RNN_DECODER)),
+    Case("recurrent_autoencoder", "right", "unroll=True, explicit default activations, Dense without TimeDistributed", _recurrent("""
         keras.layers.LSTM(100, activation="tanh", recurrent_activation="sigmoid", return_sequences=True, unroll=True),
         keras.layers.LSTM(codings_size, activation="tanh", recurrent_activation="sigmoid", unroll=True),""", """
         keras.layers.RepeatVector(28),
         keras.layers.LSTM(100, return_sequences=True, unroll=True),
         keras.layers.Dense(28),
         keras.layers.Activation("sigmoid"),""")),
-    Case("recurrent_autoencoder", "right", "ops.repeat in a Lambda instead of RepeatVector", _rt_recurrent(_RT_RNN_ENCODER, """
+    Case("recurrent_autoencoder", "right", "ops.repeat in a Lambda instead of RepeatVector", _recurrent(_RNN_ENCODER, """
         keras.layers.Lambda(lambda c: keras.ops.repeat(keras.ops.expand_dims(c, 1), 28, axis=1)),
         keras.layers.LSTM(100, return_sequences=True),
         keras.layers.TimeDistributed(keras.layers.Dense(28, activation="sigmoid")),""")),
@@ -452,50 +404,50 @@ def build_recurrent_autoencoder(codings_size=30):
 """),
     # recurrent_autoencoder: wrong
     Case("recurrent_autoencoder", "wrong", "go_backwards=True in the encoder's first LSTM (reads bottom to top)",
-         _rt_recurrent(_RT_RNN_ENCODER.replace("LSTM(100, return_sequences=True)", "LSTM(100, return_sequences=True, go_backwards=True)"),
-                    _RT_RNN_DECODER), hint="go_backwards"),
+         _recurrent(_RNN_ENCODER.replace("LSTM(100, return_sequences=True)", "LSTM(100, return_sequences=True, go_backwards=True)"),
+                    _RNN_DECODER), hint="go_backwards"),
     # (first written as "wrong": Keras returns go_backwards outputs in processing order, and the decoder's input is
     # the same vector at every step, so this computes exactly the reference's function: it is a right answer)
     Case("recurrent_autoencoder", "right", "decoder LSTM with go_backwards=True over the repeated codings",
-         _rt_recurrent(_RT_RNN_ENCODER, _RT_RNN_DECODER.replace("LSTM(100, return_sequences=True)", "LSTM(100, return_sequences=True, go_backwards=True)"))),
-    Case("recurrent_autoencoder", "wrong", "codings = the FIRST step of the codings LSTM's sequence", _rt_recurrent("""
+         _recurrent(_RNN_ENCODER, _RNN_DECODER.replace("LSTM(100, return_sequences=True)", "LSTM(100, return_sequences=True, go_backwards=True)"))),
+    Case("recurrent_autoencoder", "wrong", "codings = the FIRST step of the codings LSTM's sequence", _recurrent("""
         keras.layers.LSTM(100, return_sequences=True),
         keras.layers.LSTM(codings_size, return_sequences=True),
-        keras.layers.Lambda(lambda seq: seq[:, 0, :]),""", _RT_RNN_DECODER), hint="has no Lambda layer"),
-    Case("recurrent_autoencoder", "wrong", "codings = average over time (GlobalAveragePooling1D)", _rt_recurrent("""
+        keras.layers.Lambda(lambda seq: seq[:, 0, :]),""", _RNN_DECODER), hint="has no Lambda layer"),
+    Case("recurrent_autoencoder", "wrong", "codings = average over time (GlobalAveragePooling1D)", _recurrent("""
         keras.layers.LSTM(100, return_sequences=True),
         keras.layers.LSTM(codings_size, return_sequences=True),
-        keras.layers.GlobalAveragePooling1D(),""", _RT_RNN_DECODER), hint="has no GlobalAveragePooling1D layer"),
-    Case("recurrent_autoencoder", "wrong", "reads columns: Permute((2, 1)) before the encoder's LSTM", _rt_recurrent(
-        "\n        keras.layers.Permute((2, 1))," + _RT_RNN_ENCODER, _RT_RNN_DECODER), hint="has no Permute layer"),
-    Case("recurrent_autoencoder", "wrong", "recurrent_activation='hard_sigmoid' (Keras 2's old default)", _rt_recurrent(
-        _RT_RNN_ENCODER.replace("return_sequences=True)", "return_sequences=True, recurrent_activation=\"hard_sigmoid\")").replace(
-            "LSTM(codings_size)", "LSTM(codings_size, recurrent_activation=\"hard_sigmoid\")"), _RT_RNN_DECODER),
+        keras.layers.GlobalAveragePooling1D(),""", _RNN_DECODER), hint="has no GlobalAveragePooling1D layer"),
+    Case("recurrent_autoencoder", "wrong", "reads columns: Permute((2, 1)) before the encoder's LSTM", _recurrent(
+        "\n        keras.layers.Permute((2, 1))," + _RNN_ENCODER, _RNN_DECODER), hint="has no Permute layer"),
+    Case("recurrent_autoencoder", "wrong", "recurrent_activation='hard_sigmoid' (Keras 2's old default)", _recurrent(
+        _RNN_ENCODER.replace("return_sequences=True)", "return_sequences=True, recurrent_activation=\"hard_sigmoid\")").replace(
+            "LSTM(codings_size)", "LSTM(codings_size, recurrent_activation=\"hard_sigmoid\")"), _RNN_DECODER),
         hint="default activations"),
-    Case("recurrent_autoencoder", "wrong", "relu in the decoder's LSTM", _rt_recurrent(
-        _RT_RNN_ENCODER, _RT_RNN_DECODER.replace("LSTM(100, return_sequences=True)", 'LSTM(100, return_sequences=True, activation="relu")')),
+    Case("recurrent_autoencoder", "wrong", "relu in the decoder's LSTM", _recurrent(
+        _RNN_ENCODER, _RNN_DECODER.replace("LSTM(100, return_sequences=True)", 'LSTM(100, return_sequences=True, activation="relu")')),
         hint="default activations"),
-    Case("recurrent_autoencoder", "wrong", "SimpleRNN in the decoder", _rt_recurrent(
-        _RT_RNN_ENCODER, _RT_RNN_DECODER.replace("LSTM", "SimpleRNN")), hint="use LSTM layers"),
-    Case("recurrent_autoencoder", "wrong", "RepeatVector(codings_size)", _rt_recurrent(
-        _RT_RNN_ENCODER, _RT_RNN_DECODER.replace("RepeatVector(28)", "RepeatVector(codings_size)")), hint="RepeatVector(28)"),
-    Case("recurrent_autoencoder", "wrong", "softmax on each row", _rt_recurrent(
-        _RT_RNN_ENCODER, _RT_RNN_DECODER.replace('"sigmoid"', '"softmax"')), hint="sigmoid"),
-    Case("recurrent_autoencoder", "wrong", "encoder ends LSTM(100) then Dense(codings_size)", _rt_recurrent("""
+    Case("recurrent_autoencoder", "wrong", "SimpleRNN in the decoder", _recurrent(
+        _RNN_ENCODER, _RNN_DECODER.replace("LSTM", "SimpleRNN")), hint="use LSTM layers"),
+    Case("recurrent_autoencoder", "wrong", "RepeatVector(codings_size)", _recurrent(
+        _RNN_ENCODER, _RNN_DECODER.replace("RepeatVector(28)", "RepeatVector(codings_size)")), hint="RepeatVector(28)"),
+    Case("recurrent_autoencoder", "wrong", "softmax on each row", _recurrent(
+        _RNN_ENCODER, _RNN_DECODER.replace('"sigmoid"', '"softmax"')), hint="sigmoid"),
+    Case("recurrent_autoencoder", "wrong", "encoder ends LSTM(100) then Dense(codings_size)", _recurrent("""
         keras.layers.LSTM(100, return_sequences=True),
         keras.layers.LSTM(100),
-        keras.layers.Dense(codings_size),""", _RT_RNN_DECODER), hint="LSTM(codings_size)"),
-    Case("recurrent_autoencoder", "wrong", "Masking(0.0) before the encoder's LSTMs (skips all-black rows)", _rt_recurrent(
-        "\n        keras.layers.Masking(mask_value=0.0)," + _RT_RNN_ENCODER, _RT_RNN_DECODER), hint="Masking"),
-    Case("conv_autoencoder", "wrong", "first Conv2DTranspose 'same' (3 -> 6), ZeroPadding2D to reach 7", _rt_conv(_RT_ENCODER, """
+        keras.layers.Dense(codings_size),""", _RNN_DECODER), hint="LSTM(codings_size)"),
+    Case("recurrent_autoencoder", "wrong", "Masking(0.0) before the encoder's LSTMs (skips all-black rows)", _recurrent(
+        "\n        keras.layers.Masking(mask_value=0.0)," + _RNN_ENCODER, _RNN_DECODER), hint="Masking"),
+    Case("conv_autoencoder", "wrong", "first Conv2DTranspose 'same' (3 -> 6), ZeroPadding2D to reach 7", _conv(_ENCODER, """
         keras.layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="selu"),
         keras.layers.ZeroPadding2D(((0, 1), (0, 1))),
         keras.layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="selu"),
         keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid"),"""), hint="has no ZeroPadding2D layer"),
-    Case("recurrent_autoencoder", "right", "encoder as one RNN over stacked LSTMCells", _rt_recurrent("""
-        keras.layers.RNN([keras.layers.LSTMCell(100), keras.layers.LSTMCell(codings_size)]),""", _RT_RNN_DECODER)),
-    Case("recurrent_autoencoder", "wrong", "decoder output transposed (Permute((2, 1)) at the end)", _rt_recurrent(
-        _RT_RNN_ENCODER, _RT_RNN_DECODER + "\n        keras.layers.Permute((2, 1)),"), hint="has no Permute layer"),
+    Case("recurrent_autoencoder", "right", "encoder as one RNN over stacked LSTMCells", _recurrent("""
+        keras.layers.RNN([keras.layers.LSTMCell(100), keras.layers.LSTMCell(codings_size)]),""", _RNN_DECODER)),
+    Case("recurrent_autoencoder", "wrong", "decoder output transposed (Permute((2, 1)) at the end)", _recurrent(
+        _RNN_ENCODER, _RNN_DECODER + "\n        keras.layers.Permute((2, 1)),"), hint="has no Permute layer"),
 ]
 
 # A subclassed model lists its weights in the order its __init__ made the layers: the grader sets weights in the
@@ -553,8 +505,8 @@ def build_recurrent_autoencoder(codings_size=30):
 
 # What fit learns changes with a regularizer even when the outputs with the grader's weights match.
 CASES += [
-    Case("conv_autoencoder", "wrong", "L2 kernel regularizer on every Conv2D", _rt_conv(
-        _RT_ENCODER.replace('activation="selu")',
+    Case("conv_autoencoder", "wrong", "L2 kernel regularizer on every Conv2D", _conv(
+        _ENCODER.replace('activation="selu")',
                             'activation="selu", kernel_regularizer=keras.regularizers.l2(1e-3))'),
-        _RT_DECODER), hint="no regularizers"),
+        _DECODER), hint="no regularizers"),
 ]
