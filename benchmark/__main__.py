@@ -7,6 +7,7 @@ Usage::
     python -m benchmark --only stacked   # one model (both of its recipes); repeat or comma-separate for more
     python -m benchmark --skip dcgan:book   # all but one recipe (the book's DCGAN alone takes over an hour)
     python -m benchmark --merge A.json B.json   # one report from runs made in parts (no training)
+    python -m benchmark --only dcgan --stop-after 90   # stop after 90 minutes; the same command goes on later
 
 It imports every module of the ``benchmark`` package and collects the :class:`~benchmark.recipes.Recipe`
 objects listed in their ``BENCHMARKS``; nothing is registered by hand. For each recipe it reports the epochs, the
@@ -29,7 +30,14 @@ Results go to a JSON file and Markdown tables (printed, and written to a file); 
 A full run takes longer than one sitting; ``--merge`` joins the JSON reports of runs made in parts (``--skip
 dcgan:book``, then ``--only dcgan --skip dcgan:course,dcgan:wide``) into one report, its tables computed again over
 every recipe. It refuses parts that the one judge cannot rank together (another N, fast mixed with full, the same
-recipe twice), and says so in the report when the parts ran on different CPUs (their times are then not comparable).
+recipe twice, a recipe not finished), and says so in the report when the parts ran on different CPUs (their times
+are then not comparable).
+
+A recipe longer than a sitting (the book's DCGAN: 50 epochs of 55,000 images) can run in several. Its training
+state is saved after every epoch under ``build/bench/checkpoints/<mode>/`` (``--checkpoints``); ``--stop-after
+MINUTES`` ends the run after the first epoch past that budget (exit code 3, the row marked paused, nothing scored),
+and the same command started again goes on from the checkpoint, taking the batches an unstopped run would have
+taken. The finished row sums the epoch times of every sitting; ``--restart`` throws the checkpoint away.
 """
 
 import argparse
@@ -41,6 +49,7 @@ import os
 import pathlib
 import platform
 import pkgutil
+import shutil
 import sys
 import time
 import traceback
@@ -50,7 +59,7 @@ import keras  # TensorFlow's C++ log level is set by the package's __init__, whi
 import numpy as np
 
 from helpers import config
-from benchmark.recipes import Recipe
+from benchmark.recipes import Recipe, Resume
 
 # the merged report of the README's one-judge table, committed: lesson 10's build renders its table from it
 ONE_JUDGE_REPORT = pathlib.Path(__file__).resolve().parent / "results" / "one_judge.json"
@@ -58,6 +67,7 @@ SKIPPED_MODULES = {"recipes"}  # the contract and the shared runner: no recipes 
 RECIPE_ORDER = {"book": 0, "course": 1}
 EVAL_N = 10_000
 FAST_EVAL_N = 1_000
+PAUSED = 3  # exit code of a run whose resumable recipe stopped at --stop-after (run it again to go on)
 
 
 # ---------------------------------------------------------------------------------------------------- discovery
@@ -132,6 +142,8 @@ class RecipeTimer(keras.callbacks.Callback):
         epoch_seconds: [seconds of epoch 1, of epoch 2, ...] (time inside ``fit``'s epochs only).
         val_losses: the ``val_loss`` Keras logged at the end of each epoch (None when absent).
     """
+
+    resume_state = ["epoch_seconds", "val_losses"]  # what a Resume saves and restores of it
 
     def __init__(self, label, stream=None):
         super().__init__()
@@ -209,26 +221,54 @@ def _floats(mapping):
     return out
 
 
-def run_recipe(recipe, fast, label, eval_n, stream=None):
-    """Train one recipe and measure it: a JSON-ready dict (``"error"`` holds the traceback when it failed)."""
+def checkpoint_directory(root, recipe):
+    """Where a resumable ``recipe``'s checkpoint lives under ``root``."""
+    return pathlib.Path(root) / f"{recipe.model}-{recipe.recipe}"
+
+
+def run_recipe(recipe, fast, label, eval_n, stream=None, checkpoints=None, stop_after=None):
+    """Train one recipe and measure it: a JSON-ready dict (``"error"`` holds the traceback when it failed).
+
+    A resumable recipe (:attr:`Recipe.resumable`) given a ``checkpoints`` folder goes on from its checkpoint there
+    and saves one after every epoch; with ``stop_after`` (seconds) it stops after the first epoch past that budget,
+    and the row's ``"paused"`` says how far it got (nothing is scored). Its checkpoint is deleted once the row is
+    complete.
+    """
     epochs = recipe.fast_epochs if fast else recipe.epochs
     row = {
         "model": recipe.model, "recipe": recipe.recipe, "lesson": recipe.lesson, "metric": recipe.metric,
         "book_value": recipe.book_value, "epochs": epochs, "val_loss": None, "history": {}, "metrics": {},
         "epoch_seconds": [], "seconds_per_epoch": None, "train_seconds": None, "total_seconds": None,
-        "time_to_book_value": None, "evaluation": None, "samplers": [], "error": None,
+        "time_to_book_value": None, "evaluation": None, "samplers": [], "error": None, "paused": None,
+        "sittings": 1,
     }
+    out = stream or sys.stdout
     timer = RecipeTimer(label, stream=stream)
     keras.utils.clear_session()
     start = time.perf_counter()
+    resume = None
     try:
-        result = recipe.run(epochs, fast, [timer])
+        if recipe.resumable and checkpoints is not None:
+            resume = Resume(checkpoint_directory(checkpoints, recipe), stop_after=stop_after)
+            start -= resume.seconds_before()
+            row["sittings"] += len(resume.saved()["sitting_seconds"]) if resume.saved() else 0
+            if resume.epochs_done:
+                print(f"{label} goes on from epoch {resume.epochs_done}/{epochs} ({resume.path})", file=out,
+                      flush=True)
+            result = recipe.run(epochs, fast, [timer], resume=resume)
+        else:
+            result = recipe.run(epochs, fast, [timer])
+        if resume is not None and resume.paused:
+            row["paused"] = {"epochs_done": resume.epochs_done, "checkpoint": str(resume.path)}
+            print(f"{label} paused after epoch {resume.epochs_done}/{epochs}: run the same command again to go on "
+                  f"from {resume.path}", file=out, flush=True)
+            result = {"val_loss": float("nan")}  # not scored: the run is not finished
         if not isinstance(result, dict) or "val_loss" not in result:
             raise TypeError(f"run() must return a dict with 'val_loss', got {type(result).__name__}")
         row["val_loss"] = float(result["val_loss"])
         row["history"] = _floats(result.get("history"))
         row["metrics"] = _floats(result.get("metrics"))
-        for name, generate in samplers(result.get("generate")).items():
+        for name, generate in ({} if row["paused"] else samplers(result.get("generate"))).items():
             row["samplers"].append(score_sampler(name, generate, f"{label} {name}".rstrip(), eval_n, stream))
         if row["samplers"]:
             row["evaluation"] = {key: row["samplers"][0][key] for key in SCORES}
@@ -243,6 +283,8 @@ def run_recipe(recipe, fast, label, eval_n, stream=None):
     val_losses = row["history"].get("val_loss") or timer.val_losses
     row["val_losses"] = list(val_losses)
     row["time_to_book_value"] = time_to_quality(val_losses, timer.epoch_seconds, recipe.book_value)
+    if resume is not None and row["error"] is None and row["paused"] is None and resume.directory.exists():
+        shutil.rmtree(resume.directory)  # the row holds everything now
     return row
 
 
@@ -287,7 +329,8 @@ def compare_recipes(rows):
     """
     comparisons = []
     for model in dict.fromkeys(row["model"] for row in rows):
-        mine = {row["recipe"]: row for row in rows if row["model"] == model and row["error"] is None}
+        mine = {row["recipe"]: row for row in rows
+                if row["model"] == model and row["error"] is None and not row.get("paused")}
         if "book" not in mine or "course" not in mine:
             continue
         book_value = mine["book"]["book_value"] if mine["book"]["book_value"] is not None \
@@ -301,9 +344,14 @@ def compare_recipes(rows):
     return comparisons
 
 
-def run_all(recipes, fast, eval_n=None, stream=None):
-    """Run ``recipes`` in order with a progress display; the full JSON-ready report."""
+def run_all(recipes, fast, eval_n=None, stream=None, checkpoints=None, stop_after=None):
+    """Run ``recipes`` in order with a progress display; the full JSON-ready report.
+
+    ``checkpoints`` and ``stop_after`` are for resumable recipes (see :func:`run_recipe`); ``stop_after`` counts
+    seconds from the start of this call, so one budget covers the whole run.
+    """
     eval_n = eval_n or (FAST_EVAL_N if fast else EVAL_N)
+    deadline = None if stop_after is None else time.perf_counter() + stop_after
     report = {
         "mode": "fast" if fast else "full",
         "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -314,7 +362,9 @@ def run_all(recipes, fast, eval_n=None, stream=None):
     try:
         for index, recipe in enumerate(recipes, start=1):
             label = f"[{index}/{len(recipes)}] {recipe.model} ({recipe.recipe})"
-            report["results"].append(run_recipe(recipe, fast, label, eval_n, stream=stream))
+            left = None if deadline is None else max(0.0, deadline - time.perf_counter())
+            report["results"].append(run_recipe(recipe, fast, label, eval_n, stream=stream, checkpoints=checkpoints,
+                                                stop_after=left))
     finally:
         config.set_fast(previous)
     report["comparisons"] = compare_recipes(report["results"])
@@ -356,6 +406,10 @@ def merge_reports(named_reports):
     first_name, first = named_reports[0]
     seen = {}
     for name, report in named_reports:
+        paused = [f"{row['model']}:{row['recipe']}" for row in report["results"] if row.get("paused")]
+        if paused:
+            raise ValueError(f"{name}: {', '.join(paused)} paused before its last epoch; finish it (run its command "
+                             "again) and merge the finished report")
         for key in ("eval_n", "mode"):
             if report[key] != first[key]:
                 raise ValueError(f"{name} has {key} = {report[key]!r} but {first_name} has {first[key]!r}: the one "
@@ -443,6 +497,11 @@ def markdown(report):
             lines.append(f"| {row['lesson']} | {row['model']} | {row['recipe']} | {row['epochs']} | "
                          f"{row['metric']} | FAILED: {error} | | | | | | | | |")
             continue
+        if row.get("paused"):
+            lines.append(f"| {row['lesson']} | {row['model']} | {row['recipe']} | {row['epochs']} | {row['metric']} | "
+                         f"paused after epoch {row['paused']['epochs_done']} (run again to go on) | | | "
+                         f"{_seconds(row['seconds_per_epoch'])} | {_seconds(row['total_seconds'])} | | | | |")
+            continue
         metrics = ", ".join(f"{k} {_number(v)}" for k, v in row["metrics"].items() if not isinstance(v, list))
         scores = row["evaluation"] or {}
         reached = "–" if row["book_value"] is None else _reached(row["time_to_book_value"])
@@ -506,6 +565,13 @@ def _parser():
     parser.add_argument("--eval-n", type=int, default=None,
                         help=f"generated images scored per model (default {EVAL_N}, {FAST_EVAL_N} with --fast)")
     parser.add_argument("--list", action="store_true", help="list the discovered recipes and exit")
+    parser.add_argument("--stop-after", type=float, metavar="MINUTES",
+                        help="resumable recipes (the DCGAN's) stop after the first epoch that ends this many minutes "
+                             "after the start, saving a checkpoint; the same command goes on from it")
+    parser.add_argument("--checkpoints", metavar="DIR",
+                        help="where resumable recipes keep checkpoints (default build/bench/checkpoints/<mode>)")
+    parser.add_argument("--restart", action="store_true",
+                        help="delete the chosen recipes' checkpoints first: train from the start")
     parser.add_argument("--merge", nargs="+", metavar="FILE",
                         help="no training: join the JSON reports of runs made in parts into one report and tables")
     parser.add_argument("--package", default="benchmark", help=argparse.SUPPRESS)
@@ -532,17 +598,30 @@ def main(argv=None):
             print("no benchmarks found", file=sys.stderr)
         return 0 if recipes else 1
     mode = "fast" if args.fast else "full"
-    report = run_all(recipes, fast=args.fast, eval_n=args.eval_n)
+    if args.stop_after is not None and args.stop_after < 0:
+        print(f"error: --stop-after takes minutes >= 0, got {args.stop_after:g}", file=sys.stderr)
+        return 2
+    checkpoints = pathlib.Path(args.checkpoints or f"build/bench/checkpoints/{mode}")
+    if args.restart:
+        for recipe in recipes:
+            if recipe.resumable and checkpoint_directory(checkpoints, recipe).exists():
+                shutil.rmtree(checkpoint_directory(checkpoints, recipe))
+    report = run_all(recipes, fast=args.fast, eval_n=args.eval_n, checkpoints=checkpoints,
+                     stop_after=None if args.stop_after is None else args.stop_after * 60)
     report["errors"] = [list(e) for e in errors]
     _write(report, args.json or f"build/bench/bench-{mode}.json", args.markdown or f"build/bench/bench-{mode}.md")
     failed = [row for row in report["results"] if row["error"]]
-    return 1 if failed or errors else 0
+    if failed or errors:
+        return 1
+    return PAUSED if any(row["paused"] for row in report["results"]) else 0
 
 
 def _merge(args):
     """``--merge``: the merged report of the named JSON files, written like a run's; exit code 2 on bad input."""
     ignored = [flag for flag, value in (("--fast", args.fast), ("--only", args.only), ("--skip", args.skip),
-                                        ("--eval-n", args.eval_n), ("--list", args.list)) if value]
+                                        ("--eval-n", args.eval_n), ("--list", args.list),
+                                        ("--stop-after", args.stop_after is not None),
+                                        ("--checkpoints", args.checkpoints), ("--restart", args.restart)) if value]
     if ignored:
         print(f"error: --merge trains nothing, so {', '.join(ignored)} would be ignored; leave them out",
               file=sys.stderr)

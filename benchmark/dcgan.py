@@ -11,7 +11,7 @@ import keras
 import tensorflow as tf
 from keras import layers, ops
 
-from benchmark.recipes import Recipe, SEED, fashion_images
+from benchmark.recipes import Recipe, SEED, build_optimizers, fashion_images
 from helpers.diffusion_tools import blend_weights
 from helpers.gan_tools import (EvaluationMonitor, make_dataset, sample_images, to_gan_range, with_layer_before,
                                with_layer_before_flatten)
@@ -121,7 +121,7 @@ def _optimizer(name, learning_rate, decay_steps=None, decay_to=1.0):
 
 
 def train_dcgan(recipe="course", num_epochs=None, train_size=None, eval_images=2_000, seed=SEED, callbacks=(),
-                verbose="auto", **overrides):
+                verbose="auto", resume=None, **overrides):
     """Train a DCGAN from scratch with one of :data:`DCGAN_RECIPES`.
 
     Args:
@@ -135,6 +135,9 @@ def train_dcgan(recipe="course", num_epochs=None, train_size=None, eval_images=2
         train_size: use the first ``train_size`` training images (default all 55,000).
         eval_images: images the :class:`EvaluationMonitor` scores after each epoch (0: no monitor).
         callbacks: extra Keras callbacks, run before the monitor (so a timer among them does not count scoring).
+        resume: None, or a :class:`benchmark.recipes.Resume`: training starts from its checkpoint (if any) and is
+            saved after every epoch, with the monitor's records and the callbacks' ``resume_state`` attributes.
+            The History then holds every epoch of every sitting.
 
     Returns:
         (gan, history, monitor): the trained GAN, the Keras History, the monitor (None without one).
@@ -168,18 +171,34 @@ def train_dcgan(recipe="course", num_epochs=None, train_size=None, eval_images=2
                 g_optimizer=_optimizer(settings["optimizer"], settings["g_learning_rate"], **schedule),
                 loss_fn=keras.losses.BinaryCrossentropy())
     monitor = EvaluationMonitor(num_images=eval_images) if eval_images else None
-    history = gan.fit(make_dataset(X_train, settings["batch_size"], seed), epochs=num_epochs, steps_per_epoch=steps,
-                      callbacks=[*callbacks, *([monitor] if monitor else [])], verbose=verbose)
+    callbacks = [*callbacks, *([monitor] if monitor else [])]
+    dataset, initial_epoch = make_dataset(X_train, settings["batch_size"], seed), 0
+    if resume is not None:
+        build_optimizers([(gan.d_optimizer, discriminator.trainable_variables),
+                          (gan.g_optimizer, generator.trainable_variables)])
+        resume.fingerprint = {"recipe": recipe, **settings, "epochs": num_epochs, "train_size": train_size,
+                              "seed": seed, "eval_images": eval_images}
+        resume.keep = {f"callback {index}": (callback, callback.resume_state)
+                       for index, callback in enumerate(callbacks) if getattr(callback, "resume_state", None)}
+        if monitor:
+            resume.keep["monitor"] = (monitor, ["records"])
+        initial_epoch = min(resume.epochs_done, num_epochs)
+        dataset = dataset.skip(initial_epoch * steps)  # the batches an unstopped run would see next
+        callbacks.append(resume)
+    history = gan.fit(dataset, epochs=num_epochs, steps_per_epoch=steps, initial_epoch=initial_epoch,
+                      callbacks=callbacks, verbose=verbose)
+    if resume is not None:
+        history.history = {key: list(values) for key, values in resume.logs.items()}
     return gan, history, monitor
 
 
 def _dcgan_run(recipe):
-    def run(epochs, fast, callbacks):
-        start = time.perf_counter()
+    def run(epochs, fast, callbacks, resume=None):
+        start = time.perf_counter() - (resume.seconds_before() if resume else 0.0)  # earlier sittings count
         overrides = FAST_SETTINGS if fast else {}
         gan, history, monitor = train_dcgan(recipe, num_epochs=epochs, train_size=5_000 if fast else None,
                                             eval_images=FAST_EVAL_IMAGES if fast else 2_000, callbacks=callbacks,
-                                            verbose=0, **overrides)
+                                            verbose=0, resume=resume, **overrides)
         fids = [record["fid"] for record in monitor.records]
         generator = getattr(gan, "sampling_generator", gan.generator)
         return {
@@ -197,6 +216,7 @@ def _dcgan_run(recipe):
 
 BENCHMARKS = [
     Recipe(model="dcgan", recipe=recipe, lesson="09_dcgan", epochs=DCGAN_RECIPES[recipe]["epochs"], fast_epochs=1,
-           run=_dcgan_run(recipe), metric=f"domain FID of 2,000 samples after each epoch ({images:,} images)")
+           run=_dcgan_run(recipe), metric=f"domain FID of 2,000 samples after each epoch ({images:,} images)",
+           resumable=True)
     for recipe, images in (("book", 55_000), ("course", 10_000), ("wide", 10_000))
 ]

@@ -248,9 +248,11 @@ def test_the_real_fast_benchmark_runs_every_recipe(tmp_path):
     from benchmark import diffusion
 
     json_path = tmp_path / "bench.json"
-    code = bench.main(["--fast", "--json", str(json_path), "--markdown", str(tmp_path / "bench.md")])
+    code = bench.main(["--fast", "--json", str(json_path), "--markdown", str(tmp_path / "bench.md"),
+                       "--checkpoints", str(tmp_path / "checkpoints")])
     report = json.loads(json_path.read_text())
     recipes, _ = bench.discover_benchmarks()
+    assert list((tmp_path / "checkpoints").glob("*/*")) == []  # the DCGAN's, saved after its epoch, went with it
     assert code == 0 and report["errors"] == []
     assert [(row["model"], row["recipe"]) for row in report["results"]] == [(r.model, r.recipe) for r in recipes]
     for row in report["results"]:
@@ -269,6 +271,122 @@ def test_the_real_fast_benchmark_runs_every_recipe(tmp_path):
         assert all(fid > 0 for fid in long["metrics"][f"steps_curve_{kind.lower()}_fid"])
     (course,) = [row for row in report["results"] if (row["model"], row["recipe"]) == ("diffusion", "course")]
     assert not any(key.startswith("steps_curve") for key in course["metrics"])
+
+
+# ------------------------------------------------------------------------------------- runs in several sittings
+
+# A resumable recipe: a tiny regression fit whose state a Resume saves after every epoch.
+FAKE_RESUMABLE = textwrap.dedent('''
+    import keras
+    import numpy as np
+
+    from benchmark.recipes import Recipe, build_optimizers
+
+
+    def run(epochs, fast, callbacks, resume=None):
+        keras.utils.set_random_seed(0)
+        x = np.random.default_rng(0).normal(size=(64, 3)).astype("float32")
+        y = x @ np.array([[1.0], [-2.0], [0.5]], dtype="float32")
+        model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dropout(0.2), keras.layers.Dense(1)])
+        model.compile(loss="mse", optimizer=keras.optimizers.Adam(0.05))
+        callbacks, initial_epoch = list(callbacks), 0
+        if resume is not None:
+            build_optimizers([(model.optimizer, model.trainable_variables)])
+            resume.fingerprint = {"epochs": epochs}
+            resume.keep = {str(i): (c, c.resume_state) for i, c in enumerate(callbacks) if hasattr(c, "resume_state")}
+            initial_epoch = resume.epochs_done
+            callbacks.append(resume)
+        history = model.fit(x, y, validation_data=(x, y), epochs=epochs, initial_epoch=initial_epoch,
+                            batch_size=64, shuffle=False, callbacks=callbacks, verbose=0)
+        logs = resume.logs if resume is not None else history.history
+        return {"val_loss": logs["val_loss"][-1], "history": {"val_loss": logs["val_loss"]},
+                "generate": lambda n, seed: np.random.default_rng(seed).uniform(size=(n, 28, 28))}
+
+
+    BENCHMARKS = [Recipe(model="slow", recipe="course", lesson="97_slow", epochs=3, fast_epochs=3, run=run,
+                         metric="validation MSE", resumable=True)]
+''')
+
+
+@pytest.fixture
+def resumable_package(tmp_path, monkeypatch):
+    package = tmp_path / "slowcourse"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "slow.py").write_text(FAKE_RESUMABLE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return "slowcourse"
+
+
+def test_a_run_stopped_by_its_budget_goes_on_from_its_checkpoint_to_the_result_of_one_sitting(
+        resumable_package, fake_evaluation, tmp_path, capsys):
+    def bench_run(name, *flags):
+        return bench.main(["--fast", "--package", resumable_package, "--json", str(tmp_path / f"{name}.json"),
+                           "--markdown", str(tmp_path / f"{name}.md"), *flags])
+
+    assert bench_run("straight", "--checkpoints", str(tmp_path / "other")) == 0
+    straight = json.loads((tmp_path / "straight.json").read_text())["results"][0]
+    checkpoints = ["--checkpoints", str(tmp_path / "checkpoints")]
+    # A budget of 0 minutes: every sitting stops after its first epoch.
+    for sitting in (1, 2):
+        assert bench_run(f"sitting{sitting}", "--stop-after", "0", *checkpoints) == bench.PAUSED
+        row = json.loads((tmp_path / f"sitting{sitting}.json").read_text())["results"][0]
+        assert row["paused"]["epochs_done"] == sitting and row["evaluation"] is None and row["error"] is None
+        assert len(row["epoch_seconds"]) == sitting  # the earlier sittings' epochs are kept
+        assert "paused after epoch" in (tmp_path / f"sitting{sitting}.md").read_text()
+        assert f"paused after epoch {sitting}/3: run the same command again" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="paused before its last epoch"):
+        bench.merge_reports([("sitting2.json", json.loads((tmp_path / "sitting2.json").read_text()))])
+    assert bench_run("sitting3", "--stop-after", "0", *checkpoints) == 0  # the last epoch: done, scored
+    assert "goes on from epoch 2/3" in capsys.readouterr().out
+    row = json.loads((tmp_path / "sitting3.json").read_text())["results"][0]
+    assert row["paused"] is None and row["sittings"] == 3 and row["evaluation"]["fid"] == 12.5
+    assert len(row["epoch_seconds"]) == 3 and row["train_seconds"] == pytest.approx(sum(row["epoch_seconds"]))
+    # Weights, the optimizer's moments and the dropout's seed all carried over: the same losses as one sitting.
+    np.testing.assert_allclose(row["val_losses"], straight["val_losses"], rtol=1e-5)
+    assert not (tmp_path / "checkpoints" / "slow-course").exists()  # finished: its checkpoint is gone
+
+
+def test_a_broken_or_foreign_checkpoint_is_refused_with_what_to_do(resumable_package, fake_evaluation, tmp_path,
+                                                                    capsys):
+    checkpoint = tmp_path / "checkpoints" / "slow-course" / "checkpoint.pickle"
+    checkpoint.parent.mkdir(parents=True)
+    checkpoint.write_bytes(b"\x80\x04 half a file")
+    flags = ["--fast", "--package", resumable_package, "--checkpoints", str(tmp_path / "checkpoints"),
+             "--json", str(tmp_path / "r.json"), "--markdown", str(tmp_path / "r.md")]
+    assert bench.main(flags) == 1
+    (row,) = json.loads((tmp_path / "r.json").read_text())["results"]
+    assert "cannot be read" in row["error"] and "--restart" in row["error"]
+    assert checkpoint.exists()  # left for the user to look at
+    assert bench.main([*flags, "--restart"]) == 0  # thrown away: trains from the start
+    assert bench.main(["--merge", str(tmp_path / "r.json"), "--restart"]) == 2
+    assert "--restart" in capsys.readouterr().err
+    assert bench.main([*flags, "--stop-after", "-1"]) == 2
+
+
+def test_a_dcgan_trained_in_sittings_ends_where_one_sitting_ends(tmp_path):
+    """The book's DCGAN needs more than a sitting: stopped after each epoch and started again, it takes the same
+    steps (same batches, noise, dropout masks and RMSprop state) as a run without a stop."""
+    from benchmark import dcgan as dcgan_recipes
+    from benchmark.recipes import Resume
+
+    settings = {"num_epochs": 3, "train_size": 128, "eval_images": 0, "verbose": 0, "filters": 8,
+                "images_per_epoch": 64}
+    straight, straight_history, _ = dcgan_recipes.train_dcgan("book", **settings)
+    paused = []
+    for _ in range(3):
+        keras.utils.clear_session()
+        resume = Resume(tmp_path / "dcgan", stop_after=0)
+        gan, history, _ = dcgan_recipes.train_dcgan("book", resume=resume, **settings)
+        paused.append(resume.paused)
+    assert paused == [True, True, False]
+    assert len(history.history["d_loss"]) == 3
+    np.testing.assert_allclose(history.history["d_loss"], straight_history.history["d_loss"], rtol=1e-4)
+    for mine, theirs in zip(gan.generator.get_weights() + gan.discriminator.get_weights(),
+                            straight.generator.get_weights() + straight.discriminator.get_weights()):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match="other settings"):  # the checkpoint of a narrower network
+        dcgan_recipes.train_dcgan("book", resume=Resume(tmp_path / "dcgan"), **{**settings, "filters": 16})
 
 
 # ------------------------------------------------------------------------------------- the diffusion FID curve
