@@ -57,6 +57,7 @@ def _pca_variant(transform):
     (_pca_variant(lambda X, R: float(np.sqrt(np.mean(np.square(X - R))))), "square root"),
     (_pca_variant(lambda X, R: np.mean(np.square(X - R), axis=0)), "one number"),
     (lambda X, n: float(np.mean(np.square(X - X.mean(0)))), "larger than PCA's optimum"),
+    (lambda X, n: _pca_variant(lambda X, R: float(np.mean(np.square(X - R))))(X.T, n), "PCA on X transposed"),
 ])
 def test_pca_mse_mistakes(answer, hint):
     status, message, _ = run_check("pca_mse", answer)
@@ -207,6 +208,24 @@ def test_a_library_not_implemented_error_is_not_taken_for_the_stub():
         raise NotImplementedError()
 
     assert GetConfig().run_probe(stub, seed=0)["status"] == "not-implemented"
+
+
+def test_an_error_in_a_layer_reaches_the_learner_without_terminal_codes_or_graph_node_names():
+    class Reshaping(keras.layers.Layer):  # Keras wraps the op's error in colour codes, TensorFlow names its node
+        def call(self, inputs):
+            return keras.ops.reshape(inputs, (4, -1))
+
+    class Probe(ex.Exercise):
+        name, answer = "reshaping_probe", "x:Reshaping"
+
+        def probe(self, layer_class, rng):
+            return layer_class()(np.zeros((6, 3), dtype="float32"))
+
+    result = Probe().run_probe(Reshaping, seed=0)
+    assert result["status"] == "error" and "Reshaping" in result["message"], result
+    assert "reshape" in result["message"].lower() and "18 values" in result["message"], result
+    assert "\x1b" not in result["message"] and "function_node" not in result["message"], result
+    assert "\n\n" not in result["message"], result
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -113,12 +113,13 @@ def test_denoising_autoencoder_mistakes(answer, hint):
 
 
 def _errors_variant(noise_scale=lambda level: level, clip=False, through_model=True, against="clean",
-                    training=False, reduce=np.mean, add_noise=True):
+                    training=False, reduce=np.mean, add_noise=True, draw=None):
     def errors_of(autoencoder, images, noise_levels, seed=42):
         rng = np.random.default_rng(seed)
         errors = []
         for level in noise_levels:
-            noisy = images + rng.normal(0.0, noise_scale(level), size=images.shape).astype(np.float32)
+            noise = rng.normal(0.0, noise_scale(level), size=images.shape) if draw is None else draw(rng, level, images)
+            noisy = images + noise.astype(np.float32)
             if not add_noise:
                 noisy = images
             if clip:
@@ -154,6 +155,10 @@ def test_another_random_generator_passes():
     (_errors_variant(reduce=lambda squares: np.mean(np.sum(squares, axis=(1, 2)))), "summed over pixels"),
     (_errors_variant(add_noise=False), "no noise reached the model"),
     (_errors_variant(reduce=lambda squares: np.mean(squares, axis=(1, 2))), "one number per noise level"),
+    (_errors_variant(draw=lambda rng, level, images: rng.normal(level, 0.0, size=images.shape)),
+     "rng.normal takes the mean first"),
+    (_errors_variant(draw=lambda rng, level, images: rng.normal(0.0, level, size=images.shape[1:])),
+     "one (28, 28) noise image shared by the whole batch"),
 ])
 def test_denoising_errors_mistakes(answer, hint):
     status, message, _ = run_check("denoising_errors", answer)

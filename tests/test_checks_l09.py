@@ -150,6 +150,27 @@ def test_minibatch_std_mistakes(answer, hint):
     assert hint in message, message
 
 
+def test_minibatch_std_over_groups_of_four_images_is_named():
+    @keras.saving.register_keras_serializable(package="course")
+    class MinibatchStdDev(layers.Layer):  # ProGAN's: one statistic per group of 4 images
+        def __init__(self, epsilon=1e-8, **kwargs):
+            super().__init__(**kwargs)
+            self.epsilon = epsilon
+
+        def call(self, inputs):
+            shape = ops.shape(inputs)
+            grouped = ops.reshape(inputs, (4, -1, shape[1], shape[2], shape[3]))
+            std = ops.mean(ops.sqrt(ops.var(grouped, axis=0) + self.epsilon), axis=(1, 2, 3), keepdims=True)
+            return ops.concatenate([inputs, ops.tile(std[..., :1], (4, shape[1], shape[2], 1))], axis=-1)
+
+        def get_config(self):
+            return {**super().get_config(), "epsilon": self.epsilon}
+
+    status, message, _ = run_check("minibatch_std", MinibatchStdDev)
+    assert status == "error", message
+    assert "not over groups of a fixed size" in message and "\x1b" not in message, message
+
+
 def test_minibatch_std_layer_signals_a_collapsed_batch_and_round_trips(tmp_path):
     layer = dcgan.MinibatchStdDev()
     varied = np.random.default_rng(0).normal(size=(8, 7, 7, 3)).astype("float32")

@@ -29,6 +29,7 @@ import contextlib
 import dataclasses
 import json
 import math
+import re
 import traceback
 
 import numpy as np
@@ -361,6 +362,12 @@ def _library_hint(error):
     return ". Hint: a library raised this, not the stub: read the message and the line of your code it names"
 
 
+# Keras wraps a layer's error in terminal colour codes, and TensorFlow prefixes an op's error with its graph node's
+# name: neither means anything in a feedback file or a gradebook
+_TERMINAL_CODES = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_GRAPH_NODE = re.compile(r"\{\{function_node [^}]*\}\}\s*")
+
+
 def _describe_exception(error):
     frames = traceback.extract_tb(error.__traceback__)
     where = ""
@@ -368,7 +375,9 @@ def _describe_exception(error):
         if frame.filename.startswith("<") or "ipykernel" in frame.filename:
             where = f" (line {frame.lineno} of your cell: {frame.line!r})" if frame.line else ""
             break
-    return f"{type(error).__name__}: {error}{where}"[:MAX_MESSAGE]
+    text = _GRAPH_NODE.sub("", _TERMINAL_CODES.sub("", str(error)))
+    text = re.sub(r"\n\s*\n+", "\n", text).strip()
+    return f"{type(error).__name__}: {text}{where}"[:MAX_MESSAGE]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -154,6 +154,9 @@ def _pca_mistakes(X, n_components):
     mistakes.append((float(np.sqrt(mse(variances, n_components) * X.size) / X.size),
                      "square the norm: the MSE is np.linalg.norm(X - reconstruction) ** 2 / X.size, or "
                      "np.mean(np.square(X - reconstruction))"))
+    transposed = X.T - X.T.mean(axis=0)  # PCA fitted on X.T: the features taken for samples
+    mistakes.append((float(np.sum(np.linalg.svd(transposed, compute_uv=False)[n_components:] ** 2) / X.size),
+                     "you fitted PCA on X transposed: PCA takes X as it is, (samples, features), one row per sample"))
     for k, hint in ((n_components + 1, "you kept n_components + 1 components: PCA(n_components=n_components)"),
                     (n_components - 1, "you kept n_components - 1 components: PCA(n_components=n_components)")):
         if 0 <= k <= min(num_samples, num_features):
@@ -213,8 +216,8 @@ class PcaReconstructionMse(Exercise):
                 (np.sqrt(exp), "that is the root of the MSE: do not take the square root"),
                 *mistakes,
             ]
-            for value, hint in hints:
-                if np.isclose(mse, value, rtol=1e-3):
+            for value, hint in hints:  # a mistake that happens to give the right value names nothing
+                if np.isclose(mse, value, rtol=1e-3) and not np.isclose(value, exp, rtol=1e-3):
                     raise Fail("reconstruction MSE", f"{exp:.6g}", f"{mse:.6g}", hint)
             hint = ("your error is larger than PCA's optimum: fit PCA on X itself, keep n_components, and map back "
                     "with inverse_transform (it adds the mean back)" if mse > exp else

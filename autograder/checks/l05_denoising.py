@@ -344,8 +344,15 @@ class DenoisingErrors(Exercise):
             against_noisy.append(np.mean(np.square(np.clip(noisy, 0, 1) - noisy)))
             clipped_then_identity.append(np.mean(np.square(np.clip(noisy, 0, 1) - images)))
             variance_then_clip.append(np.mean(np.square(np.clip(images + level ** 2 * noise, 0, 1) - images)))
+        # rng.normal(level, 0.0, ...): the mean and the standard deviation swapped, every pixel moved by `level`
+        shifted = [np.mean(np.square(np.clip(images + level, 0, 1) - images)) for level in levels]
+        # the learner's own draws, had they made one (28, 28) noise image per level for the whole batch
+        one_image_rng = np.random.default_rng(seed)
+        one_image = [np.mean(np.square(one_image_rng.normal(0.0, level, size=images.shape[1:]).astype(np.float32)))
+                     for level in levels]
         data["candidates"] = {"against_noisy": np.array(against_noisy), "clipped": np.array(clipped_then_identity),
-                              "variance_then_clip": np.array(variance_then_clip)}
+                              "variance_then_clip": np.array(variance_then_clip), "shifted": np.array(shifted),
+                              "one_noise_image": np.array(one_image)}
         return data
 
     def hidden_probe(self, errors_of, rng):
@@ -363,7 +370,7 @@ class DenoisingErrors(Exercise):
         for name in ("identity", "seeded", "same_seed", "other_seed"):
             value = np.asarray(got[name], dtype=np.float64)
             if value.shape != levels.shape:
-                raise Fail(f"errors shape (levels {list(levels)})", levels.shape, value.shape,
+                raise Fail(f"errors shape (levels {levels.tolist()})", levels.shape, value.shape,
                            "return one number per noise level: average the squared error over images and pixels")
         first, again, other = (np.asarray(got[name], dtype=np.float64) for name in ("seeded", "same_seed",
                                                                                    "other_seed"))
@@ -372,6 +379,20 @@ class DenoisingErrors(Exercise):
                        "the noise is not reproducible: draw it from rng = np.random.default_rng(seed), made once "
                        "inside the function, not from np.random.normal or an unseeded generator")
         noisy_levels = levels > 0
+        candidates = expected["candidates"]
+        clip, identity = np.asarray(got["clip"], dtype=np.float64), np.asarray(got["identity"], dtype=np.float64)
+        if "shifted" in candidates and np.allclose(clip, candidates["shifted"], rtol=1e-3, atol=1e-9) and not \
+                np.allclose(clip, expected["clip"], rtol=1e-3, atol=1e-9):
+            raise Fail(f"errors per noise level (the clip model, levels {levels.tolist()})", _fmt(expected["clip"]),
+                       _fmt(clip), "rng.normal takes the mean first, then the standard deviation: rng.normal(0.0, "
+                                   "level, size); rng.normal(level, 0.0, ...) moves every pixel by `level`")
+        if "one_noise_image" in candidates and np.allclose(identity, candidates["one_noise_image"], rtol=1e-4,
+                                                           atol=1e-12) and not np.allclose(
+                identity, expected["identity"], rtol=1e-4, atol=1e-12):
+            raise Fail(f"errors per noise level (the identity model, levels {levels.tolist()})",
+                       _fmt(expected["identity"]), _fmt(identity),
+                       "draw noise for every pixel of every image, size=images.shape: one (28, 28) noise image "
+                       "shared by the whole batch corrupts every image the same way")
         if all(np.allclose(np.asarray(got[name], dtype=np.float64), 0, atol=1e-12) for name in ("identity", "clip")):
             raise Fail("errors of a model that returns its input", _fmt(expected["identity"]), _fmt(got["identity"]),
                        "no noise reached the model: add rng.normal(0, level, images.shape) to the images")
@@ -407,14 +428,14 @@ class DenoisingErrors(Exercise):
                       (candidates["against_noisy"], "compare the reconstructions with the clean images, not "
                                                     "with the noisy ones")]
         if name == "noisy" and np.allclose(got["clip"], expected["clip"], rtol=0.03, atol=1e-6):
-            raise Fail(f"errors per noise level ({what}, levels {list(levels)})", _fmt(exp), _fmt(value),
+            raise Fail(f"errors per noise level ({what}, levels {levels.tolist()})", _fmt(exp), _fmt(value),
                        "run the autoencoder in inference mode (autoencoder.predict, or training=False): in "
                        "training mode its noise layer adds noise on top of yours")
         for candidate, hint in hints:  # other noise than the reference's: a looser match
             if np.allclose(value, candidate, rtol=0.06, atol=1e-6) and not np.allclose(candidate, exp, rtol=0.06,
                                                                                        atol=1e-6):
-                raise Fail(f"errors per noise level ({what}, levels {list(levels)})", _fmt(exp), _fmt(value), hint)
-        expect_close(f"errors per noise level ({what}, levels {list(levels)})", value, exp, rtol=0.03, atol=1e-6,
+                raise Fail(f"errors per noise level ({what}, levels {levels.tolist()})", _fmt(exp), _fmt(value), hint)
+        expect_close(f"errors per noise level ({what}, levels {levels.tolist()})", value, exp, rtol=0.03, atol=1e-6,
                      hint="add Gaussian noise of standard deviation `level` to the images, reconstruct them with "
                           "autoencoder.predict, and average the squared difference from the clean images")
 

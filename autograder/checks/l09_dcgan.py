@@ -442,6 +442,14 @@ class MinibatchStd(Exercise):
             "symbolic_shape": list(keras.Sequential([keras.Input((5, 5, 2)), Layer()]).output_shape[1:]),
         }
 
+    def error_hint(self, error):
+        text = str(error).lower()
+        if "reshape" in text or "divisible" in text or "split" in text:
+            return ("the probe's batches hold 6 and 5 images: take the standard deviation over the whole batch "
+                    "(axis=0), not over groups of a fixed size (ProGAN's groups of 4), which works only when the "
+                    "group size divides the batch size")
+        return None
+
     def verify(self, got, expected):
         expect_equal("output shape for a (6, 3, 3, 4) input", got["shape"], expected["shape"],
                      "concatenate one extra channel to the input: (batch, height, width, channels + 1)")

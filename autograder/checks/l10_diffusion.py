@@ -10,6 +10,8 @@ repeatability for a seed; the loops run with the learner's step replaced by a st
 wrong step costs the step's exercise only.
 """
 
+import inspect
+
 import numpy as np
 
 from autograder.checks import _l10_probes as probes
@@ -33,7 +35,12 @@ class NoiseSchedule(Exercise):
     def probe(self, variance_schedule, rng):
         T_default, T_other = int(rng.integers(40, 90)), int(rng.integers(20, 40))
         s, max_beta = float(rng.uniform(0.02, 0.05)), float(rng.uniform(0.6, 0.8))
-        data = {"T": [T_default, T_other], "s": s, "max_beta": max_beta}
+        try:  # the default the lesson's T-only call uses (read from the reference's signature by the grader)
+            default = inspect.signature(variance_schedule).parameters["max_beta"].default
+        except (KeyError, TypeError, ValueError):
+            default = None
+        data = {"T": [T_default, T_other], "s": s, "max_beta": max_beta,
+                "default_max_beta": float(default) if isinstance(default, (int, float)) else None}
         for key, call in (("default", lambda: variance_schedule(T_default)),
                           ("other", lambda: variance_schedule(T_other, s=s, max_beta=max_beta))):
             result = call()
@@ -53,9 +60,10 @@ class NoiseSchedule(Exercise):
         for key, T in zip(("default", "other"), expected["T"]):
             where = f"variance_schedule({T})" if key == "default" else \
                 f"variance_schedule({T}, s={expected['s']:.4f}, max_beta={expected['max_beta']:.3f})"
-            self._verify_one(where, got[key], expected[key], key)
+            max_beta = expected["max_beta"] if key == "other" else expected.get("default_max_beta")
+            self._verify_one(where, got[key], expected[key], key, max_beta)
 
-    def _verify_one(self, where, got, expected, key):
+    def _verify_one(self, where, got, expected, key, max_beta=None):
         names = ("alpha", "alpha_cumprod", "beta")
         for name, value, reference in zip(names, got, expected):
             if value.shape != reference.shape:
@@ -72,7 +80,11 @@ class NoiseSchedule(Exercise):
                        "return them in the order the lesson unpacks them: return alpha, alpha_cumprod, beta")
         if not close(alpha, ref_alpha, 1e-4, 1e-6):
             unclipped = ref_alpha > ref_alpha.min() + 1e-6
-            if close(alpha[unclipped], ref_alpha[unclipped], 1e-4, 1e-6):
+            floored = None if max_beta is None or max_beta < 0.5 else np.maximum(ref_alpha, max_beta)
+            if floored is not None and close(alpha, floored, 1e-4, 1e-6):
+                hint = ("clip alpha to [1 - max_beta, 1]: max_beta bounds beta = 1 - alpha, so alpha's floor is "
+                        "1 - max_beta, not max_beta")
+            elif close(alpha[unclipped], ref_alpha[unclipped], 1e-4, 1e-6):
                 hint = ("clip alpha to [1 - max_beta, 1] (np.clip): without it the last step's alpha is 0"
                         if alpha.min() < ref_alpha.min() - 1e-6 else
                         "clip alpha to [1 - max_beta, 1] with the max_beta argument, not a fixed number")

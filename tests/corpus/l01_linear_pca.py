@@ -122,6 +122,12 @@ def pca_reconstruction_mse(X, n_components):
     W = Vt[:n_components]
     return float(np.mean(np.square(X - X @ W.T @ W)))
 """, hint="centres the data"),
+    Case("pca_mse", "wrong", "PCA fitted on the transposed data", """
+def pca_reconstruction_mse(X, n_components):
+    pca = PCA(n_components=n_components)
+    X_reconstructed = pca.inverse_transform(pca.fit_transform(X.T))
+    return float(np.mean((X.T - X_reconstructed) ** 2))
+""", hint="PCA on X transposed"),
     Case("pca_mse", "wrong", "summed squared errors", """
 def pca_reconstruction_mse(X, n_components):
     pca = PCA(n_components=n_components)

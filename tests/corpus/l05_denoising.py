@@ -407,4 +407,10 @@ def denoising_errors(autoencoder, images, noise_levels, seed=42):
         "errors.append(np.mean(np.square(autoencoder.predict(noisy, verbose=0) - images)))",
         "errors.append(float(keras.ops.mean(keras.losses.binary_crossentropy(images, autoencoder.predict(noisy, verbose=0)))))"),
         hint="squared"),
+    Case("denoising_errors", "wrong", "rng.normal's mean and standard deviation swapped", _changed(_ERRORS,
+        "rng.normal(0, level, size=images.shape)", "rng.normal(level, 0, size=images.shape)"),
+        hint="takes the mean first"),
+    Case("denoising_errors", "wrong", "one noise image for the whole batch", _changed(_ERRORS,
+        "rng.normal(0, level, size=images.shape)", "rng.normal(0, level, size=(28, 28))"),
+        hint="one (28, 28) noise image shared"),
 ]

@@ -525,6 +525,14 @@ def build_conditional_gan(codings_size=100, num_classes=10, filters=64, embeddin
     Case("minibatch_std", "wrong", "__init__ without **kwargs", _std().replace(
         "def __init__(self, epsilon=1e-8, **kwargs):\n        super().__init__(**kwargs)",
         "def __init__(self, epsilon=1e-8):\n        super().__init__()"), hint="accept **kwargs"),
+    Case("minibatch_std", "wrong", "ProGAN's groups of 4 images", _std().replace(
+        "        mean_std = ops.mean(ops.sqrt(ops.var(inputs, axis=0) + self.epsilon))\n"
+        "        std_map = ops.ones_like(inputs[..., :1]) * mean_std\n",
+        "        shape = ops.shape(inputs)\n"
+        "        group = ops.minimum(4, shape[0])\n"
+        "        y = ops.reshape(inputs, (group, -1, shape[1], shape[2], shape[3]))\n"
+        "        y = ops.mean(ops.sqrt(ops.var(y, axis=0) + self.epsilon), axis=(1, 2, 3), keepdims=True)\n"
+        "        std_map = ops.tile(y, (group, shape[1], shape[2], 1))\n"), hint="not over groups of a fixed size"),
     Case("conditional_gan", "wrong", "an extra Dense on the generator's label embedding", _conditional().replace(
         "code = layers.Embedding(num_classes, embedding_dim)(label)",
         "code = layers.Dense(embedding_dim, activation=\"relu\")(layers.Embedding(num_classes, embedding_dim)(label))"),
