@@ -221,6 +221,11 @@ class Resume(keras.callbacks.Callback):
                              f"match this model's {len(variables)}; delete it (or run with --restart)")
         for variable, value in zip(variables, saved["variables"]):
             variable.assign(value)
+        missing = [f"{name}.{attribute}" for name, (_, attributes) in self.keep.items() for attribute in attributes
+                   if attribute not in saved["keep"].get(name, {})]
+        if missing:
+            raise ValueError(f"the checkpoint {self.path} does not hold {', '.join(missing)}: it was saved by a run "
+                             "with other callbacks; delete it (or run with --restart) to train from the start")
         for name, (owner, attributes) in self.keep.items():
             for attribute in attributes:
                 setattr(owner, attribute, saved["keep"][name][attribute])

@@ -388,6 +388,12 @@ def test_a_dcgan_trained_in_sittings_ends_where_one_sitting_ends(tmp_path):
     with pytest.raises(ValueError, match="other settings"):  # the checkpoint of a narrower network
         dcgan_recipes.train_dcgan("book", resume=Resume(tmp_path / "dcgan"), **{**settings, "filters": 16})
 
+    class Counter(keras.callbacks.Callback):
+        resume_state = ["count"]
+
+    with pytest.raises(ValueError, match="does not hold callback 0.count"):  # a callback it never saw
+        dcgan_recipes.train_dcgan("book", resume=Resume(tmp_path / "dcgan"), callbacks=[Counter()], **settings)
+
 
 # ------------------------------------------------------------------------------------- the diffusion FID curve
 
