@@ -63,16 +63,22 @@ FAKE_MODULE = textwrap.dedent('''
 ''')
 
 
-@pytest.fixture
-def fake_package(tmp_path, monkeypatch):
-    package = tmp_path / "fakecourse"
+def _package(tmp_path, monkeypatch, name, modules):
+    """An importable package ``name`` in ``tmp_path`` holding ``{module name: source}``; returns its name."""
+    package = tmp_path / name
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "toy.py").write_text(FAKE_MODULE)
-    (package / "helpers.py").write_text("X = 1\n")  # no BENCHMARKS: ignored
-    (package / "broken.py").write_text("raise RuntimeError('boom')\n")
+    for module, source in modules.items():
+        (package / f"{module}.py").write_text(source)
     monkeypatch.syspath_prepend(str(tmp_path))
-    return "fakecourse"
+    return name
+
+
+@pytest.fixture
+def fake_package(tmp_path, monkeypatch):
+    return _package(tmp_path, monkeypatch, "fakecourse", {
+        "toy": FAKE_MODULE, "helpers": "X = 1\n",  # helpers: no BENCHMARKS, ignored
+        "broken": "raise RuntimeError('boom')\n"})
 
 
 @pytest.fixture
@@ -310,12 +316,7 @@ FAKE_RESUMABLE = textwrap.dedent('''
 
 @pytest.fixture
 def resumable_package(tmp_path, monkeypatch):
-    package = tmp_path / "slowcourse"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "slow.py").write_text(FAKE_RESUMABLE)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    return "slowcourse"
+    return _package(tmp_path, monkeypatch, "slowcourse", {"slow": FAKE_RESUMABLE})
 
 
 def test_a_run_stopped_by_its_budget_goes_on_from_its_checkpoint_to_the_result_of_one_sitting(
