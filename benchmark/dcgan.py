@@ -178,8 +178,7 @@ def train_dcgan(recipe="course", num_epochs=None, train_size=None, eval_images=2
                           (gan.g_optimizer, generator.trainable_variables)])
         resume.fingerprint = {"recipe": recipe, **settings, "epochs": num_epochs, "train_size": train_size,
                               "seed": seed, "eval_images": eval_images}
-        resume.keep = {f"callback {index}": (callback, callback.resume_state)
-                       for index, callback in enumerate(callbacks) if getattr(callback, "resume_state", None)}
+        resume.keep_states(callbacks)
         if monitor:
             resume.keep["monitor"] = (monitor, ["records"])
         initial_epoch = min(resume.epochs_done, num_epochs)

@@ -178,6 +178,11 @@ class Resume(keras.callbacks.Callback):
         saved = self.saved()
         return 0 if saved is None else saved["epochs_done"]
 
+    def keep_states(self, callbacks):
+        """Save and restore, with the state, the attributes each of ``callbacks`` lists in its ``resume_state``."""
+        self.keep.update({f"callback {index}": (callback, callback.resume_state)
+                          for index, callback in enumerate(callbacks) if getattr(callback, "resume_state", None)})
+
     def seconds_before(self):
         """Seconds the earlier sittings took."""
         saved = self.saved()

@@ -299,7 +299,7 @@ FAKE_RESUMABLE = textwrap.dedent('''
         if resume is not None:
             build_optimizers([(model.optimizer, model.trainable_variables)])
             resume.fingerprint = {"epochs": epochs}
-            resume.keep = {str(i): (c, c.resume_state) for i, c in enumerate(callbacks) if hasattr(c, "resume_state")}
+            resume.keep_states(callbacks)
             initial_epoch = resume.epochs_done
             callbacks.append(resume)
         history = model.fit(x, y, validation_data=(x, y), epochs=epochs, initial_epoch=initial_epoch,
