@@ -251,7 +251,7 @@ def run_recipe(recipe, fast, label, eval_n, stream=None, checkpoints=None, stop_
         if recipe.resumable and checkpoints is not None:
             resume = Resume(checkpoint_directory(checkpoints, recipe), stop_after=stop_after)
             start -= resume.seconds_before()
-            row["sittings"] += len(resume.saved()["sitting_seconds"]) if resume.saved() else 0
+            row["sittings"] += resume.sittings_before()
             if resume.epochs_done:
                 print(f"{label} goes on from epoch {resume.epochs_done}/{epochs} ({resume.path})", file=out,
                       flush=True)

@@ -188,6 +188,11 @@ class Resume(keras.callbacks.Callback):
         saved = self.saved()
         return 0.0 if saved is None else float(sum(saved["sitting_seconds"]))
 
+    def sittings_before(self):
+        """How many sittings the checkpoint holds (0 without one)."""
+        saved = self.saved()
+        return 0 if saved is None else len(saved["sitting_seconds"])
+
     def _optimizers(self):
         found = {}
         for name, value in sorted(vars(self.model).items()):
