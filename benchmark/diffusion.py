@@ -39,9 +39,11 @@ from helpers.diffusion_tools import (WeightAverage, build_unet, fast_network, re
 from helpers.gan_tools import make_dataset
 from solutions.diffusion import (DiffusionModel, ddim_sample, ddpm_sample, forward_diffusion, variance_schedule)
 
-# the lesson's defaults: 20,000 images an epoch, batches of 64, Adam 2e-3 decaying along a cosine; the samplers
+# the lesson's defaults: 20,000 images an epoch, batches of 64, Adam 2e-3 decaying along a cosine to
+# ``final_rate`` times itself (0: to zero); the samplers
 # scored, as (kind, network calls per sample): DDPM on a respaced schedule of 50 steps, DDIM in 20 steps
-COURSE = {"T": 1000, "images_per_epoch": 20_000, "batch_size": 64, "learning_rate": 2e-3,
+COURSE = {"T": 1000, "images_per_epoch": 20_000, "batch_size": 64, "learning_rate": 2e-3, "final_rate": 0.0,
+          "min_snr_gamma": None,
           "filters": (16, 32, 64), "samplers": (("DDPM", 50), ("DDIM", 20)), "weight_average": None,
           "curve": False, "steps_curve": ()}
 # the same model trained longer, sampled from the weight average; a point of the FID curve after every pass
@@ -54,6 +56,26 @@ FAST_SAMPLERS = (("DDPM", 10), ("DDIM", 5))  # --fast is a smoke run: few steps,
 # the curve of FID against sampling steps (long recipe): each sampler and step count of LONG["steps_curve"] scored
 # on STEPS_CURVE_N samples of the final network, after training
 STEPS_CURVE_N, FAST_STEPS_CURVE_N, FAST_STEPS_CURVE = 2_000, 100, (("DDIM", 2), ("DDIM", 5), ("DDPM", 5))
+
+
+class MinSnrDiffusionModel(DiffusionModel):
+    """The lesson's model with each image's noise-prediction error weighted by ``min(1, gamma / SNR(t))``, where
+    ``SNR(t) = alpha_bar_t / (1 - alpha_bar_t)`` (Min-SNR-gamma, Hang et al. 2023): the nearly clean time steps,
+    whose noise is easy to see and whose gradients dominate, count less. A recipe asks for it with
+    ``"min_snr_gamma"``; None trains the lesson's model unchanged."""
+
+    def __init__(self, network, alpha_cumprod, seed=None, gamma=5.0, **kwargs):
+        super().__init__(network, alpha_cumprod, seed=seed, **kwargs)
+        self.gamma = gamma
+
+    def noise_prediction_loss(self, images, t, noise):
+        noisy_images = forward_diffusion(images, t, noise, self.alpha_cumprod)
+        predicted_noise = self.network([noisy_images, t], training=True)
+        per_image = keras.ops.mean(keras.ops.square(noise - predicted_noise), axis=(1, 2, 3))
+        alpha_bar = keras.ops.take(keras.ops.convert_to_tensor(self.alpha_cumprod), t)
+        # gamma / SNR = gamma (1 - alpha_bar) / alpha_bar: infinite, so a weight of 1, where alpha_bar is 0
+        weight = keras.ops.minimum(1.0, self.gamma * (1.0 - alpha_bar) / alpha_bar)
+        return keras.ops.mean(keras.ops.stop_gradient(weight) * per_image)
 
 
 def validation_loss(network, alpha_cumprod, images, seed=0, batch_size=500):
@@ -171,8 +193,12 @@ def run(epochs, fast, callbacks, seed=42, recipe=None):
     alpha, alpha_cumprod, beta = variance_schedule(recipe["T"])
     keras.utils.set_random_seed(seed)
     network = build_unet(recipe["T"], filters=recipe["filters"])
-    model = DiffusionModel(network, alpha_cumprod, seed=seed)
-    schedule = keras.optimizers.schedules.CosineDecay(recipe["learning_rate"], decay_steps=epochs * steps_per_epoch)
+    if recipe["min_snr_gamma"]:
+        model = MinSnrDiffusionModel(network, alpha_cumprod, seed=seed, gamma=recipe["min_snr_gamma"])
+    else:
+        model = DiffusionModel(network, alpha_cumprod, seed=seed)
+    schedule = keras.optimizers.schedules.CosineDecay(recipe["learning_rate"], decay_steps=epochs * steps_per_epoch,
+                                                      alpha=recipe["final_rate"])
     model.compile(optimizer=keras.optimizers.Adam(schedule))
     callbacks = list(callbacks or [])
     sampled = network  # the network the samples come from

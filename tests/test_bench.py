@@ -484,6 +484,34 @@ def test_the_steps_curve_scores_each_sampler_and_step_count_on_the_same_seed(mon
     assert all(p["min_class_share"] == pytest.approx(0.02) and p["seconds"] >= 0 for p in points)
 
 
+def test_min_snr_weighting_scales_each_images_error_by_min_1_gamma_over_snr():
+    from benchmark import diffusion
+    from solutions.diffusion import DiffusionModel, variance_schedule
+
+    _, alpha_cumprod, _ = variance_schedule(1000)
+
+    class Half(keras.layers.Layer):  # predicts x_t / 2 as the noise
+        def call(self, inputs, training=False):
+            return 0.5 * inputs[0]
+
+    predict = Half()
+    rng = np.random.default_rng(0)
+    images = rng.uniform(-1, 1, size=(3, 28, 28, 1)).astype("float32")
+    noise = rng.normal(size=images.shape).astype("float32")
+    t = np.array([1, 500, 1000], dtype="int32")  # SNR huge, about 1, about 0
+    plain = DiffusionModel(predict, alpha_cumprod)
+    weighted = diffusion.MinSnrDiffusionModel(predict, alpha_cumprod, gamma=5.0)
+    errors = [float(plain.noise_prediction_loss(images[i:i + 1], t[i:i + 1], noise[i:i + 1])) for i in range(3)]
+    snr = alpha_cumprod[t] / (1 - alpha_cumprod[t])
+    assert snr[0] > 5.0 > snr[1] > snr[2]
+    expected = np.mean(np.minimum(1.0, 5.0 / snr) * np.array(errors))
+    got = float(weighted.noise_prediction_loss(images, t, noise))
+    assert got == pytest.approx(expected, rel=1e-4) and got < float(plain.noise_prediction_loss(images, t, noise))
+    # a gamma above every SNR weights nothing: the lesson's loss
+    lesson = diffusion.MinSnrDiffusionModel(predict, alpha_cumprod, gamma=1e9)
+    assert float(lesson.noise_prediction_loss(images, t, noise)) == pytest.approx(np.mean(errors), rel=1e-5)
+
+
 # ------------------------------------------------------------------------------------- samplers and the one judge
 
 def test_each_sampler_is_timed_and_scored_and_the_ranking_puts_the_best_fid_first(monkeypatch, tmp_path):
