@@ -98,9 +98,9 @@ def one_judge_table(path, line_number, report_path=None):
         report = load_report(report_path)
         table = ranking_table(report)
     except (ValueError, KeyError, TypeError) as error:
-        raise TemplateError(f"{path}:{line_number}: %one_judge_table needs the benchmark's merged report: {error}. "
-                            "Make it with: python -m benchmark --merge PART.json ... --json "
-                            "benchmark/results/one_judge.json") from None
+        raise TemplateError(f"{path}:{line_number}: %one_judge_table needs the benchmark's one-judge report: {error}. "
+                            "Make it with: python -m benchmark --only vae,gan,dcgan,diffusion --json "
+                            "benchmark/results/one_judge.json (or join runs made in parts with --merge)") from None
     machine = report["machine"]
     days = sorted({str(part["started"])[:10] for part in report.get("parts", [report])})
     return table + ["", f"*Measured by `python -m benchmark` on {', '.join(days)}: {machine['cpu_model']}, "

@@ -137,6 +137,6 @@ def test_the_one_judge_table_line_renders_the_committed_benchmark_report(tmp_pat
     assert "%one_judge_table" not in cell.source and "After the table." in cell.source
     assert "2026-12-03" in cell.source and "Test CPU" in cell.source and "one_judge.json" in cell.source
     report.write_text("{ not json")
-    with pytest.raises(source.TemplateError, match="python -m benchmark --merge") as info:
+    with pytest.raises(source.TemplateError, match="--only vae,gan,dcgan,diffusion --json") as info:
         source.parse_template(template)
     assert "99_demo.md:5" in str(info.value)
