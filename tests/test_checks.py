@@ -81,6 +81,38 @@ def test_principal_angles_mistakes(answer, hint):
     assert status == "failed" and hint in message
 
 
+def test_principal_angles_inputs_do_not_depend_on_which_candidates_round_above_one(monkeypatch):
+    # The learner's process and the grader's may round a cosine differently (another BLAS kernel): found on a
+    # machine where the sandbox's search for a cosine above 1 took more candidates than the grader's, so the
+    # reference answer got the next case's inputs wrong and lost a third of its points for some probe seeds.
+    from autograder.checks import find_exercise, l01_linear_pca
+
+    _, exercise = find_exercise("principal_angles")
+
+    def inputs_seen(found_above_one_at):
+        seen, calls = {}, iter(range(10_000))
+        real = l01_linear_pca._recipe_cosines
+
+        def cosines(A, B):  # above 1 at every found_above_one_at-th candidate (two calls a candidate), else 0
+            above = next(calls) // 2 % found_above_one_at == found_above_one_at - 1
+            return real(A, B) * (1.0 + 1e-6) if above else np.zeros(min(len(A), len(B)))
+
+        monkeypatch.setattr(l01_linear_pca, "_recipe_cosines", cosines)
+
+        def record(A, B):
+            seen.setdefault(len(seen), (np.array(A), np.array(B)))
+            return linear.principal_angles(A, B)
+
+        exercise.probe(record, np.random.default_rng(7))
+        return seen
+
+    early, late = inputs_seen(1), inputs_seen(5)
+    assert len(early) == len(late) == 4
+    for index in (1, 3):  # "random subspaces" and "2-D against 4-D", drawn after a search
+        assert np.array_equal(early[index][0], late[index][0]) and np.array_equal(early[index][1], late[index][1])
+    assert not np.array_equal(early[0][0], late[0][0])  # the searches did end at different candidates
+
+
 def test_stub_and_crash_and_missing_are_reported_not_raised():
     def stub(*args):
         raise NotImplementedError()
