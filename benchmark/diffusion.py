@@ -75,7 +75,7 @@ class MinSnrDiffusionModel(DiffusionModel):
         alpha_bar = keras.ops.take(keras.ops.convert_to_tensor(self.alpha_cumprod), t)
         # gamma / SNR = gamma (1 - alpha_bar) / alpha_bar: infinite, so a weight of 1, where alpha_bar is 0
         weight = keras.ops.minimum(1.0, self.gamma * (1.0 - alpha_bar) / alpha_bar)
-        return keras.ops.mean(keras.ops.stop_gradient(weight) * per_image)
+        return keras.ops.mean(weight * per_image)  # the weight depends on the schedule only: no gradient
 
 
 def validation_loss(network, alpha_cumprod, images, seed=0, batch_size=500):
